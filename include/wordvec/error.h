@@ -1,0 +1,20 @@
+// Errors raised by the library. Every message is one line meant for the user:
+// it names the file (and line or byte offset) when the problem is in a file.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace wordvec {
+
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// "PATH:LINE: message"
+Error file_error(const std::string& path, unsigned long long line, const std::string& message);
+// "PATH: message"
+Error file_error(const std::string& path, const std::string& message);
+
+}  // namespace wordvec

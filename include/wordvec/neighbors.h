@@ -1,0 +1,38 @@
+// Nearest words by cosine similarity. The vectors are normalised once; a
+// query scores every word with one OpenBLAS matrix-vector product and keeps
+// the best k with a partial sort.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "wordvec/vectors_io.h"
+
+namespace wordvec {
+
+struct Neighbor {
+  std::string word;
+  float similarity;
+};
+
+class NearestNeighbors {
+ public:
+  explicit NearestNeighbors(WordVectors vectors);
+
+  bool contains(std::string_view word) const;
+  // The k words closest to `word`, excluding itself; throws Error if unknown.
+  std::vector<Neighbor> nearest(std::string_view word, std::size_t k) const;
+  // The k words closest to an arbitrary vector (normalised here), excluding ids in `exclude`.
+  std::vector<Neighbor> nearest_to(const float* vector, std::size_t k, const std::vector<int>& exclude) const;
+  float similarity(std::string_view a, std::string_view b) const;
+  std::size_t size() const { return vectors_.size(); }
+
+ private:
+  int id(std::string_view word) const;
+  WordVectors vectors_;  // rows normalised to unit length
+  std::unordered_map<std::string, int> ids_;
+};
+
+}  // namespace wordvec

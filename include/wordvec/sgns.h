@@ -1,0 +1,134 @@
+// Skip-gram and CBOW with negative sampling (word2vec's SGNS), trained with
+// Hogwild threads, each streaming its own shard of the corpus.
+//
+// The pieces are kept apart so that a distributed trainer can reuse them:
+// the corpus shard (ByteRange), the parameters (SgnsModel), the learning-rate
+// schedule (LearningRateSchedule), the per-thread work (the SgnsWorker in
+// sgns.cc) and the update steps (sgns_step), which know nothing of threads.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "wordvec/corpus.h"
+#include "wordvec/matrix.h"
+#include "wordvec/progress.h"
+#include "wordvec/sigmoid.h"
+#include "wordvec/simd.h"
+#include "wordvec/vocabulary.h"
+
+namespace wordvec {
+
+enum class Model { SkipGram, Cbow };
+
+// How skip-gram updates a window.
+//  Batched: the negatives are drawn once per centre word and shared by its
+//    whole context window (as Ji et al.'s HogBatch); all scores are computed
+//    before any row is updated. Fewer samples and rows touched per word.
+//  Exact: word2vec.c's update: fresh negatives for every (context, centre)
+//    pair, rows updated pair by pair.
+enum class SkipGramUpdate { Batched, Exact };
+
+struct SgnsOptions {
+  Model model = Model::SkipGram;
+  int dim = 100;              // vector dimension
+  int window = 5;             // max context words on each side; each centre draws 1..window
+  int negative = 5;           // negative samples per positive
+  double sample = 1e-4;       // subsampling threshold t; 0 disables
+  int epochs = 5;             // passes over the corpus
+  unsigned threads = 0;       // 0 = all cores
+  double alpha = 0;           // start learning rate; 0 = 0.025 skip-gram, 0.05 CBOW
+  double min_alpha_ratio = 1e-4;  // the rate decays linearly to alpha * this
+  std::uint64_t seed = 1;
+  SkipGramUpdate update = SkipGramUpdate::Batched;
+  std::size_t max_sentence_words = 10000;  // longer lines are trained in chunks of this many
+  double progress_interval_seconds = 1.0;
+
+  double start_alpha() const;
+  unsigned thread_count() const;
+  // Throws Error naming the option and its valid range.
+  void validate() const;
+};
+
+const char* model_name(Model model);
+Model parse_model(const std::string& name);
+SkipGramUpdate parse_skipgram_update(const std::string& name);
+
+// alpha decays linearly with the words processed, never below alpha * min_ratio.
+struct LearningRateSchedule {
+  double alpha = 0.025;
+  double min_ratio = 1e-4;
+  std::uint64_t total_words = 1;  // corpus words x epochs
+  float at(std::uint64_t words_done) const;
+};
+
+// The two matrices of SGNS: input (the word vectors) and output (context).
+struct SgnsModel {
+  Matrix input;
+  Matrix output;
+  // word2vec's initialisation: input uniform in +-0.5/dim, output zero.
+  // Row r's values depend only on (seed, r), not on the thread count.
+  static SgnsModel initialise(std::size_t vocab_size, std::size_t dim, std::uint64_t seed);
+};
+
+// The update steps. Rows are padded (length n = Matrix::stride()); the first
+// target row is the positive one, the rest are negatives. Each applies
+// row -= lr * dLoss/drow for the loss sum of -log sigmoid(+-score) (word2vec's
+// convention for CBOW: every context row gets the gradient of the mean) and
+// returns that loss, measured before the update.
+namespace sgns_step {
+
+// Scratch floats that batched_window needs.
+std::size_t batched_scratch_floats(std::size_t n, int contexts, int targets);
+
+// word2vec skip-gram: one context row against its targets.
+// scratch: n floats.
+float exact_pair(const Kernels& k, std::size_t n, float* context, float* const* targets, int n_targets,
+                 float lr, const SigmoidTable& sig, float* scratch);
+
+// HogBatch skip-gram: all context rows of a window against shared targets.
+float batched_window(const Kernels& k, std::size_t n, float* const* contexts, int n_contexts,
+                     float* const* targets, int n_targets, float lr, const SigmoidTable& sig,
+                     float* scratch);
+
+// CBOW: the mean of the context rows against the targets. scratch: 2n floats.
+float cbow(const Kernels& k, std::size_t n, float* const* contexts, int n_contexts, float* const* targets,
+           int n_targets, float lr, const SigmoidTable& sig, float* scratch);
+
+}  // namespace sgns_step
+
+struct TrainingSummary {
+  std::uint64_t words = 0;  // corpus words processed, all epochs
+  double seconds = 0;
+  double final_loss = 0;  // mean loss per pair over the last epoch's share
+};
+
+class SgnsTrainer {
+ public:
+  SgnsTrainer(const Vocabulary& vocab, SgnsOptions options, Kernels kernels);
+
+  // Trains on the whole corpus, split into one shard per thread.
+  TrainingSummary train(const std::string& corpus_path, const ProgressCallback& progress = {});
+  // Trains on the given shards of the corpus, one thread per shard.
+  TrainingSummary train_shards(const std::string& corpus_path, const std::vector<ByteRange>& shards,
+                               const ProgressCallback& progress = {});
+
+  // Asks a running train() to stop soon (safe from another thread or a signal handler).
+  void request_stop() { stop_requested_.store(true, std::memory_order_relaxed); }
+  bool stopped() const { return stop_requested_.load(std::memory_order_relaxed); }
+
+  const SgnsModel& model() const { return model_; }
+  const SgnsOptions& options() const { return options_; }
+
+ private:
+  friend class SgnsWorker;
+  const Vocabulary& vocab_;
+  SgnsOptions options_;
+  Kernels kernels_;
+  SgnsModel model_;
+  std::atomic<bool> stop_requested_{false};
+};
+
+}  // namespace wordvec

@@ -1,0 +1,39 @@
+// The SIMD kernels behind one small interface. Each variant lives in its own
+// translation unit compiled with its own flags (src/simd/); the variant is
+// chosen once at start-up from the CPU's features, or forced with the
+// environment variable WORDVEC_SIMD=scalar|avx2|avx512.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace wordvec {
+
+enum class SimdLevel { Scalar, Avx2, Avx512 };
+
+struct Kernels {
+  SimdLevel level;
+  const char* name;
+  // sum_i a[i] * b[i]
+  float (*dot)(const float* a, const float* b, std::size_t n);
+  // y += alpha * x
+  void (*axpy)(float alpha, const float* x, float* y, std::size_t n);
+  // x *= alpha
+  void (*scale)(float alpha, float* x, std::size_t n);
+};
+
+// Whether this CPU (and OS) can run the variant.
+bool simd_supported(SimdLevel level);
+// Every variant this CPU can run, scalar first.
+std::vector<SimdLevel> supported_simd_levels();
+// The kernels of one variant; throws Error if the CPU cannot run it.
+Kernels kernels_for(SimdLevel level);
+// The fastest supported variant, unless WORDVEC_SIMD names another.
+Kernels select_kernels();
+// "scalar", "avx2" or "avx512".
+const char* simd_level_name(SimdLevel level);
+// "scalar", "avx2", "avx512" -> level; throws Error naming the valid values.
+SimdLevel parse_simd_level(const std::string& name);
+
+}  // namespace wordvec

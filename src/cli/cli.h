@@ -1,0 +1,49 @@
+// The `wordvec` command: one function per subcommand, each parsing its
+// options into the library's option structs and calling the library.
+#pragma once
+
+#include <boost/program_options.hpp>
+#include <string>
+#include <vector>
+
+#include "wordvec/progress.h"
+
+namespace wordvec::cli {
+
+namespace po = boost::program_options;
+
+int run_train(const std::vector<std::string>& args);
+int run_dim(const std::vector<std::string>& args);
+int run_nn(const std::vector<std::string>& args);
+
+// Thrown for bad command-line usage (exit code 2).
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Parses args against the options (and positional ones); prints `usage` and
+// the options for --help and returns false then.
+bool parse_or_help(const std::vector<std::string>& args, const po::options_description& options,
+                   const po::positional_options_description* positional, const std::string& usage,
+                   po::variables_map& vm);
+
+// --quiet / --verbose, shared by every subcommand.
+po::options_description logging_options();
+void configure_logging(const po::variables_map& vm);
+
+// Renders training progress: on a terminal one line redrawn in place, else a
+// log line every few seconds.
+class ProgressPrinter {
+ public:
+  explicit ProgressPrinter(bool quiet);
+  void operator()(const TrainingProgress& p);
+
+ private:
+  bool quiet_;
+  bool tty_;
+  double last_logged_ = -1e9;
+};
+
+std::string format_duration(double seconds);
+
+}  // namespace wordvec::cli

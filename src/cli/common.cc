@@ -1,0 +1,77 @@
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "cli.h"
+
+namespace wordvec::cli {
+
+bool parse_or_help(const std::vector<std::string>& args, const po::options_description& options,
+                   const po::positional_options_description* positional, const std::string& usage,
+                   po::variables_map& vm) {
+  try {
+    po::command_line_parser parser(args);
+    parser.options(options);
+    if (positional != nullptr) parser.positional(*positional);
+    po::store(parser.run(), vm);
+    if (vm.count("help")) {
+      std::cout << usage << "\n\n" << options << "\n";
+      return false;
+    }
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UsageError(e.what());
+  }
+  return true;
+}
+
+po::options_description logging_options() {
+  po::options_description o("General");
+  o.add_options()("help,h", "show this help and exit")("quiet,q", "only warnings and errors")(
+      "verbose,v", "also debug messages");
+  return o;
+}
+
+void configure_logging(const po::variables_map& vm) {
+  // Logs go to stderr so that stdout carries only results (pipes stay clean).
+  auto logger = spdlog::stderr_color_mt("wordvec");
+  spdlog::set_default_logger(logger);
+  spdlog::set_pattern("%^[%H:%M:%S %l]%$ %v");
+  spdlog::set_level(vm.count("quiet") ? spdlog::level::warn
+                    : vm.count("verbose") ? spdlog::level::debug
+                                          : spdlog::level::info);
+}
+
+std::string format_duration(double seconds) {
+  const long s = static_cast<long>(seconds + 0.5);
+  char buf[32];
+  if (s >= 3600)
+    std::snprintf(buf, sizeof buf, "%ldh%02ldm%02lds", s / 3600, s / 60 % 60, s % 60);
+  else if (s >= 60)
+    std::snprintf(buf, sizeof buf, "%ldm%02lds", s / 60, s % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%lds", s);
+  return buf;
+}
+
+ProgressPrinter::ProgressPrinter(bool quiet) : quiet_(quiet), tty_(::isatty(STDERR_FILENO) != 0) {}
+
+void ProgressPrinter::operator()(const TrainingProgress& p) {
+  if (quiet_) return;
+  char line[256];
+  std::snprintf(line, sizeof line, "%5.1f%%  epoch %d  %.0fk words/s/thread  lr %.6f  loss %.4f  %s %s",
+                100 * p.fraction, p.epoch, p.words_per_second_per_thread / 1000, p.learning_rate, p.loss,
+                p.finished ? "took" : "ETA", format_duration(p.finished ? p.elapsed_seconds : p.eta_seconds).c_str());
+  if (tty_) {
+    std::fprintf(stderr, "\r\033[K%s%s", line, p.finished ? "\n" : "");
+    std::fflush(stderr);
+  } else if (p.finished || p.elapsed_seconds - last_logged_ >= 5.0) {
+    last_logged_ = p.elapsed_seconds;
+    spdlog::info("{}", line);
+  }
+}
+
+}  // namespace wordvec::cli

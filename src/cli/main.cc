@@ -1,0 +1,51 @@
+// wordvec: train, query and size word embeddings.
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+
+#include "cli.h"
+#include "wordvec/error.h"
+
+namespace {
+
+const char* kUsage =
+    "usage: wordvec COMMAND [OPTIONS]\n"
+    "\n"
+    "commands:\n"
+    "  train   train skip-gram or CBOW vectors (negative sampling) on a text corpus\n"
+    "  dim     suggest the embedding dimension for a vocabulary (minimum-entropy criterion)\n"
+    "  nn      nearest neighbours of words in a vector file\n"
+    "\n"
+    "'wordvec COMMAND --help' explains each command's options and defaults.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
+    std::cout << kUsage;
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string command = argv[1];
+  const std::vector<std::string> args(argv + 2, argv + argc);
+  try {
+    if (command == "train") return wordvec::cli::run_train(args);
+    if (command == "dim") return wordvec::cli::run_dim(args);
+    if (command == "nn") return wordvec::cli::run_nn(args);
+    std::fprintf(stderr, "wordvec: unknown command '%s'\n\n%s", command.c_str(), kUsage);
+    return 2;
+  } catch (const wordvec::cli::UsageError& e) {
+    std::fprintf(stderr, "wordvec %s: %s (see 'wordvec %s --help')\n", command.c_str(), e.what(), command.c_str());
+    return 2;
+  } catch (const wordvec::Error& e) {
+    std::fprintf(stderr, "wordvec %s: error: %s\n", command.c_str(), e.what());
+    return 1;
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "wordvec %s: error: out of memory\n", command.c_str());
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "wordvec %s: error: %s\n", command.c_str(), e.what());
+    return 1;
+  }
+}

@@ -1,0 +1,90 @@
+#include "wordvec/corpus.h"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "wordvec/error.h"
+
+namespace wordvec {
+namespace {
+
+constexpr std::size_t kBlockBytes = 1 << 20;
+static_assert(kBlockBytes > 2 * kMaxTokenBytes, "a block must hold a whole maximal token");
+
+std::FILE* open_for_reading(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) throw file_error(path, std::strerror(errno));
+  return f;
+}
+
+void seek(std::FILE* f, const std::string& path, std::uint64_t offset) {
+  if (fseeko(f, static_cast<off_t>(offset), SEEK_SET) != 0) throw file_error(path, std::strerror(errno));
+}
+
+}  // namespace
+
+std::uint64_t corpus_file_size(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) throw file_error(path, std::strerror(errno));
+  if (S_ISDIR(st.st_mode)) throw file_error(path, "is a directory, not a corpus file");
+  std::fclose(open_for_reading(path));  // readable?
+  return static_cast<std::uint64_t>(st.st_size);
+}
+
+std::vector<ByteRange> split_into_ranges(const std::string& path, unsigned parts) {
+  const std::uint64_t size = corpus_file_size(path);
+  if (parts == 0) parts = 1;
+  std::FILE* f = open_for_reading(path);
+  std::vector<std::uint64_t> cuts{0};
+  for (unsigned p = 1; p < parts; ++p) {
+    std::uint64_t cut = std::max(size * p / parts, cuts.back());
+    seek(f, path, cut);
+    int c;
+    // Move forward to a whitespace byte: the token around the cut stays whole.
+    while (cut < size && (c = std::fgetc(f)) != EOF && !is_token_space(static_cast<unsigned char>(c))) ++cut;
+    cuts.push_back(std::min(cut, size));
+  }
+  std::fclose(f);
+  cuts.push_back(size);
+  std::vector<ByteRange> ranges;
+  for (unsigned p = 0; p < parts; ++p) ranges.push_back({cuts[p], cuts[p + 1]});
+  return ranges;
+}
+
+TokenScanner::TokenScanner(const std::string& path, ByteRange range)
+    : path_(path), file_(open_for_reading(path)), remaining_(range.end - range.begin), buffer_(kBlockBytes) {
+  seek(file_, path_, range.begin);
+}
+
+TokenScanner::~TokenScanner() {
+  if (file_ != nullptr) std::fclose(file_);
+}
+
+bool TokenScanner::refill(std::size_t keep) {
+  // The kept bytes (a partial token) move to the front even at the end of
+  // the range, so the caller finds them at offset 0 either way.
+  if (keep > 0) std::memmove(buffer_.data(), buffer_.data() + filled_ - keep, keep);
+  filled_ = keep;
+  if (remaining_ == 0) return false;
+  const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(buffer_.size() - keep, remaining_));
+  const std::size_t got = std::fread(buffer_.data() + keep, 1, want, file_);
+  if (got == 0) {
+    if (std::ferror(file_)) throw file_error(path_, std::string("read error: ") + std::strerror(errno));
+    remaining_ = 0;  // the file shrank while being read: stop at its new end
+    return false;
+  }
+  remaining_ -= got;
+  filled_ = keep + got;
+  return true;
+}
+
+std::size_t TokenScanner::utf8_cut(const char* token, std::size_t max_len) {
+  // Step back over continuation bytes (10xxxxxx) so no character is split.
+  std::size_t len = max_len;
+  while (len > 0 && (static_cast<unsigned char>(token[len]) & 0xC0) == 0x80) --len;
+  return len == 0 ? max_len : len;
+}
+
+}  // namespace wordvec

@@ -1,0 +1,69 @@
+#include "wordvec/neighbors.h"
+
+#include <cblas.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "wordvec/error.h"
+
+namespace wordvec {
+namespace {
+
+void normalise(float* row, std::size_t dim) {
+  const float norm = std::sqrt(cblas_sdot(static_cast<int>(dim), row, 1, row, 1));
+  if (norm > 0) cblas_sscal(static_cast<int>(dim), 1.0f / norm, row, 1);
+}
+
+}  // namespace
+
+NearestNeighbors::NearestNeighbors(WordVectors vectors) : vectors_(std::move(vectors)) {
+  for (std::size_t r = 0; r < vectors_.size(); ++r) {
+    normalise(vectors_.vectors.row(r), vectors_.dim());
+    ids_.emplace(vectors_.words[r], static_cast<int>(r));  // a duplicate keeps the first
+  }
+}
+
+bool NearestNeighbors::contains(std::string_view word) const { return id(word) >= 0; }
+
+int NearestNeighbors::id(std::string_view word) const {
+  const auto it = ids_.find(std::string(word));
+  return it == ids_.end() ? -1 : it->second;
+}
+
+std::vector<Neighbor> NearestNeighbors::nearest(std::string_view word, std::size_t k) const {
+  const int w = id(word);
+  if (w < 0) throw Error("'" + std::string(word) + "' is not in the vocabulary");
+  return nearest_to(vectors_.vectors.row(w), k, {w});
+}
+
+std::vector<Neighbor> NearestNeighbors::nearest_to(const float* vector, std::size_t k,
+                                                   const std::vector<int>& exclude) const {
+  const std::size_t rows = vectors_.size(), dim = vectors_.dim();
+  std::vector<float> query(vector, vector + dim);
+  normalise(query.data(), dim);
+  std::vector<float> scores(rows);
+  // scores = V q, V row-major with padded rows: one BLAS call for all words.
+  cblas_sgemv(CblasRowMajor, CblasNoTrans, static_cast<int>(rows), static_cast<int>(dim), 1.0f,
+              vectors_.vectors.data(), static_cast<int>(vectors_.vectors.stride()), query.data(), 1, 0.0f,
+              scores.data(), 1);
+  for (int e : exclude) scores[e] = -INFINITY;
+  std::vector<int> order(rows);
+  for (std::size_t i = 0; i < rows; ++i) order[i] = static_cast<int>(i);
+  k = std::min(k, rows - std::min(rows, exclude.size()));
+  std::partial_sort(order.begin(), order.begin() + k, order.end(), [&](int a, int b) {
+    return scores[a] != scores[b] ? scores[a] > scores[b] : a < b;
+  });
+  std::vector<Neighbor> result;
+  for (std::size_t i = 0; i < k; ++i) result.push_back({vectors_.words[order[i]], scores[order[i]]});
+  return result;
+}
+
+float NearestNeighbors::similarity(std::string_view a, std::string_view b) const {
+  const int ia = id(a), ib = id(b);
+  if (ia < 0) throw Error("'" + std::string(a) + "' is not in the vocabulary");
+  if (ib < 0) throw Error("'" + std::string(b) + "' is not in the vocabulary");
+  return cblas_sdot(static_cast<int>(vectors_.dim()), vectors_.vectors.row(ia), 1, vectors_.vectors.row(ib), 1);
+}
+
+}  // namespace wordvec

@@ -1,0 +1,399 @@
+#include "wordvec/sgns.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <thread>
+
+#include "wordvec/error.h"
+#include "wordvec/sampling.h"
+
+namespace wordvec {
+
+// ---------------------------------------------------------------- options
+
+double SgnsOptions::start_alpha() const {
+  if (alpha > 0) return alpha;
+  return model == Model::SkipGram ? 0.025 : 0.05;
+}
+
+unsigned SgnsOptions::thread_count() const {
+  if (threads > 0) return threads;
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+void SgnsOptions::validate() const {
+  auto require = [](bool ok, const std::string& message) {
+    if (!ok) throw Error(message);
+  };
+  require(dim >= 1 && dim <= 10000, "--dim must be between 1 and 10000, got " + std::to_string(dim));
+  require(window >= 1 && window <= 1000, "--window must be between 1 and 1000, got " + std::to_string(window));
+  require(negative >= 1 && negative <= 1000,
+          "--negative must be between 1 and 1000, got " + std::to_string(negative));
+  require(sample >= 0 && sample < 1, "--sample must be in [0, 1), got " + std::to_string(sample));
+  require(epochs >= 1 && epochs <= 100000, "--epochs must be between 1 and 100000, got " + std::to_string(epochs));
+  require(threads <= 1024, "--threads must be between 0 (all cores) and 1024, got " + std::to_string(threads));
+  require(alpha >= 0 && alpha <= 10, "--alpha must be in (0, 10] (0 = the model's default), got " +
+                                         std::to_string(alpha));
+  require(min_alpha_ratio > 0 && min_alpha_ratio <= 1, "min-alpha ratio must be in (0, 1]");
+  require(max_sentence_words >= 1, "max sentence length must be at least 1");
+}
+
+const char* model_name(Model model) { return model == Model::SkipGram ? "skipgram" : "cbow"; }
+
+Model parse_model(const std::string& name) {
+  if (name == "skipgram" || name == "sg" || name == "skip-gram") return Model::SkipGram;
+  if (name == "cbow") return Model::Cbow;
+  throw Error("unknown model '" + name + "' (valid: skipgram, cbow)");
+}
+
+SkipGramUpdate parse_skipgram_update(const std::string& name) {
+  if (name == "batched") return SkipGramUpdate::Batched;
+  if (name == "exact") return SkipGramUpdate::Exact;
+  throw Error("unknown skip-gram update '" + name + "' (valid: batched, exact)");
+}
+
+float LearningRateSchedule::at(std::uint64_t words_done) const {
+  const double left = 1.0 - static_cast<double>(words_done) / static_cast<double>(total_words + 1);
+  return static_cast<float>(alpha * std::max(left, min_ratio));
+}
+
+SgnsModel SgnsModel::initialise(std::size_t vocab_size, std::size_t dim, std::uint64_t seed) {
+  SgnsModel m{Matrix(vocab_size, dim), Matrix(vocab_size, dim)};
+  const float scale = 1.0f / static_cast<float>(dim);
+  for (std::size_t r = 0; r < vocab_size; ++r) {
+    Rng rng(seed, r);
+    float* row = m.input.row(r);
+    for (std::size_t c = 0; c < dim; ++c) row[c] = (rng.uniform() - 0.5f) * scale;
+  }
+  return m;
+}
+
+// ---------------------------------------------------------------- update steps
+
+namespace sgns_step {
+
+namespace {
+inline float gradient(const SigmoidTable& sig, float score, bool positive, float lr, float& loss) {
+  loss += sig.log_loss(positive ? score : -score);
+  return ((positive ? 1.0f : 0.0f) - sig.sigmoid(score)) * lr;
+}
+}  // namespace
+
+std::size_t batched_scratch_floats(std::size_t n, int contexts, int targets) {
+  return (static_cast<std::size_t>(contexts) + targets) * n + static_cast<std::size_t>(contexts) * targets;
+}
+
+float exact_pair(const Kernels& k, std::size_t n, float* context, float* const* targets, int n_targets, float lr,
+                 const SigmoidTable& sig, float* scratch) {
+  float* context_grad = scratch;
+  std::memset(context_grad, 0, n * sizeof(float));
+  float loss = 0;
+  for (int t = 0; t < n_targets; ++t) {
+    const float g = gradient(sig, k.dot(context, targets[t], n), t == 0, lr, loss);
+    k.axpy(g, targets[t], context_grad, n);
+    k.axpy(g, context, targets[t], n);
+  }
+  k.axpy(1.0f, context_grad, context, n);
+  return loss;
+}
+
+float batched_window(const Kernels& k, std::size_t n, float* const* contexts, int n_contexts,
+                     float* const* targets, int n_targets, float lr, const SigmoidTable& sig, float* scratch) {
+  float* context_grads = scratch;                      // n_contexts x n
+  float* target_grads = scratch + n_contexts * n;      // n_targets x n
+  float* g = target_grads + n_targets * n;             // n_contexts x n_targets
+  float loss = 0;
+  for (int c = 0; c < n_contexts; ++c)
+    for (int t = 0; t < n_targets; ++t)
+      g[c * n_targets + t] = gradient(sig, k.dot(contexts[c], targets[t], n), t == 0, lr, loss);
+  std::memset(scratch, 0, (n_contexts + n_targets) * n * sizeof(float));
+  // All gradients come from the rows as they were before this window.
+  for (int c = 0; c < n_contexts; ++c)
+    for (int t = 0; t < n_targets; ++t) {
+      const float gct = g[c * n_targets + t];
+      k.axpy(gct, targets[t], context_grads + c * n, n);
+      k.axpy(gct, contexts[c], target_grads + t * n, n);
+    }
+  for (int c = 0; c < n_contexts; ++c) k.axpy(1.0f, context_grads + c * n, contexts[c], n);
+  for (int t = 0; t < n_targets; ++t) k.axpy(1.0f, target_grads + t * n, targets[t], n);
+  return loss;
+}
+
+float cbow(const Kernels& k, std::size_t n, float* const* contexts, int n_contexts, float* const* targets,
+           int n_targets, float lr, const SigmoidTable& sig, float* scratch) {
+  float* mean = scratch;
+  float* mean_grad = scratch + n;
+  std::memset(scratch, 0, 2 * n * sizeof(float));
+  for (int c = 0; c < n_contexts; ++c) k.axpy(1.0f, contexts[c], mean, n);
+  k.scale(1.0f / static_cast<float>(n_contexts), mean, n);
+  float loss = 0;
+  for (int t = 0; t < n_targets; ++t) {
+    const float g = gradient(sig, k.dot(mean, targets[t], n), t == 0, lr, loss);
+    k.axpy(g, targets[t], mean_grad, n);
+    k.axpy(g, mean, targets[t], n);
+  }
+  for (int c = 0; c < n_contexts; ++c) k.axpy(1.0f, mean_grad, contexts[c], n);
+  return loss;
+}
+
+}  // namespace sgns_step
+
+// ---------------------------------------------------------------- training
+
+namespace {
+
+constexpr std::uint64_t kWordsPerSync = 10000;  // words between updates of the shared counter
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// What the threads share, apart from the model: the word counter that drives
+// the schedule, and per-thread loss sums (cache-line apart: no false sharing).
+struct SharedState {
+  struct alignas(64) LossSlot {
+    std::atomic<double> loss{0};
+    std::atomic<std::uint64_t> pairs{0};
+  };
+  explicit SharedState(unsigned threads) : losses(threads) {}
+  alignas(64) std::atomic<std::uint64_t> words_done{0};
+  std::vector<LossSlot> losses;
+};
+
+}  // namespace
+
+// One thread's training: its shard, RNG and scratch memory.
+class SgnsWorker {
+ public:
+  SgnsWorker(SgnsTrainer& trainer, const Subsampler& subsampler, const AliasSampler& negatives,
+             const LearningRateSchedule& schedule, SharedState& shared, unsigned index)
+      : t_(trainer),
+        subsampler_(subsampler),
+        negatives_(negatives),
+        schedule_(schedule),
+        shared_(shared),
+        index_(index),
+        rng_(trainer.options_.seed, 1000003ull + index),
+        n_(trainer.model_.input.stride()) {
+    const SgnsOptions& o = t_.options_;
+    contexts_.resize(2 * o.window);
+    targets_.resize(o.negative + 1);
+    scratch_.resize(sgns_step::batched_scratch_floats(n_, 2 * o.window, o.negative + 1) + 2 * n_);
+    sentence_.reserve(o.max_sentence_words);
+    lr_ = schedule_.at(0);
+  }
+
+  // Streams the shard `epochs` times. Returns false if asked to stop.
+  bool run(const std::string& path, ByteRange shard, const std::function<void()>& report) {
+    const SgnsOptions& o = t_.options_;
+    report_ = &report;
+    for (int epoch = 0; epoch < o.epochs; ++epoch) {
+      TokenScanner scanner(path, shard);
+      sentence_.clear();
+      bool stop = false;
+      scanner.run(
+          [&](std::string_view token) {
+            if (stop) return;
+            const std::int32_t id = t_.vocab_.id(token);
+            if (id < 0) return;
+            if (subsampler_.keep(id, rng_)) sentence_.push_back(id);
+            if (++unsynced_words_ >= kWordsPerSync) stop = !sync();
+            if (sentence_.size() >= o.max_sentence_words) train_sentence();
+          },
+          [&] { train_sentence(); });
+      train_sentence();
+      if (stop || !sync()) return false;
+    }
+    return true;
+  }
+
+ private:
+  // Publishes the words done and loss, refreshes the learning rate; returns
+  // false when the trainer was asked to stop.
+  bool sync() {
+    const std::uint64_t done = shared_.words_done.fetch_add(unsynced_words_, std::memory_order_relaxed) + unsynced_words_;
+    unsynced_words_ = 0;
+    auto& slot = shared_.losses[index_];
+    slot.loss.store(slot.loss.load(std::memory_order_relaxed) + loss_, std::memory_order_relaxed);
+    slot.pairs.store(slot.pairs.load(std::memory_order_relaxed) + pairs_, std::memory_order_relaxed);
+    loss_ = 0;
+    pairs_ = 0;
+    lr_ = schedule_.at(done);
+    if (index_ == 0 && *report_) (*report_)();
+    return !t_.stopped();
+  }
+
+  void train_sentence() {
+    if (sentence_.size() >= 2) {
+      if (t_.options_.model == Model::Cbow)
+        train_cbow();
+      else if (t_.options_.update == SkipGramUpdate::Batched)
+        train_skipgram_batched();
+      else
+        train_skipgram_exact();
+    }
+    sentence_.clear();
+  }
+
+  // Fills contexts_ with the input rows around position i (dynamic window);
+  // returns how many.
+  int gather_context(std::size_t i) {
+    const int window = t_.options_.window;
+    const int reach = window - static_cast<int>(rng_.below(static_cast<std::uint32_t>(window)));
+    const std::size_t lo = i >= static_cast<std::size_t>(reach) ? i - reach : 0;
+    const std::size_t hi = std::min(sentence_.size() - 1, i + reach);
+    int count = 0;
+    for (std::size_t j = lo; j <= hi; ++j)
+      if (j != i) contexts_[count++] = t_.model_.input.row(sentence_[j]);
+    return count;
+  }
+
+  // targets_[0] = the word's output row, then the negatives (a draw equal to
+  // the word itself is skipped, as word2vec does); returns how many.
+  int gather_targets(std::int32_t word) {
+    Matrix& out = t_.model_.output;
+    targets_[0] = out.row(word);
+    int count = 1;
+    for (int d = 0; d < t_.options_.negative; ++d) {
+      const std::int32_t neg = negatives_.sample(rng_);
+      if (neg != word) targets_[count++] = out.row(neg);
+    }
+    return count;
+  }
+
+  void train_skipgram_batched() {
+    const SigmoidTable& sig = sigmoid_;
+    for (std::size_t i = 0; i < sentence_.size(); ++i) {
+      const int n_contexts = gather_context(i);
+      const int n_targets = gather_targets(sentence_[i]);
+      loss_ += sgns_step::batched_window(t_.kernels_, n_, contexts_.data(), n_contexts, targets_.data(), n_targets,
+                                         lr_, sig, scratch_.data());
+      pairs_ += static_cast<std::uint64_t>(n_contexts) * n_targets;
+    }
+  }
+
+  void train_skipgram_exact() {
+    for (std::size_t i = 0; i < sentence_.size(); ++i) {
+      const int n_contexts = gather_context(i);
+      for (int c = 0; c < n_contexts; ++c) {
+        const int n_targets = gather_targets(sentence_[i]);
+        loss_ += sgns_step::exact_pair(t_.kernels_, n_, contexts_[c], targets_.data(), n_targets, lr_, sigmoid_,
+                                       scratch_.data());
+        pairs_ += n_targets;
+      }
+    }
+  }
+
+  void train_cbow() {
+    for (std::size_t i = 0; i < sentence_.size(); ++i) {
+      const int n_contexts = gather_context(i);
+      const int n_targets = gather_targets(sentence_[i]);
+      loss_ += sgns_step::cbow(t_.kernels_, n_, contexts_.data(), n_contexts, targets_.data(), n_targets, lr_,
+                               sigmoid_, scratch_.data());
+      pairs_ += n_targets;
+    }
+  }
+
+  SgnsTrainer& t_;
+  const Subsampler& subsampler_;
+  const AliasSampler& negatives_;
+  const LearningRateSchedule& schedule_;
+  SharedState& shared_;
+  const unsigned index_;
+  Rng rng_;
+  const std::size_t n_;  // padded row length
+  SigmoidTable sigmoid_;  // per thread: 32 KiB that stays in this core's cache
+  const std::function<void()>* report_ = nullptr;
+  std::vector<std::int32_t> sentence_;
+  std::vector<float*> contexts_;
+  std::vector<float*> targets_;
+  std::vector<float> scratch_;
+  float lr_;
+  double loss_ = 0;
+  std::uint64_t pairs_ = 0;
+  std::uint64_t unsynced_words_ = 0;
+};
+
+SgnsTrainer::SgnsTrainer(const Vocabulary& vocab, SgnsOptions options, Kernels kernels)
+    : vocab_(vocab), options_(std::move(options)), kernels_(kernels) {
+  options_.validate();
+  if (vocab_.empty()) throw Error("cannot train on an empty vocabulary");
+  model_ = SgnsModel::initialise(vocab_.size(), static_cast<std::size_t>(options_.dim), options_.seed);
+}
+
+TrainingSummary SgnsTrainer::train(const std::string& corpus_path, const ProgressCallback& progress) {
+  return train_shards(corpus_path, split_into_ranges(corpus_path, options_.thread_count()), progress);
+}
+
+TrainingSummary SgnsTrainer::train_shards(const std::string& corpus_path, const std::vector<ByteRange>& shards,
+                                          const ProgressCallback& progress) {
+  const unsigned threads = static_cast<unsigned>(shards.size());
+  const Subsampler subsampler(vocab_.counts(), options_.sample);
+  const AliasSampler negatives = AliasSampler::unigram(vocab_.counts(), 0.75);
+  const LearningRateSchedule schedule{options_.start_alpha(), options_.min_alpha_ratio,
+                                      vocab_.total_count() * static_cast<std::uint64_t>(options_.epochs)};
+  SharedState shared(threads);
+  const auto start = Clock::now();
+
+  // Progress is computed by thread 0 at its sync points, at most once per interval.
+  double last_report = 0, reported_loss = 0;
+  std::uint64_t reported_pairs = 0;
+  auto make_progress = [&](bool finished) {
+    TrainingProgress p;
+    p.words_done = shared.words_done.load(std::memory_order_relaxed);
+    p.words_total = schedule.total_words;
+    p.fraction = std::min(1.0, static_cast<double>(p.words_done) / static_cast<double>(p.words_total));
+    p.elapsed_seconds = seconds_since(start);
+    p.words_per_second_per_thread = p.elapsed_seconds > 0 ? p.words_done / p.elapsed_seconds / threads : 0;
+    p.learning_rate = schedule.at(p.words_done);
+    double loss = 0;
+    std::uint64_t pairs = 0;
+    for (auto& slot : shared.losses) {
+      loss += slot.loss.load(std::memory_order_relaxed);
+      pairs += slot.pairs.load(std::memory_order_relaxed);
+    }
+    p.loss = pairs > reported_pairs ? (loss - reported_loss) / static_cast<double>(pairs - reported_pairs) : 0;
+    reported_loss = loss;
+    reported_pairs = pairs;
+    p.eta_seconds = p.fraction > 0 ? p.elapsed_seconds * (1 - p.fraction) / p.fraction : 0;
+    p.epoch = std::min(options_.epochs,
+                       1 + static_cast<int>(p.words_done / std::max<std::uint64_t>(1, vocab_.total_count())));
+    p.finished = finished;
+    return p;
+  };
+  const std::function<void()> report = [&] {
+    if (!progress) return;
+    const double now = seconds_since(start);
+    if (now - last_report < options_.progress_interval_seconds) return;
+    last_report = now;
+    progress(make_progress(false));
+  };
+  const std::function<void()> no_report;
+
+  std::vector<std::thread> pool;
+  std::vector<std::exception_ptr> errors(threads);
+  for (unsigned i = 0; i < threads; ++i) {
+    pool.emplace_back([&, i] {
+      try {
+        SgnsWorker worker(*this, subsampler, negatives, schedule, shared, i);
+        worker.run(corpus_path, shards[i], i == 0 ? report : no_report);
+      } catch (...) {
+        errors[i] = std::current_exception();
+        request_stop();
+      }
+    });
+  }
+  for (auto& t : pool) t.join();
+  for (auto& e : errors)
+    if (e) std::rethrow_exception(e);
+
+  TrainingProgress final_progress = make_progress(true);
+  // The final loss: over everything since the last report.
+  if (progress) progress(final_progress);
+  return {final_progress.words_done, final_progress.elapsed_seconds, final_progress.loss};
+}
+
+}  // namespace wordvec

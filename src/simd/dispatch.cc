@@ -1,0 +1,68 @@
+// Chooses the kernel variant from the CPU's features (checked by libgcc,
+// including the OS's support for the wider registers).
+#include <cstdlib>
+
+#include "kernels_impl.h"
+#include "wordvec/error.h"
+
+namespace wordvec {
+
+bool simd_supported(SimdLevel level) {
+  switch (level) {
+    case SimdLevel::Scalar:
+      return true;
+    case SimdLevel::Avx2:
+      return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    case SimdLevel::Avx512:
+      return __builtin_cpu_supports("avx512f");
+  }
+  return false;
+}
+
+std::vector<SimdLevel> supported_simd_levels() {
+  std::vector<SimdLevel> levels;
+  for (SimdLevel level : {SimdLevel::Scalar, SimdLevel::Avx2, SimdLevel::Avx512})
+    if (simd_supported(level)) levels.push_back(level);
+  return levels;
+}
+
+SimdLevel parse_simd_level(const std::string& name) {
+  if (name == "scalar") return SimdLevel::Scalar;
+  if (name == "avx2") return SimdLevel::Avx2;
+  if (name == "avx512") return SimdLevel::Avx512;
+  throw Error("unknown SIMD variant '" + name + "' (valid: scalar, avx2, avx512)");
+}
+
+const char* simd_level_name(SimdLevel level) {
+  switch (level) {
+    case SimdLevel::Avx512:
+      return "avx512";
+    case SimdLevel::Avx2:
+      return "avx2";
+    case SimdLevel::Scalar:
+      break;
+  }
+  return "scalar";
+}
+
+Kernels kernels_for(SimdLevel level) {
+  if (!simd_supported(level))
+    throw Error(std::string("this CPU cannot run the ") + simd_level_name(level) + " kernels");
+  switch (level) {
+    case SimdLevel::Avx512:
+      return simd::avx512_kernels();
+    case SimdLevel::Avx2:
+      return simd::avx2_kernels();
+    case SimdLevel::Scalar:
+      break;
+  }
+  return simd::scalar_kernels();
+}
+
+Kernels select_kernels() {
+  if (const char* forced = std::getenv("WORDVEC_SIMD"); forced != nullptr && *forced != '\0')
+    return kernels_for(parse_simd_level(forced));
+  return kernels_for(supported_simd_levels().back());
+}
+
+}  // namespace wordvec

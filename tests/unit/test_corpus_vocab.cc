@@ -1,0 +1,178 @@
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "test_helpers.h"
+#include "wordvec/corpus.h"
+#include "wordvec/error.h"
+#include "wordvec/vocabulary.h"
+
+namespace wordvec {
+namespace {
+
+using testing::TempDir;
+
+std::vector<std::string> tokens_of(const std::string& path, ByteRange range, std::size_t* lines = nullptr) {
+  std::vector<std::string> out;
+  TokenScanner scan(path, range);
+  scan.run([&](std::string_view t) { out.emplace_back(t); }, [&] { out.push_back("\n"); });
+  if (lines) *lines = scan.stats().lines;
+  return out;
+}
+
+TEST(TokenScanner, SplitsOnWhitespaceAndReportsLineBreaks) {
+  TempDir dir;
+  const auto path = dir.write("c.txt", "the cat\tsat\r\n  on the mat\n\nend");
+  std::size_t lines = 0;
+  const auto tokens = tokens_of(path, {0, corpus_file_size(path)}, &lines);
+  const std::vector<std::string> expected{"the", "cat", "sat", "\n", "on", "the", "mat", "\n", "\n", "end"};
+  EXPECT_EQ(tokens, expected);
+  EXPECT_EQ(lines, 3u);
+}
+
+TEST(TokenScanner, KeepsUtf8BytesAsTheyAre) {
+  TempDir dir;
+  const auto path = dir.write("c.txt", "caf\xC3\xA9 na\xC3\xAFve \xE6\x97\xA5\xE6\x9C\xAC");
+  const auto tokens = tokens_of(path, {0, corpus_file_size(path)});
+  ASSERT_EQ(tokens.size(), 3u);
+  EXPECT_EQ(tokens[0], "caf\xC3\xA9");
+  EXPECT_EQ(tokens[2], "\xE6\x97\xA5\xE6\x9C\xAC");
+}
+
+TEST(TokenScanner, CutsOverlongTokensAtACharacterBoundaryAndCountsThem) {
+  TempDir dir;
+  // 999 ASCII bytes then a 2-byte character straddling the 1000-byte limit.
+  std::string longword(999, 'a');
+  longword += "\xC3\xA9";
+  longword += std::string(5000, 'b');
+  const auto path = dir.write("c.txt", "x " + longword + " y");
+  TokenScanner scan(path, {0, corpus_file_size(path)});
+  std::vector<std::string> tokens;
+  scan.run([&](std::string_view t) { tokens.emplace_back(t); }, [] {});
+  ASSERT_EQ(tokens.size(), 3u);
+  EXPECT_EQ(tokens[1], std::string(999, 'a'));  // the 2-byte character is not split
+  EXPECT_EQ(tokens[2], "y");
+  EXPECT_EQ(scan.stats().truncated_tokens, 1u);
+}
+
+TEST(TokenScanner, ALineLongerThanTheBufferLosesNoToken) {
+  TempDir dir;
+  std::string line;
+  for (int i = 0; i < 400000; ++i) line += "w" + std::to_string(i % 1000) + " ";  // ~2.3 MB, one line
+  const auto path = dir.write("c.txt", line + "\nlast\n");
+  const auto tokens = tokens_of(path, {0, corpus_file_size(path)});
+  ASSERT_EQ(tokens.size(), 400000u + 3u);
+  EXPECT_EQ(tokens[123456], "w456");
+  EXPECT_EQ(tokens[400001], "last");
+}
+
+TEST(SplitIntoRanges, RangesCoverTheFileAndNeverSplitAToken) {
+  TempDir dir;
+  std::string text;
+  for (int i = 0; i < 5000; ++i) text += "token" + std::to_string(i) + (i % 17 ? " " : "\n");
+  const auto path = dir.write("c.txt", text);
+  const auto whole = tokens_of(path, {0, corpus_file_size(path)});
+  for (unsigned parts : {1u, 2u, 3u, 7u, 64u}) {
+    const auto ranges = split_into_ranges(path, parts);
+    ASSERT_EQ(ranges.size(), parts);
+    EXPECT_EQ(ranges.front().begin, 0u);
+    EXPECT_EQ(ranges.back().end, text.size());
+    std::vector<std::string> joined;
+    for (std::size_t i = 0; i < ranges.size(); ++i) {
+      if (i > 0) EXPECT_EQ(ranges[i].begin, ranges[i - 1].end);
+      for (auto& t : tokens_of(path, ranges[i])) joined.push_back(t);
+    }
+    EXPECT_EQ(joined, whole) << parts << " parts";
+  }
+}
+
+TEST(CorpusFile, MissingFileOrDirectoryIsAClearError) {
+  TempDir dir;
+  EXPECT_THROW(corpus_file_size(dir.file("nope.txt")), Error);
+  try {
+    corpus_file_size(dir.path());
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("is a directory"), std::string::npos);
+  }
+}
+
+TEST(Vocabulary, CountsSortsByFrequencyAndAppliesMinCount) {
+  TempDir dir;
+  const auto path = dir.write("c.txt", "b a c a b a\nd b a e\n");
+  VocabStats stats;
+  const Vocabulary v = Vocabulary::build(path, {2, 0}, &stats);
+  ASSERT_EQ(v.size(), 2u);
+  EXPECT_EQ(v.word(0), "a");
+  EXPECT_EQ(v.count(0), 4u);
+  EXPECT_EQ(v.word(1), "b");
+  EXPECT_EQ(v.count(1), 3u);
+  EXPECT_EQ(v.id("c"), -1);
+  EXPECT_EQ(v.id("b"), 1);
+  EXPECT_EQ(v.total_count(), 7u);
+  EXPECT_EQ(stats.scan.tokens, 10u);
+  EXPECT_EQ(stats.distinct_words, 5u);
+  EXPECT_EQ(stats.dropped_min_count, 3u);
+}
+
+TEST(Vocabulary, TiesAreBrokenByTheWordSoIdsAreDeterministic) {
+  const Vocabulary v({{"zeta", 3}, {"alpha", 3}, {"mid", 5}, {"beta", 3}}, {1, 0});
+  EXPECT_EQ(v.words(), (std::vector<std::string>{"mid", "alpha", "beta", "zeta"}));
+}
+
+TEST(Vocabulary, MaxVocabKeepsTheMostFrequent) {
+  VocabStats stats;
+  const Vocabulary v({{"a", 1}, {"b", 9}, {"c", 5}, {"d", 7}}, {1, 2}, &stats);
+  EXPECT_EQ(v.words(), (std::vector<std::string>{"b", "d"}));
+  EXPECT_EQ(stats.dropped_max_vocab, 2u);
+}
+
+TEST(Vocabulary, PruningWhileCountingBoundsTheTableAndKeepsFrequentWords) {
+  TempDir dir;
+  std::string text;
+  for (int i = 0; i < 2000; ++i) text += "common rare" + std::to_string(i) + " ";
+  const auto path = dir.write("c.txt", text);
+  VocabOptions options{1, 0, 100};  // prune whenever 100 distinct words are held
+  VocabStats stats;
+  const Vocabulary v = Vocabulary::build(path, options, &stats);
+  EXPECT_GT(stats.prune_threshold, 0u);
+  EXPECT_LT(v.size(), 100u);
+  EXPECT_EQ(v.word(0), "common");
+  EXPECT_EQ(v.count(0), 2000u);  // never pruned, so counted exactly
+}
+
+TEST(Vocabulary, SaveAndLoadRoundTrip) {
+  TempDir dir;
+  const Vocabulary v({{"x", 4}, {"y", 9}, {"caf\xC3\xA9", 4}}, {1, 0});
+  v.save(dir.file("vocab.txt"));
+  const Vocabulary back = Vocabulary::load(dir.file("vocab.txt"));
+  EXPECT_EQ(back.words(), v.words());
+  EXPECT_EQ(back.counts(), v.counts());
+}
+
+TEST(Vocabulary, LoadRejectsMalformedLinesWithFileAndLine) {
+  TempDir dir;
+  const auto path = dir.write("v.txt", "a 3\nb three\n");
+  try {
+    Vocabulary::load(path);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("v.txt:2:"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(Vocabulary::load(dir.write("d.txt", "a 3\na 4\n")), Error);
+}
+
+TEST(Vocabulary, EmptyCorpusAndNoWordAtMinCountAreErrors) {
+  TempDir dir;
+  EXPECT_THROW(Vocabulary::build(dir.write("empty.txt", ""), {}), Error);
+  EXPECT_THROW(Vocabulary::build(dir.write("ws.txt", " \n\t\n"), {}), Error);
+  try {
+    Vocabulary::build(dir.write("rare.txt", "a b c d\n"), {5, 0});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("min-count"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace wordvec

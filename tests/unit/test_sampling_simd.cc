@@ -1,0 +1,120 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+#include "wordvec/error.h"
+#include "wordvec/matrix.h"
+#include "wordvec/sampling.h"
+#include "wordvec/sigmoid.h"
+#include "wordvec/simd.h"
+
+namespace wordvec {
+namespace {
+
+TEST(Subsampling, KeepProbabilityIsWord2vecFormula) {
+  // f = 0.01, t = 1e-4: sqrt(0.01) + 0.01 = 0.11
+  EXPECT_NEAR(subsample_keep_probability(1000, 100000, 1e-4), 0.11, 1e-12);
+  // rare words are always kept
+  EXPECT_EQ(subsample_keep_probability(1, 100000, 1e-4), 1.0);
+  // sample 0 disables
+  EXPECT_EQ(subsample_keep_probability(50000, 100000, 0), 1.0);
+}
+
+TEST(Subsampling, EmpiricalKeepRateMatches) {
+  const Subsampler s({1000, 99000}, 1e-4);
+  Rng rng(7);
+  int kept = 0;
+  const int draws = 200000;
+  for (int i = 0; i < draws; ++i) kept += s.keep(0, rng);
+  const double p = subsample_keep_probability(1000, 100000, 1e-4);
+  EXPECT_NEAR(kept / double(draws), p, 4 * std::sqrt(p * (1 - p) / draws));
+}
+
+TEST(AliasSampler, ExactProbabilitiesAreUnigramToThe075) {
+  const std::vector<std::uint64_t> counts{1000, 300, 50, 7, 1};
+  const AliasSampler s = AliasSampler::unigram(counts, 0.75);
+  double z = 0;
+  for (auto c : counts) z += std::pow(c, 0.75);
+  for (std::size_t i = 0; i < counts.size(); ++i)
+    EXPECT_NEAR(s.probability(static_cast<int>(i)), std::pow(counts[i], 0.75) / z, 1e-7);
+}
+
+TEST(AliasSampler, EmpiricalDistributionPassesChiSquare) {
+  std::vector<std::uint64_t> counts;
+  for (int i = 1; i <= 50; ++i) counts.push_back(100000 / i);  // Zipf-like
+  const AliasSampler s = AliasSampler::unigram(counts, 0.75);
+  double z = 0;
+  for (auto c : counts) z += std::pow(static_cast<double>(c), 0.75);
+  Rng rng(42);
+  const int draws = 1'000'000;
+  std::vector<int> seen(counts.size());
+  for (int i = 0; i < draws; ++i) ++seen[s.sample(rng)];
+  double chi2 = 0;
+  for (std::size_t i = 0; i < counts.size(); ++i) {
+    const double expected = draws * std::pow(static_cast<double>(counts[i]), 0.75) / z;
+    chi2 += (seen[i] - expected) * (seen[i] - expected) / expected;
+  }
+  // 49 degrees of freedom: the 99.9% quantile is 85.4.
+  EXPECT_LT(chi2, 85.4);
+}
+
+TEST(AliasSampler, EmptyDistributionIsAnError) { EXPECT_THROW(AliasSampler(std::vector<double>{}), Error); }
+
+TEST(Sigmoid, TableIsCloseToExactAndClipped) {
+  const SigmoidTable t;
+  for (float x = -12; x <= 12; x += 0.0137f) {
+    EXPECT_NEAR(t.sigmoid(x), SigmoidTable::exact_sigmoid(x), 1e-3) << x;
+    EXPECT_NEAR(t.log_loss(x), SigmoidTable::exact_log_loss(x), 2e-3) << x;
+  }
+}
+
+TEST(Matrix, RowsAreAlignedPaddedAndZeroed) {
+  Matrix m(3, 100);
+  EXPECT_EQ(m.stride(), 112u);
+  for (std::size_t r = 0; r < 3; ++r) {
+    EXPECT_EQ(reinterpret_cast<std::uintptr_t>(m.row(r)) % 64, 0u);
+    for (std::size_t c = 0; c < m.stride(); ++c) EXPECT_EQ(m.row(r)[c], 0.0f);
+  }
+}
+
+class KernelTest : public ::testing::TestWithParam<SimdLevel> {};
+
+TEST_P(KernelTest, MatchesScalarReferenceForEveryLength) {
+  if (!simd_supported(GetParam())) GTEST_SKIP() << "this CPU cannot run this variant";
+  const Kernels k = kernels_for(GetParam());
+  std::mt19937 gen(3);
+  std::uniform_real_distribution<float> u(-1, 1);
+  for (std::size_t n : {1u, 3u, 7u, 8u, 15u, 16u, 17u, 31u, 32u, 33u, 100u, 112u, 300u}) {
+    std::vector<float> a(n), b(n), y(n), y_ref(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      a[i] = u(gen);
+      b[i] = u(gen);
+      y[i] = y_ref[i] = u(gen);
+    }
+    double dot_ref = 0;
+    for (std::size_t i = 0; i < n; ++i) dot_ref += double(a[i]) * b[i];
+    EXPECT_NEAR(k.dot(a.data(), b.data(), n), dot_ref, 1e-5 * n) << k.name << " n=" << n;
+    k.axpy(0.3f, a.data(), y.data(), n);
+    for (std::size_t i = 0; i < n; ++i) EXPECT_NEAR(y[i], y_ref[i] + 0.3f * a[i], 1e-6) << k.name << " n=" << n;
+    k.scale(-2.5f, y.data(), n);
+    for (std::size_t i = 0; i < n; ++i)
+      EXPECT_NEAR(y[i], -2.5f * (y_ref[i] + 0.3f * a[i]), 1e-5) << k.name << " n=" << n;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(AllVariants, KernelTest,
+                         ::testing::Values(SimdLevel::Scalar, SimdLevel::Avx2, SimdLevel::Avx512),
+                         [](const auto& info) { return std::string(simd_level_name(info.param)); });
+
+TEST(KernelSelection, EnvironmentVariableForcesAVariant) {
+  ::setenv("WORDVEC_SIMD", "scalar", 1);
+  EXPECT_EQ(select_kernels().level, SimdLevel::Scalar);
+  ::setenv("WORDVEC_SIMD", "bogus", 1);
+  EXPECT_THROW(select_kernels(), Error);
+  ::unsetenv("WORDVEC_SIMD");
+  EXPECT_EQ(select_kernels().level, supported_simd_levels().back());
+}
+
+}  // namespace
+}  // namespace wordvec

@@ -1,0 +1,285 @@
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cmath>
+#include <cstring>
+#include <random>
+
+#include "test_helpers.h"
+#include "wordvec/error.h"
+#include "wordvec/neighbors.h"
+#include "wordvec/sgns.h"
+
+namespace wordvec {
+namespace {
+
+// Rows of a small random problem: contexts (input rows) and targets (output rows).
+struct Problem {
+  std::size_t n = 16;  // padded row length (dim 13 + zero padding)
+  std::size_t dim = 13;
+  std::vector<std::vector<float>> contexts, targets;
+  Problem(int n_contexts, int n_targets, unsigned seed) {
+    std::mt19937 gen(seed);
+    std::uniform_real_distribution<float> u(-0.6f, 0.6f);
+    auto make = [&](int count) {
+      std::vector<std::vector<float>> rows(count, std::vector<float>(n, 0.0f));
+      for (auto& r : rows)
+        for (std::size_t i = 0; i < dim; ++i) r[i] = u(gen);
+      return rows;
+    };
+    contexts = make(n_contexts);
+    targets = make(n_targets);
+  }
+  static std::vector<float*> pointers(std::vector<std::vector<float>>& rows) {
+    std::vector<float*> p;
+    for (auto& r : rows) p.push_back(r.data());
+    return p;
+  }
+};
+
+// Loss of the exact model: -log sigmoid(s) for target 0, -log sigmoid(-s) for the others.
+double pair_loss(const std::vector<float>& context, const std::vector<std::vector<float>>& targets) {
+  double loss = 0;
+  for (std::size_t t = 0; t < targets.size(); ++t) {
+    double s = 0;
+    for (std::size_t i = 0; i < context.size(); ++i) s += double(context[i]) * targets[t][i];
+    loss += std::log1p(std::exp(t == 0 ? -s : s));
+  }
+  return loss;
+}
+
+double window_loss(const Problem& p) {
+  double loss = 0;
+  for (auto& c : p.contexts) loss += pair_loss(c, p.targets);
+  return loss;
+}
+
+double cbow_loss(const Problem& p) {
+  std::vector<float> mean(p.n, 0.0f);
+  for (auto& c : p.contexts)
+    for (std::size_t i = 0; i < p.n; ++i) mean[i] += c[i] / p.contexts.size();
+  return pair_loss(mean, p.targets);
+}
+
+// Central finite difference of `loss` with respect to one coordinate.
+template <class Loss>
+double numeric_gradient(Problem& p, float* value, Loss loss) {
+  const float h = 1e-3f, saved = *value;
+  *value = saved + h;
+  const double up = loss(p);
+  *value = saved - h;
+  const double down = loss(p);
+  *value = saved;
+  return (up - down) / (2 * h);
+}
+
+// Runs `step` once with a tiny learning rate and checks every coordinate of
+// every row moved by -lr * scale * dLoss/dx (scale = the convention's factor).
+template <class Step, class Loss>
+void expect_gradient_step(Problem& p, Step step, Loss loss, double context_scale) {
+  const float lr = 1e-3f;
+  Problem before = p;
+  step(p, lr);
+  for (std::size_t c = 0; c < p.contexts.size(); ++c)
+    for (std::size_t i = 0; i < p.dim; ++i) {
+      const double g = numeric_gradient(before, &before.contexts[c][i], loss);
+      EXPECT_NEAR((p.contexts[c][i] - before.contexts[c][i]) / lr, -context_scale * g, 2e-3 + 2e-3 * std::abs(g))
+          << "context " << c << " coordinate " << i;
+    }
+  for (std::size_t t = 0; t < p.targets.size(); ++t)
+    for (std::size_t i = 0; i < p.dim; ++i) {
+      const double g = numeric_gradient(before, &before.targets[t][i], loss);
+      EXPECT_NEAR((p.targets[t][i] - before.targets[t][i]) / lr, -g, 2e-3 + 2e-3 * std::abs(g))
+          << "target " << t << " coordinate " << i;
+    }
+  for (auto& row : p.contexts)
+    for (std::size_t i = p.dim; i < p.n; ++i) EXPECT_EQ(row[i], 0.0f) << "padding must stay zero";
+}
+
+class StepTest : public ::testing::TestWithParam<SimdLevel> {
+ protected:
+  void SetUp() override {
+    if (!simd_supported(GetParam())) GTEST_SKIP() << "this CPU cannot run this variant";
+    k = kernels_for(GetParam());
+  }
+  Kernels k{};
+  SigmoidTable sig;
+};
+
+TEST_P(StepTest, ExactPairFollowsTheGradient) {
+  Problem p(1, 6, 1);
+  expect_gradient_step(
+      p,
+      [&](Problem& q, float lr) {
+        std::vector<float> scratch(q.n);
+        auto targets = Problem::pointers(q.targets);
+        sgns_step::exact_pair(k, q.n, q.contexts[0].data(), targets.data(), 6, lr, sig, scratch.data());
+      },
+      window_loss, 1.0);
+}
+
+TEST_P(StepTest, BatchedWindowFollowsTheGradient) {
+  Problem p(4, 6, 2);
+  expect_gradient_step(
+      p,
+      [&](Problem& q, float lr) {
+        std::vector<float> scratch(sgns_step::batched_scratch_floats(q.n, 4, 6));
+        auto contexts = Problem::pointers(q.contexts);
+        auto targets = Problem::pointers(q.targets);
+        sgns_step::batched_window(k, q.n, contexts.data(), 4, targets.data(), 6, lr, sig, scratch.data());
+      },
+      window_loss, 1.0);
+}
+
+TEST_P(StepTest, CbowFollowsTheGradientOfTheMeanTimesContextCount) {
+  // word2vec applies the gradient of the mean to every context row unscaled,
+  // i.e. count x the true gradient of each row.
+  Problem p(3, 6, 3);
+  expect_gradient_step(
+      p,
+      [&](Problem& q, float lr) {
+        std::vector<float> scratch(2 * q.n);
+        auto contexts = Problem::pointers(q.contexts);
+        auto targets = Problem::pointers(q.targets);
+        sgns_step::cbow(k, q.n, contexts.data(), 3, targets.data(), 6, lr, sig, scratch.data());
+      },
+      cbow_loss, 3.0);
+}
+
+TEST_P(StepTest, ReturnedLossIsTheLossBeforeTheUpdate) {
+  Problem p(4, 6, 4);
+  const double expected = window_loss(p);
+  std::vector<float> scratch(sgns_step::batched_scratch_floats(p.n, 4, 6));
+  auto contexts = Problem::pointers(p.contexts);
+  auto targets = Problem::pointers(p.targets);
+  const float loss = sgns_step::batched_window(k, p.n, contexts.data(), 4, targets.data(), 6, 0.1f, sig, scratch.data());
+  EXPECT_NEAR(loss, expected, 1e-2);
+  EXPECT_LT(window_loss(p), expected);  // and a step lowers it
+}
+
+INSTANTIATE_TEST_SUITE_P(AllVariants, StepTest,
+                         ::testing::Values(SimdLevel::Scalar, SimdLevel::Avx2, SimdLevel::Avx512),
+                         [](const auto& info) { return std::string(simd_level_name(info.param)); });
+
+TEST(LearningRateSchedule, DecaysLinearlyToTheFloor) {
+  const LearningRateSchedule s{0.025, 1e-4, 999};
+  EXPECT_FLOAT_EQ(s.at(0), 0.025f);
+  EXPECT_NEAR(s.at(500), 0.0125, 1e-6);
+  EXPECT_FLOAT_EQ(s.at(1000), 0.025f * 1e-4f);
+  EXPECT_FLOAT_EQ(s.at(5000), 0.025f * 1e-4f);
+}
+
+TEST(SgnsOptions, InvalidValuesAreRejectedWithTheRange) {
+  SgnsOptions o;
+  o.window = 0;
+  try {
+    o.validate();
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("--window must be between 1 and 1000"), std::string::npos);
+  }
+  o = {};
+  o.sample = -1;
+  EXPECT_THROW(o.validate(), Error);
+  o = {};
+  o.negative = 0;
+  EXPECT_THROW(o.validate(), Error);
+}
+
+TEST(SgnsModel, InitialisationIsWord2vecsAndIndependentOfThreads) {
+  const SgnsModel a = SgnsModel::initialise(50, 20, 9), b = SgnsModel::initialise(50, 20, 9);
+  for (std::size_t r = 0; r < 50; ++r)
+    for (std::size_t c = 0; c < 20; ++c) {
+      EXPECT_LE(std::abs(a.input.row(r)[c]), 0.5f / 20);
+      EXPECT_EQ(a.input.row(r)[c], b.input.row(r)[c]);
+      EXPECT_EQ(a.output.row(r)[c], 0.0f);
+    }
+}
+
+// ---------------------------------------------------------------- training on real text
+
+class TrainingOnBundledCorpus : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    corpus = testing::bundled_corpus();
+    if (corpus.empty()) GTEST_SKIP() << "WORDVEC_TEST_CORPUS not set (run through 'make test')";
+    if (vocab.empty()) vocab = Vocabulary::build(corpus, {5, 0});
+  }
+  WordVectors train(SgnsOptions o, std::vector<double>* losses = nullptr) {
+    SgnsTrainer trainer(vocab, o, select_kernels());
+    trainer.train(corpus, [&](const TrainingProgress& p) {
+      if (losses && p.loss > 0) losses->push_back(p.loss);
+    });
+    return {vocab.words(), trainer.model().input.clone()};
+  }
+  std::string corpus;
+  static Vocabulary vocab;
+};
+Vocabulary TrainingOnBundledCorpus::vocab;
+
+void expect_related_closer(const NearestNeighbors& nn) {
+  // A country is closer to its capital, a singular to its plural, a number to
+  // another number, than either is to an unrelated word.
+  const std::vector<std::array<const char*, 3>> triples{
+      {"france", "paris", "bacteria"}, {"germany", "berlin", "poetry"}, {"king", "queen", "carbon"},
+      {"city", "cities", "enzyme"},    {"two", "three", "religion"},    {"war", "battle", "protein"},
+      {"music", "song", "volcano"},    {"river", "lake", "monarchy"}};
+  int right = 0;
+  for (const auto& [a, b, c] : triples) {
+    ASSERT_TRUE(nn.contains(a) && nn.contains(b) && nn.contains(c)) << a << " " << b << " " << c;
+    const bool ok = nn.similarity(a, b) > nn.similarity(a, c);
+    right += ok;
+    EXPECT_TRUE(ok) << a << "~" << b << " = " << nn.similarity(a, b) << " vs " << a << "~" << c << " = "
+                    << nn.similarity(a, c);
+  }
+  EXPECT_EQ(right, static_cast<int>(triples.size()));
+}
+
+TEST_F(TrainingOnBundledCorpus, SkipGramPlacesRelatedWordsCloserAndLossFalls) {
+  SgnsOptions o;
+  o.dim = 50;
+  o.epochs = 2;
+  o.threads = 2;
+  o.progress_interval_seconds = 0;
+  std::vector<double> losses;
+  const NearestNeighbors nn(train(o, &losses));
+  expect_related_closer(nn);
+  ASSERT_GE(losses.size(), 4u);
+  EXPECT_LT(losses.back(), losses.front() * 0.8) << "loss should fall during training";
+}
+
+TEST_F(TrainingOnBundledCorpus, CbowPlacesRelatedWordsCloser) {
+  SgnsOptions o;
+  o.model = Model::Cbow;
+  o.dim = 50;
+  o.epochs = 3;
+  o.threads = 2;
+  expect_related_closer(NearestNeighbors(train(o)));
+}
+
+TEST_F(TrainingOnBundledCorpus, ExactSkipGramUpdatePlacesRelatedWordsCloser) {
+  SgnsOptions o;
+  o.update = SkipGramUpdate::Exact;
+  o.dim = 50;
+  o.epochs = 1;
+  o.threads = 2;
+  expect_related_closer(NearestNeighbors(train(o)));
+}
+
+TEST_F(TrainingOnBundledCorpus, OneThreadWithASeedIsBitReproducible) {
+  SgnsOptions o;
+  o.dim = 20;
+  o.epochs = 1;
+  o.threads = 1;
+  o.seed = 5;
+  o.sample = 1e-3;
+  const WordVectors a = train(o), b = train(o);
+  ASSERT_EQ(a.size(), b.size());
+  EXPECT_EQ(0, std::memcmp(a.vectors.data(), b.vectors.data(), a.size() * a.vectors.stride() * sizeof(float)));
+  o.seed = 6;
+  const WordVectors c = train(o);
+  EXPECT_NE(0, std::memcmp(a.vectors.data(), c.vectors.data(), a.size() * a.vectors.stride() * sizeof(float)));
+}
+
+}  // namespace
+}  // namespace wordvec
