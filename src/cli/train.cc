@@ -2,6 +2,7 @@
 #include <spdlog/spdlog.h>
 
 #include <csignal>
+#include <chrono>
 #include <cmath>
 #include <thread>
 
@@ -24,35 +25,45 @@ const char* kTrainUsage =
     "model). The corpus is plain text: tokens separated by whitespace, one sentence\n"
     "or paragraph per line. Vectors are written in descending word frequency.";
 
+// Set by the signal handler; a signal handler can only reach static storage.
+volatile std::sig_atomic_t g_stop_signal = 0;
+
+extern "C" void on_stop_signal(int signal) { g_stop_signal = signal; }
+
 // While alive, SIGINT and SIGTERM ask the trainer to stop instead of killing
-// the process, so no partial output is left behind. A watcher thread waits
-// for the signals (no handler, no global state).
+// the process, so no partial output is left behind. (Handlers, not a blocked
+// mask: OpenBLAS starts threads before main that would receive the signal.)
+// A signal that was ignored when the process started stays ignored (nohup).
 class InterruptWatcher {
  public:
   explicit InterruptWatcher(SgnsTrainer& trainer) {
-    sigemptyset(&signals_);
-    sigaddset(&signals_, SIGINT);
-    sigaddset(&signals_, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &signals_, &previous_);
+    struct sigaction action {};
+    action.sa_handler = on_stop_signal;
+    sigemptyset(&action.sa_mask);
+    for (int i = 0; i < 2; ++i) {
+      sigaction(kSignals[i], nullptr, &previous_[i]);
+      if (previous_[i].sa_handler != SIG_IGN) sigaction(kSignals[i], &action, nullptr);
+    }
     watcher_ = std::thread([this, &trainer] {
-      const timespec tick{0, 100'000'000};
       while (!done_.load()) {
-        if (sigtimedwait(&signals_, nullptr, &tick) > 0) {
+        if (g_stop_signal != 0) {
           trainer.request_stop();
           interrupted_.store(true);
         }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
       }
     });
   }
   ~InterruptWatcher() {
     done_.store(true);
     watcher_.join();
-    pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
+    for (int i = 0; i < 2; ++i) sigaction(kSignals[i], &previous_[i], nullptr);
   }
-  bool interrupted() const { return interrupted_.load(); }
+  bool interrupted() const { return interrupted_.load() || g_stop_signal != 0; }
 
  private:
-  sigset_t signals_{}, previous_{};
+  static constexpr int kSignals[2] = {SIGINT, SIGTERM};
+  struct sigaction previous_[2] {};
   std::atomic<bool> done_{false}, interrupted_{false};
   std::thread watcher_;
 };

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark: wordvec and its peers (word2vec.c, fastText, gensim) trained one
+# after another on the same corpus with the same setting, then scored by the same evaluator.
+#
+#   make bench                      full corpus (35M tokens), 5 epochs, 2 threads
+#   make bench-quick                the 2M-token cut
+#   RUNS="wv-sg w2v-sg" make bench  only these runs (single-tool mode: RUNS=wv-sg)
+#
+# Environment: QUICK=1, EPOCHS [5], THREADS [2], RUNS [wv-sg wv-cbow w2v-sg w2v-cbow ft-sg ft-cbow gs-sg gs-cbow],
+#   OUT [bench-data/run-DATE], WORDVEC [build/wordvec], WV_ARGS (extra wordvec train flags),
+#   PEERS_FROM=DIR reuse the peers' results of an earlier run (marked as such in the table).
+# Output: OUT/results.tsv, OUT/results.json and a table on stdout. Speed is corpus words x epochs /
+# whole-process wall seconds / threads for every tool alike; ratios are against word2vec.c and gensim.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
+shared=$(cd "$root/../shared" 2>/dev/null && pwd) || { echo "bench: ../shared (benchmark scripts and corpus pieces) not found beside the project" >&2; exit 1; }
+
+QUICK=${QUICK:-0}; EPOCHS=${EPOCHS:-5}; THREADS=${THREADS:-2}
+RUNS=${RUNS:-"wv-sg wv-cbow w2v-sg w2v-cbow ft-sg ft-cbow gs-sg gs-cbow"}
+WORDVEC=${WORDVEC:-$root/build/wordvec}
+OUT=${OUT:-$root/bench-data/run-$(date +%Y%m%d-%H%M%S)}
+mkdir -p "$OUT"; OUT=$(cd "$OUT" && pwd)
+
+"$shared/bench/make-corpus.sh" "$root/bench-data" >&2
+CORPUS=$root/bench-data/corpus.txt
+[ "$QUICK" = 1 ] && CORPUS=$root/bench-data/corpus-small.txt
+[ -x /usr/bin/time ] || { [ "$(id -u)" = 0 ] && apt-get install -y -qq time >/dev/null; } || { echo "bench: install the 'time' package" >&2; exit 1; }
+
+echo "bench: corpus $CORPUS, $EPOCHS epochs, $THREADS threads, runs: $RUNS -> $OUT" >&2
+{
+  echo "corpus: $CORPUS ($(wc -w < "$CORPUS") words)"
+  echo "host: $(nproc) cpus, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
+  echo "wordvec: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'), kernels ${WORDVEC_SIMD:-auto}"
+} > "$OUT/versions.txt"
+
+# wordvec runs, measured exactly as run-peers.sh measures the peers.
+wv_runs=() peer_runs=()
+for r in $RUNS; do case $r in wv-*) wv_runs+=("$r");; *) peer_runs+=("$r");; esac; done
+for r in "${wv_runs[@]}"; do
+  case $r in
+    wv-sg)   args=(--model skipgram --alpha 0.025);;
+    wv-cbow) args=(--model cbow --alpha 0.05);;
+    wv-sg-exact) args=(--model skipgram --alpha 0.025 --update exact);;
+    *) echo "bench: unknown run $r" >&2; continue;;
+  esac
+  d=$OUT/$r; mkdir -p "$d"
+  echo "bench: $r" >&2
+  /usr/bin/time -v -o "$d/time.txt" "$WORDVEC" train --input "$CORPUS" --output "$d/vectors.bin" \
+      --dim 100 --window 5 --negative 5 --sample 1e-4 --min-count 5 --epochs "$EPOCHS" --threads "$THREADS" \
+      "${args[@]}" ${WV_ARGS:-} > "$d/train.log" 2>&1 || echo "bench: $r FAILED (see $d/train.log)" >&2
+done
+
+# The peers, through the shared script (same setting).
+if [ ${#peer_runs[@]} -gt 0 ]; then
+  if [ -n "${PEERS_FROM:-}" ]; then
+    echo "bench: reusing peer results from $PEERS_FROM" >&2
+    ln -sfn "$(cd "$PEERS_FROM" && pwd)" "$OUT/peers"
+  else
+    RUNS="${peer_runs[*]}" ITER=$EPOCHS THREADS=$THREADS "$shared/bench/run-peers.sh" "$CORPUS" "$OUT/peers" >&2
+  fi
+fi
+
+# Quality of every result, by the shared gensim evaluator.
+for d in "$OUT"/wv-* "$OUT"/peers/*/; do
+  [ -d "$d" ] || continue
+  v=$(ls "$d"/vectors.bin "$d"/vectors.txt "$d"/vectors.vec 2>/dev/null | head -1) || true
+  [ -n "$v" ] && [ -s "$v" ] || continue
+  [ -s "$d/eval.json" ] && [ "$d/eval.json" -nt "$v" ] && continue
+  echo "bench: evaluating $v" >&2
+  /usr/bin/python3 "$shared/bench/eval-vectors.py" "$v" "$root/data/questions-words.txt" "$root/data/ws353.tsv" \
+      --json "$d/eval.json" > "$d/eval.txt" 2>&1 || echo "bench: evaluation of $v failed" >&2
+done
+
+/usr/bin/python3 "$here/report.py" "$OUT" "$CORPUS" "$EPOCHS" "$THREADS" "${PEERS_FROM:-}"

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# End-to-end tests of the wordvec command: real runs, exit codes, messages, files left behind.
+#   WORDVEC=build/wordvec CORPUS=build/data/corpus.txt bash tests/cli/run.sh
+set -uo pipefail
+WORDVEC=${WORDVEC:-build/wordvec}
+CORPUS=${CORPUS:-build/data/corpus.txt}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+passed=0 failed=0
+
+ok() { passed=$((passed + 1)); }
+fail() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+
+# expect_error NAME EXIT_CODE MESSAGE_FRAGMENT -- command...
+# The command must exit with EXIT_CODE, print one line containing the fragment on stderr,
+# and leave no file in $T/out.
+expect_error() {
+  local name=$1 code=$2 fragment=$3; shift 4
+  rm -rf "$T/out"; mkdir -p "$T/out"
+  "$@" > "$T/stdout" 2> "$T/stderr"
+  local rc=$?
+  if [ "$rc" -ne "$code" ]; then fail "$name: exit $rc, expected $code ($(head -c 300 "$T/stderr"))"; return; fi
+  if ! grep -qF -- "$fragment" "$T/stderr"; then fail "$name: stderr lacks '$fragment': $(head -c 300 "$T/stderr")"; return; fi
+  if [ -n "$(ls -A "$T/out")" ]; then fail "$name: left files behind: $(ls -A "$T/out")"; return; fi
+  ok
+}
+
+train() { "$WORDVEC" train --quiet --epochs 1 --threads 2 "$@"; }
+
+# ---- help
+if "$WORDVEC" train --help | grep -q -- '--negative' && "$WORDVEC" train --help | grep -q 'min-count' \
+   && "$WORDVEC" dim --help | grep -q 'minimum-entropy' && "$WORDVEC" --help | grep -q 'nn'; then ok; else fail "help texts"; fi
+expect_error "unknown command" 2 "unknown command 'frobnicate'" -- "$WORDVEC" frobnicate
+expect_error "unknown option" 2 "unrecognised option" -- "$WORDVEC" train --input "$CORPUS" --output "$T/out/v.bin" --bogus 1
+expect_error "missing --output" 2 "output" -- "$WORDVEC" train --input "$CORPUS"
+
+# ---- bad inputs: one clear line, non-zero exit, nothing written
+printf '' > "$T/empty.txt"
+printf ' \n\t \n' > "$T/blank.txt"
+printf 'a b c d e\n' > "$T/rare.txt"
+expect_error "missing corpus" 1 "$T/nope.txt: No such file or directory" -- train --input "$T/nope.txt" --output "$T/out/v.bin"
+expect_error "corpus is a folder" 1 "is a directory" -- train --input "$T" --output "$T/out/v.bin"
+expect_error "empty corpus" 1 "empty.txt: the corpus is empty" -- train --input "$T/empty.txt" --output "$T/out/v.bin"
+expect_error "blank corpus" 1 "no words" -- train --input "$T/blank.txt" --output "$T/out/v.bin"
+expect_error "nothing reaches min-count" 1 "min-count" -- train --input "$T/rare.txt" --output "$T/out/v.bin"
+expect_error "unwritable output folder" 1 "does not exist" -- train --input "$CORPUS" --output "$T/out/missing/v.bin"
+expect_error "output is the input" 1 "same file as --input" -- train --input "$T/rare.txt" --output "$T/rare.txt"
+expect_error "window 0" 1 "--window must be between 1 and 1000" -- train --input "$CORPUS" --output "$T/out/v.bin" --window 0
+expect_error "negative sample" 1 "--sample must be in [0, 1)" -- train --input "$CORPUS" --output "$T/out/v.bin" --sample -1
+expect_error "bad model" 1 "unknown model 'glove2'" -- train --input "$CORPUS" --output "$T/out/v.bin" --model glove2
+expect_error "bad format" 1 "unknown vector format 'csv'" -- train --input "$CORPUS" --output "$T/out/v.bin" --format csv
+expect_error "bad dim" 2 "--dim must be 'auto' or a positive integer" -- train --input "$CORPUS" --output "$T/out/v.bin" --dim -3
+if [ "$(id -u)" != 0 ]; then
+  mkdir -p "$T/ro"; chmod 555 "$T/ro"
+  expect_error "read-only folder" 1 "not writable" -- train --input "$CORPUS" --output "$T/ro/v.bin"
+fi
+expect_error "output is a device" 1 "not a regular file" -- train --input "$CORPUS" --output /dev/null
+
+# ---- a real training run: files, format, progress and neighbours
+mkdir -p "$T/run"
+if "$WORDVEC" train --input "$CORPUS" --output "$T/run/v.txt" --format text --epochs 1 --dim 30 --threads 2 \
+     --save-vocab "$T/run/vocab.txt" > "$T/run/stdout" 2> "$T/run/log"; then ok; else fail "training run: $(tail -3 "$T/run/log")"; fi
+words=$(head -1 "$T/run/v.txt" | cut -d' ' -f1)
+if [ "$(head -1 "$T/run/v.txt" | cut -d' ' -f2)" = 30 ] && [ "$(wc -l < "$T/run/v.txt")" -eq $((words + 1)) ] \
+   && [ "$(wc -l < "$T/run/vocab.txt")" -eq "$words" ]; then ok; else fail "text output shape"; fi
+if grep -q 'words/s/thread' "$T/run/log" && grep -q 'wrote' "$T/run/log"; then ok; else fail "progress/log lines"; fi
+if [ "$(head -2 "$T/run/vocab.txt" | cut -d' ' -f1 | tr '\n' ' ')" = "the of " ]; then ok; else fail "vocabulary order"; fi
+if [ -z "$(ls "$T/run" | grep '\.tmp\.')" ]; then ok; else fail "temporary file left behind"; fi
+if "$WORDVEC" nn --vectors "$T/run/v.txt" -k 3 three | grep -qE '^  (four|two|five|six|seven|eight|one|nine|zero) '; then ok
+else fail "nn three: $("$WORDVEC" nn --vectors "$T/run/v.txt" -k 3 three)"; fi
+if printf 'three\nqwertyuiop\n' | "$WORDVEC" nn --vectors "$T/run/v.txt" -k 2 | grep -q 'qwertyuiop: not in the vocabulary'; then ok
+else fail "nn from a pipe"; fi
+# --dim auto logs the suggestion and uses it
+if grep -q 'dimension:' "$T/run/log"; then fail "explicit --dim should not log the auto suggestion"; else ok; fi
+train --input "$CORPUS" --output "$T/run/auto.bin" --dim auto 2> "$T/run/auto.log"
+if [ "$(head -c 20 "$T/run/auto.bin" | head -1)" = "21201 83" ]; then ok; else fail "--dim auto: header $(head -c 20 "$T/run/auto.bin" | head -1)"; fi
+
+# ---- interruption: SIGINT and SIGTERM stop within a second and leave nothing behind
+# (python restores SIGINT's default action, which bash ignores in background jobs)
+for sig in INT TERM; do
+  rm -rf "$T/int"; mkdir -p "$T/int"
+  /usr/bin/python3 - "$sig" "$T/int.log" "$WORDVEC" train --input "$CORPUS" --output "$T/int/v.bin" \
+      --epochs 50 --dim 50 --threads 2 > "$T/int.result" <<'PY'
+import signal, subprocess, sys, time
+sig, log, cmd = sys.argv[1], sys.argv[2], sys.argv[3:]
+p = subprocess.Popen(cmd, stderr=open(log, "w"),
+                     preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+time.sleep(2)
+p.send_signal(getattr(signal, "SIG" + sig))
+start = time.time()
+rc = p.wait()
+print(rc, "%.2f" % (time.time() - start))
+PY
+  read -r rc took < "$T/int.result"
+  if [ "$rc" = 130 ] && [ -z "$(ls -A "$T/int")" ] && grep -q interrupted "$T/int.log"; then ok
+  else fail "SIG$sig: rc $rc, files: $(ls -A "$T/int"), log: $(tail -1 "$T/int.log")"; fi
+  if [ "$(echo "$took < 1.0" | bc)" = 1 ]; then ok; else fail "SIG$sig took ${took}s to stop"; fi
+done
+
+# ---- dim
+if "$WORDVEC" dim 100000 5000000 | tr -s ' ' | grep -c -e 'N = 100000 dimension 96 ' -e 'N = 5000000 dimension 128 ' | grep -q 2; then ok
+else fail "dim reference values: $("$WORDVEC" dim 100000 5000000)"; fi
+if "$WORDVEC" dim --json 1e12 | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); assert d[0]["dimension"]==230 and d[0]["entropy_at"]<0' 2>/dev/null; then ok
+else fail "dim --json"; fi
+if [ "$("$WORDVEC" dim --table | wc -l)" -eq 12 ]; then ok; else fail "dim --table"; fi
+expect_error "dim N=1" 2 "whole numbers >= 2" -- "$WORDVEC" dim 1
+expect_error "dim non-numeric" 2 "whole numbers >= 2" -- "$WORDVEC" dim lots
+if "$WORDVEC" dim --input "$CORPUS" 2>&1 | grep -q 'N = 21201 .* dimension   83'; then ok; else fail "dim --input: $("$WORDVEC" dim --input "$CORPUS" 2>&1)"; fi
+
+echo "cli: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
