@@ -28,9 +28,12 @@ class NearestNeighbors {
   std::vector<Neighbor> nearest_to(const float* vector, std::size_t k, const std::vector<int>& exclude) const;
   float similarity(std::string_view a, std::string_view b) const;
   std::size_t size() const { return vectors_.size(); }
+  // Row of `word` (the first if listed twice), -1 if absent.
+  int id(std::string_view word) const;
+  // The unit-length vectors, rows in the file's order.
+  const WordVectors& normalized() const { return vectors_; }
 
  private:
-  int id(std::string_view word) const;
   WordVectors vectors_;  // rows normalised to unit length
   std::unordered_map<std::string, int> ids_;
 };

@@ -15,6 +15,7 @@ namespace po = boost::program_options;
 int run_train(const std::vector<std::string>& args);
 int run_dim(const std::vector<std::string>& args);
 int run_nn(const std::vector<std::string>& args);
+int run_eval(const std::vector<std::string>& args);
 
 // Thrown for bad command-line usage (exit code 2).
 struct UsageError : std::runtime_error {

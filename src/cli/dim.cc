@@ -1,11 +1,14 @@
 // wordvec dim: the minimum-entropy dimension for a vocabulary size.
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include <cmath>
 #include <cstdio>
 
 #include "cli.h"
+#include "wordvec/atomic_file.h"
 #include "wordvec/dimension.h"
+#include "wordvec/dimension_sweep.h"
 #include "wordvec/error.h"
 #include "wordvec/vocabulary.h"
 
@@ -20,7 +23,11 @@ const char* kDimUsage =
     "the sphere of radius sqrt(n) turns negative, where\n"
     "  H(n, N) = 2 ln N + ln E[exp(n t)] - n E[t exp(n t)] / E[exp(n t)]\n"
     "and t is the cosine between two uniformly random directions in R^n.\n"
-    "For large N this is n > 8.31 ln N; the rule of thumb ceil(8.33 ln N) is shown beside it.";
+    "For large N this is n > 8.31 ln N; the rule of thumb ceil(8.33 ln N) is shown beside it.\n"
+    "\n"
+    "  wordvec dim --sweep --input CORPUS --eval-similarity FILE... [--eval-analogy FILE] [--dims LIST]\n"
+    "trains short runs at several dimensions (default n/4, n/2, n, 2n, 4n), scores each,\n"
+    "and writes PREFIX.csv and PREFIX.svg (score against dimension, the suggestion marked).";
 
 double parse_vocab_size(const std::string& text) {
   char* end = nullptr;
@@ -39,6 +46,72 @@ void print_explanation(const DimensionSuggestion& s) {
                 n == s.dimension ? "  <- smallest n with H < 0" : "");
 }
 
+std::vector<int> parse_dims(const std::string& text) {
+  std::vector<int> dims;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', start), text.size());
+    const std::string item = text.substr(start, comma - start);
+    char* end = nullptr;
+    const long d = std::strtol(item.c_str(), &end, 10);
+    if (item.empty() || *end != '\0' || d < 1 || d > 10000)
+      throw UsageError("--dims takes a comma-separated list of dimensions 1..10000, got '" + text + "'");
+    dims.push_back(static_cast<int>(d));
+    start = comma + 1;
+  }
+  return dims;
+}
+
+void write_text_file(const std::string& path, const std::string& content) {
+  AtomicFileWriter out(path);
+  out.write(content);
+  out.commit();
+}
+
+int run_sweep(const po::variables_map& vm, const std::string& input, const VocabOptions& vo, SweepOptions sweep,
+              const std::string& prefix) {
+  if (input.empty()) throw UsageError("--sweep needs --input CORPUS");
+  check_output_path(prefix + ".csv");
+  check_output_path(prefix + ".svg");
+  if (vm.count("dims")) sweep.dims = parse_dims(vm["dims"].as<std::string>());
+  sweep.training.validate();
+  const Vocabulary vocab = Vocabulary::build(input, vo);
+  const int suggested = suggest_dimension(static_cast<double>(std::max<std::size_t>(vocab.size(), 2))).dimension;
+  const std::vector<int> dims = sweep.dims.empty() ? default_sweep_dims(suggested) : sweep.dims;
+  // Estimate: training time grows about linearly with the dimension; assume
+  // 3e7 word-dimensions per second per thread until the first run measures it.
+  double dim_sum = 0;
+  for (int d : dims) dim_sum += d;
+  const double work = static_cast<double>(vocab.total_count()) * sweep.training.epochs;
+  const double threads = sweep.training.thread_count();
+  spdlog::info("sweep: {} words, suggested n = {}; {} runs at dims {}; estimated {}", vocab.size(), suggested,
+               dims.size(), fmt::join(dims, ","), format_duration(work * dim_sum / 3e7 / threads));
+  double done_dims = 0, seconds_per_dim = 0;
+  const SweepResult result = run_dimension_sweep(
+      input, vocab, sweep, select_kernels(), [&](std::size_t i, std::size_t count, const SweepPoint* finished) {
+        if (finished == nullptr) {
+          spdlog::info("sweep {}/{}: training dim {}{}", i + 1, count, dims[i],
+                       seconds_per_dim > 0 ? ", about " + format_duration((dim_sum - done_dims) * seconds_per_dim) +
+                                                 " left"
+                                           : "");
+          return;
+        }
+        done_dims += finished->dim;
+        seconds_per_dim = finished->seconds / finished->dim;
+        std::string scores;
+        for (double v : finished->similarity) scores += fmt::format(" rho {:.3f}", v);
+        if (!sweep.analogy_file.empty()) scores += fmt::format(" analogy {:.1f}%", 100 * finished->analogy);
+        spdlog::info("sweep {}/{}: dim {} took {}:{}", i + 1, count, finished->dim,
+                     format_duration(finished->seconds), scores);
+      });
+  write_text_file(prefix + ".csv", sweep_csv(result));
+  write_text_file(prefix + ".svg",
+                  sweep_svg(result, "score vs dimension, " + std::to_string(vocab.size()) + " words"));
+  std::printf("%s", sweep_csv(result).c_str());
+  spdlog::info("wrote {}.csv and {}.svg", prefix, prefix);
+  return 0;
+}
+
 }  // namespace
 
 int run_dim(const std::vector<std::string>& args) {
@@ -52,12 +125,29 @@ int run_dim(const std::vector<std::string>& args) {
       "max-vocab", po::value(&vo.max_vocab)->default_value(0), "with --input: keep at most this many words")(
       "table", "print N -> n for N = 10^1 ... 10^12")("explain", "print H(n, N) around the threshold")(
       "json", "machine-readable output");
-  o.add(logging_options());
+  SweepOptions sweep;
+  sweep.training.epochs = 1;
+  std::string prefix = "dim-sweep", model = "skipgram";
+  po::options_description so("Sweep (--sweep)");
+  so.add_options()("sweep", "train at several dimensions and score each (needs --input and an evaluation set)")(
+      "eval-similarity", po::value(&sweep.similarity_files)->multitoken(), "word-pair similarity files")(
+      "eval-analogy", po::value(&sweep.analogy_file), "analogy file (questions-words.txt format)")(
+      "dims", po::value<std::string>(), "comma-separated dimensions (default n/4,n/2,n,2n,4n)")(
+      "epochs", po::value(&sweep.training.epochs)->default_value(1), "epochs per run")(
+      "model", po::value(&model)->default_value(model), "skipgram or cbow")(
+      "threads", po::value(&sweep.training.threads)->default_value(0, "all cores"), "training threads")(
+      "sweep-output", po::value(&prefix)->default_value(prefix), "write PREFIX.csv and PREFIX.svg");
+  o.add(so).add(logging_options());
   po::positional_options_description positional;
   positional.add("vocab-size", -1);
   po::variables_map vm;
   if (!parse_or_help(args, o, &positional, kDimUsage, vm)) return 0;
   configure_logging(vm);
+
+  if (vm.count("sweep")) {
+    sweep.training.model = parse_model(model);
+    return run_sweep(vm, input, vo, sweep, prefix);
+  }
 
   std::vector<double> vocab_sizes;
   for (const auto& s : sizes) vocab_sizes.push_back(parse_vocab_size(s));

@@ -17,6 +17,7 @@ const char* kUsage =
     "  train   train skip-gram or CBOW vectors (negative sampling) on a text corpus\n"
     "  dim     suggest the embedding dimension for a vocabulary (minimum-entropy criterion)\n"
     "  nn      nearest neighbours of words in a vector file\n"
+    "  eval    analogy accuracy and word-similarity correlation of a vector file\n"
     "\n"
     "'wordvec COMMAND --help' explains each command's options and defaults.\n";
 
@@ -33,6 +34,7 @@ int main(int argc, char** argv) {
     if (command == "train") return wordvec::cli::run_train(args);
     if (command == "dim") return wordvec::cli::run_dim(args);
     if (command == "nn") return wordvec::cli::run_nn(args);
+    if (command == "eval") return wordvec::cli::run_eval(args);
     std::fprintf(stderr, "wordvec: unknown command '%s'\n\n%s", command.c_str(), kUsage);
     return 2;
   } catch (const wordvec::cli::UsageError& e) {

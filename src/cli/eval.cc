@@ -1,0 +1,74 @@
+// wordvec eval: analogy accuracy and word-pair similarity of a vector file.
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+
+#include "cli.h"
+#include "wordvec/evaluation.h"
+
+namespace wordvec::cli {
+namespace {
+
+const char* kEvalUsage =
+    "usage: wordvec eval --vectors FILE [--analogy questions-words.txt] [--similarity FILE ...]\n"
+    "\n"
+    "Scores vectors with gensim's conventions: 3CosAdd analogies over the first\n"
+    "--restrict-vocab words (case-insensitive, A/B/C excluded, questions with unknown\n"
+    "words skipped), and Spearman/Pearson correlation on word-pair files.";
+
+}  // namespace
+
+int run_eval(const std::vector<std::string>& args) {
+  std::string vectors_path, analogy;
+  std::vector<std::string> similarity;
+  std::size_t restrict_vocab = 30000;
+  po::options_description o("Options");
+  o.add_options()("vectors", po::value(&vectors_path)->required(), "word2vec binary or text vector file")(
+      "analogy", po::value(&analogy), "analogy questions (': section' lines, then 'A B C D')")(
+      "similarity", po::value(&similarity)->multitoken(), "word1<TAB>word2<TAB>score files")(
+      "restrict-vocab", po::value(&restrict_vocab)->default_value(restrict_vocab),
+      "analogy candidates: the first N words of the file")("json", "machine-readable output");
+  o.add(logging_options());
+  po::variables_map vm;
+  if (!parse_or_help(args, o, nullptr, kEvalUsage, vm)) return 0;
+  configure_logging(vm);
+  if (analogy.empty() && similarity.empty()) throw UsageError("give --analogy and/or --similarity");
+
+  const NearestNeighbors vectors(read_vectors(vectors_path));
+  const bool json = vm.count("json") > 0;
+  std::string out = "{\"vectors\": \"" + vectors_path + "\"";
+  if (!analogy.empty()) {
+    const AnalogyResult r = evaluate_analogies(vectors, analogy, restrict_vocab);
+    if (json) {
+      out += fmt::format(", \"analogy\": {{\"accuracy\": {:.6f}, \"correct\": {}, \"attempted\": {}, \"total\": {}, "
+                         "\"semantic\": {:.6f}, \"syntactic\": {:.6f}}}",
+                         r.accuracy(), r.overall.correct, r.overall.attempted, r.overall.total,
+                         r.semantic.attempted ? double(r.semantic.correct) / r.semantic.attempted : 0.0,
+                         r.syntactic.attempted ? double(r.syntactic.correct) / r.syntactic.attempted : 0.0);
+    } else {
+      for (const AnalogySection* s : {&r.overall, &r.semantic, &r.syntactic})
+        std::printf("analogy %-10s %5.1f%%  (%zu/%zu attempted, coverage %.1f%%)\n", s->name.c_str(),
+                    s->attempted ? 100.0 * s->correct / s->attempted : 0.0, s->correct, s->attempted,
+                    s->total ? 100.0 * s->attempted / s->total : 0.0);
+      for (const AnalogySection& s : r.sections)
+        std::printf("  %-28s %5.1f%%  %zu/%zu (of %zu)\n", s.name.c_str(),
+                    s.attempted ? 100.0 * s.correct / s.attempted : 0.0, s.correct, s.attempted, s.total);
+    }
+  }
+  if (json && !similarity.empty()) out += ", \"similarity\": [";
+  for (std::size_t i = 0; i < similarity.size(); ++i) {
+    const SimilarityResult r = evaluate_similarity(vectors, similarity[i]);
+    if (json)
+      out += fmt::format("{}{{\"file\": \"{}\", \"spearman\": {:.6f}, \"pearson\": {:.6f}, \"pairs\": {}, "
+                         "\"skipped\": {}}}",
+                         i ? ", " : "", r.file, r.spearman, r.pearson, r.pairs, r.skipped);
+    else
+      std::printf("similarity %-24s spearman %6.3f  pearson %6.3f  (%zu pairs, %zu skipped as unknown)\n",
+                  r.file.c_str(), r.spearman, r.pearson, r.pairs, r.skipped);
+  }
+  if (json) std::printf("%s%s}\n", out.c_str(), similarity.empty() ? "" : "]");
+  return 0;
+}
+
+}  // namespace wordvec::cli
