@@ -28,8 +28,7 @@ void SgnsOptions::validate() const {
   };
   require(dim >= 1 && dim <= 10000, "--dim must be between 1 and 10000, got " + std::to_string(dim));
   require(window >= 1 && window <= 1000, "--window must be between 1 and 1000, got " + std::to_string(window));
-  require(negative >= 1 && negative <= 1000,
-          "--negative must be between 1 and 1000, got " + std::to_string(negative));
+  require(negative >= 1 && negative <= 64, "--negative must be between 1 and 64, got " + std::to_string(negative));
   require(sample >= 0 && sample < 1, "--sample must be in [0, 1), got " + std::to_string(sample));
   require(epochs >= 1 && epochs <= 100000, "--epochs must be between 1 and 100000, got " + std::to_string(epochs));
   require(threads <= 1024, "--threads must be between 0 (all cores) and 1024, got " + std::to_string(threads));
@@ -80,8 +79,8 @@ inline float gradient(const SigmoidTable& sig, float score, bool positive, float
 }
 }  // namespace
 
-std::size_t batched_scratch_floats(std::size_t n, int contexts, int targets) {
-  return (static_cast<std::size_t>(contexts) + targets) * n + static_cast<std::size_t>(contexts) * targets;
+std::size_t batched_scratch_floats(std::size_t /*n*/, int contexts, int targets) {
+  return static_cast<std::size_t>(contexts) * targets;
 }
 
 float exact_pair(const Kernels& k, std::size_t n, float* context, float* const* targets, int n_targets, float lr,
@@ -100,40 +99,24 @@ float exact_pair(const Kernels& k, std::size_t n, float* context, float* const* 
 
 float batched_window(const Kernels& k, std::size_t n, float* const* contexts, int n_contexts,
                      float* const* targets, int n_targets, float lr, const SigmoidTable& sig, float* scratch) {
-  float* context_grads = scratch;                      // n_contexts x n
-  float* target_grads = scratch + n_contexts * n;      // n_targets x n
-  float* g = target_grads + n_targets * n;             // n_contexts x n_targets
+  float* g = scratch;  // n_contexts x n_targets: scores, then gradients
+  k.scores(contexts, n_contexts, targets, n_targets, n, g);
   float loss = 0;
   for (int c = 0; c < n_contexts; ++c)
-    for (int t = 0; t < n_targets; ++t)
-      g[c * n_targets + t] = gradient(sig, k.dot(contexts[c], targets[t], n), t == 0, lr, loss);
-  std::memset(scratch, 0, (n_contexts + n_targets) * n * sizeof(float));
-  // All gradients come from the rows as they were before this window.
-  for (int c = 0; c < n_contexts; ++c)
-    for (int t = 0; t < n_targets; ++t) {
-      const float gct = g[c * n_targets + t];
-      k.axpy(gct, targets[t], context_grads + c * n, n);
-      k.axpy(gct, contexts[c], target_grads + t * n, n);
-    }
-  for (int c = 0; c < n_contexts; ++c) k.axpy(1.0f, context_grads + c * n, contexts[c], n);
-  for (int t = 0; t < n_targets; ++t) k.axpy(1.0f, target_grads + t * n, targets[t], n);
+    for (int t = 0; t < n_targets; ++t) g[c * n_targets + t] = gradient(sig, g[c * n_targets + t], t == 0, lr, loss);
+  k.hogbatch_update(contexts, n_contexts, targets, n_targets, g, n);
   return loss;
 }
 
 float cbow(const Kernels& k, std::size_t n, float* const* contexts, int n_contexts, float* const* targets,
            int n_targets, float lr, const SigmoidTable& sig, float* scratch) {
   float* mean = scratch;
-  float* mean_grad = scratch + n;
-  std::memset(scratch, 0, 2 * n * sizeof(float));
-  for (int c = 0; c < n_contexts; ++c) k.axpy(1.0f, contexts[c], mean, n);
-  k.scale(1.0f / static_cast<float>(n_contexts), mean, n);
+  float* g = scratch + n;
+  k.mean_rows(contexts, n_contexts, n, mean);
+  k.scores(&mean, 1, targets, n_targets, n, g);
   float loss = 0;
-  for (int t = 0; t < n_targets; ++t) {
-    const float g = gradient(sig, k.dot(mean, targets[t], n), t == 0, lr, loss);
-    k.axpy(g, targets[t], mean_grad, n);
-    k.axpy(g, mean, targets[t], n);
-  }
-  for (int c = 0; c < n_contexts; ++c) k.axpy(1.0f, mean_grad, contexts[c], n);
+  for (int t = 0; t < n_targets; ++t) g[t] = gradient(sig, g[t], t == 0, lr, loss);
+  k.cbow_update(contexts, n_contexts, targets, n_targets, g, mean, n);
   return loss;
 }
 
@@ -180,8 +163,9 @@ class SgnsWorker {
         n_(trainer.model_.input.stride()) {
     const SgnsOptions& o = t_.options_;
     contexts_.resize(2 * o.window);
-    targets_.resize(o.negative + 1);
-    scratch_.resize(sgns_step::batched_scratch_floats(n_, 2 * o.window, o.negative + 1) + 2 * n_);
+    targets_.rows.resize(o.negative + 1);
+    next_targets_.rows.resize(o.negative + 1);
+    scratch_.resize(sgns_step::batched_scratch_floats(n_, 2 * o.window, o.negative + 1) + n_ + o.negative + 1);
     sentence_.reserve(o.max_sentence_words);
     lr_ = schedule_.at(0);
   }
@@ -251,27 +235,45 @@ class SgnsWorker {
     return count;
   }
 
-  // targets_[0] = the word's output row, then the negatives (a draw equal to
-  // the word itself is skipped, as word2vec does); returns how many.
-  int gather_targets(std::int32_t word) {
+  // The output rows of a word and its negatives: rows[0] is the word's, then
+  // the distinct negatives (a draw equal to the word itself is skipped, as word2vec does).
+  struct Targets {
+    std::vector<float*> rows;
+    int count = 0;
+  };
+
+  void draw_targets(std::int32_t word, Targets& targets) {
     Matrix& out = t_.model_.output;
-    targets_[0] = out.row(word);
-    int count = 1;
+    targets.rows[0] = out.row(word);
+    targets.count = 1;
     for (int d = 0; d < t_.options_.negative; ++d) {
-      const std::int32_t neg = negatives_.sample(rng_);
-      if (neg != word) targets_[count++] = out.row(neg);
+      float* row = out.row(negatives_.sample(rng_));
+      // A repeated row would be updated twice from the same old value by
+      // the fused kernels; drawing it once is the same up to noise.
+      if (std::find(targets.rows.begin(), targets.rows.begin() + targets.count, row) ==
+          targets.rows.begin() + targets.count)
+        targets.rows[targets.count++] = row;
     }
-    return count;
+  }
+
+  // Draws the targets of position i + 1 while position i is trained and asks
+  // the CPU to fetch their rows: random output rows are the main cache misses.
+  void draw_next_targets(std::size_t i) {
+    if (i + 1 >= sentence_.size()) return;
+    draw_targets(sentence_[i + 1], next_targets_);
+    for (int t = 0; t < next_targets_.count; ++t)
+      for (std::size_t c = 0; c < n_; c += 16) __builtin_prefetch(next_targets_.rows[t] + c, 1, 3);
   }
 
   void train_skipgram_batched() {
-    const SigmoidTable& sig = sigmoid_;
+    draw_targets(sentence_[0], targets_);
     for (std::size_t i = 0; i < sentence_.size(); ++i) {
+      draw_next_targets(i);
       const int n_contexts = gather_context(i);
-      const int n_targets = gather_targets(sentence_[i]);
-      loss_ += sgns_step::batched_window(t_.kernels_, n_, contexts_.data(), n_contexts, targets_.data(), n_targets,
-                                         lr_, sig, scratch_.data());
-      pairs_ += static_cast<std::uint64_t>(n_contexts) * n_targets;
+      loss_ += sgns_step::batched_window(t_.kernels_, n_, contexts_.data(), n_contexts, targets_.rows.data(),
+                                         targets_.count, lr_, sigmoid_, scratch_.data());
+      pairs_ += static_cast<std::uint64_t>(n_contexts) * targets_.count;
+      std::swap(targets_, next_targets_);
     }
   }
 
@@ -279,21 +281,23 @@ class SgnsWorker {
     for (std::size_t i = 0; i < sentence_.size(); ++i) {
       const int n_contexts = gather_context(i);
       for (int c = 0; c < n_contexts; ++c) {
-        const int n_targets = gather_targets(sentence_[i]);
-        loss_ += sgns_step::exact_pair(t_.kernels_, n_, contexts_[c], targets_.data(), n_targets, lr_, sigmoid_,
-                                       scratch_.data());
-        pairs_ += n_targets;
+        draw_targets(sentence_[i], targets_);
+        loss_ += sgns_step::exact_pair(t_.kernels_, n_, contexts_[c], targets_.rows.data(), targets_.count, lr_,
+                                       sigmoid_, scratch_.data());
+        pairs_ += targets_.count;
       }
     }
   }
 
   void train_cbow() {
+    draw_targets(sentence_[0], targets_);
     for (std::size_t i = 0; i < sentence_.size(); ++i) {
+      draw_next_targets(i);
       const int n_contexts = gather_context(i);
-      const int n_targets = gather_targets(sentence_[i]);
-      loss_ += sgns_step::cbow(t_.kernels_, n_, contexts_.data(), n_contexts, targets_.data(), n_targets, lr_,
-                               sigmoid_, scratch_.data());
-      pairs_ += n_targets;
+      loss_ += sgns_step::cbow(t_.kernels_, n_, contexts_.data(), n_contexts, targets_.rows.data(), targets_.count,
+                               lr_, sigmoid_, scratch_.data());
+      pairs_ += targets_.count;
+      std::swap(targets_, next_targets_);
     }
   }
 
@@ -309,7 +313,7 @@ class SgnsWorker {
   const std::function<void()>* report_ = nullptr;
   std::vector<std::int32_t> sentence_;
   std::vector<float*> contexts_;
-  std::vector<float*> targets_;
+  Targets targets_, next_targets_;
   std::vector<float> scratch_;
   float lr_;
   double loss_ = 0;

@@ -30,24 +30,28 @@ std::uint64_t WordIndex::hash(std::string_view word) {
   return h ^ (h >> 29);
 }
 
-std::size_t WordIndex::slot_of(std::string_view word, const std::vector<std::string>& words) const {
+std::size_t WordIndex::slot_of(std::string_view word, std::uint64_t hash,
+                               const std::vector<std::string>& words) const {
   const std::size_t mask = slots_.size() - 1;
-  std::size_t slot = hash(word) & mask;
-  while (slots_[slot] >= 0 && words[slots_[slot]] != word) slot = (slot + 1) & mask;
+  const auto tag = static_cast<std::uint32_t>(hash >> 32);
+  std::size_t slot = hash & mask;
+  while (slots_[slot].id >= 0 && (slots_[slot].tag != tag || words[slots_[slot].id] != word)) slot = (slot + 1) & mask;
   return slot;
 }
 
 std::int32_t WordIndex::find(std::string_view word, const std::vector<std::string>& words) const {
   if (slots_.empty()) return -1;
-  return slots_[slot_of(word, words)];
+  return slots_[slot_of(word, hash(word), words)].id;
 }
 
 void WordIndex::grow(const std::vector<std::string>& words, std::size_t min_capacity) {
   std::size_t capacity = 64;
   while (capacity < min_capacity) capacity *= 2;
-  slots_.assign(capacity, -1);
-  for (std::size_t id = 0; id < words.size(); ++id)
-    slots_[slot_of(words[id], words)] = static_cast<std::int32_t>(id);
+  slots_.assign(capacity, {-1, 0});
+  for (std::size_t id = 0; id < words.size(); ++id) {
+    const std::uint64_t h = hash(words[id]);
+    slots_[slot_of(words[id], h, words)] = {static_cast<std::int32_t>(id), static_cast<std::uint32_t>(h >> 32)};
+  }
 }
 
 void WordIndex::add_last(const std::vector<std::string>& words) {
@@ -55,7 +59,9 @@ void WordIndex::add_last(const std::vector<std::string>& words) {
     grow(words, words.size() * 4);  // rehashes words.back() too
     return;
   }
-  slots_[slot_of(words.back(), words)] = static_cast<std::int32_t>(words.size() - 1);
+  const std::uint64_t h = hash(words.back());
+  slots_[slot_of(words.back(), h, words)] = {static_cast<std::int32_t>(words.size() - 1),
+                                             static_cast<std::uint32_t>(h >> 32)};
 }
 
 void WordIndex::rebuild(const std::vector<std::string>& words) { grow(words, words.size() * 2 + 1); }

@@ -35,7 +35,7 @@ struct SgnsOptions {
   Model model = Model::SkipGram;
   int dim = 100;              // vector dimension
   int window = 5;             // max context words on each side; each centre draws 1..window
-  int negative = 5;           // negative samples per positive
+  int negative = 5;           // negative samples per positive (1..64)
   double sample = 1e-4;       // subsampling threshold t; 0 disables
   int epochs = 5;             // passes over the corpus
   unsigned threads = 0;       // 0 = all cores
@@ -93,7 +93,7 @@ float batched_window(const Kernels& k, std::size_t n, float* const* contexts, in
                      float* const* targets, int n_targets, float lr, const SigmoidTable& sig,
                      float* scratch);
 
-// CBOW: the mean of the context rows against the targets. scratch: 2n floats.
+// CBOW: the mean of the context rows against the targets. scratch: n + n_targets floats.
 float cbow(const Kernels& k, std::size_t n, float* const* contexts, int n_contexts, float* const* targets,
            int n_targets, float lr, const SigmoidTable& sig, float* scratch);
 

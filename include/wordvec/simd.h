@@ -21,6 +21,20 @@ struct Kernels {
   void (*axpy)(float alpha, const float* x, float* y, std::size_t n);
   // x *= alpha
   void (*scale)(float alpha, float* x, std::size_t n);
+
+  // Fused kernels of the trainer's inner loops. Rows are padded: n must be a
+  // multiple of 16 (Matrix::kRowAlignFloats); at most 65 target rows.
+  // out[i * nt + t] = dot(a[i], b[t])
+  void (*scores)(const float* const* a, int na, const float* const* b, int nt, std::size_t n, float* out);
+  // HogBatch: contexts[c] += sum_t g[c*nt+t] targets[t]; targets[t] += sum_c g[c*nt+t] contexts[c],
+  // both computed from the rows as they were before the call.
+  void (*hogbatch_update)(float* const* contexts, int nc, float* const* targets, int nt, const float* g,
+                          std::size_t n);
+  // mean = average of the rows
+  void (*mean_rows)(const float* const* rows, int count, std::size_t n, float* mean);
+  // CBOW: e = sum_t g[t] targets[t]; targets[t] += g[t] mean; contexts[c] += e (old target values)
+  void (*cbow_update)(float* const* contexts, int nc, float* const* targets, int nt, const float* g,
+                      const float* mean, std::size_t n);
 };
 
 // Whether this CPU (and OS) can run the variant.

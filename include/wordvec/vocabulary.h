@@ -41,9 +41,13 @@ class WordIndex {
   static std::uint64_t hash(std::string_view word);
 
  private:
-  std::size_t slot_of(std::string_view word, const std::vector<std::string>& words) const;
+  struct Slot {
+    std::int32_t id;   // -1 = empty
+    std::uint32_t tag; // high bits of the word's hash: most mismatches never touch the word
+  };
+  std::size_t slot_of(std::string_view word, std::uint64_t hash, const std::vector<std::string>& words) const;
   void grow(const std::vector<std::string>& words, std::size_t min_capacity);
-  std::vector<std::int32_t> slots_;  // -1 = empty
+  std::vector<Slot> slots_;
 };
 
 class Vocabulary {

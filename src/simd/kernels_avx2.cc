@@ -1,6 +1,7 @@
 // AVX2 + FMA kernels; this file alone is compiled with -mavx2 -mfma.
 #include <immintrin.h>
 
+#include "fused.h"
 #include "kernels_impl.h"
 
 namespace wordvec::simd {
@@ -46,8 +47,25 @@ void scale(float alpha, float* x, std::size_t n) {
   for (; i < n; ++i) x[i] *= alpha;
 }
 
+struct Avx2Vec {
+  using reg = __m256;
+  static constexpr std::size_t width = 8;
+  static reg zero() { return _mm256_setzero_ps(); }
+  static reg load(const float* p) { return _mm256_loadu_ps(p); }
+  static void store(float* p, reg r) { _mm256_storeu_ps(p, r); }
+  static reg set1(float f) { return _mm256_set1_ps(f); }
+  static reg add(reg a, reg b) { return _mm256_add_ps(a, b); }
+  static reg mul(reg a, reg b) { return _mm256_mul_ps(a, b); }
+  static reg fmadd(reg a, reg b, reg c) { return _mm256_fmadd_ps(a, b, c); }
+  static float hsum(reg r) { return horizontal_sum(r); }
+};
+
 }  // namespace
 
-Kernels avx2_kernels() { return {SimdLevel::Avx2, "avx2", dot, axpy, scale}; }
+Kernels avx2_kernels() {
+  Kernels k{SimdLevel::Avx2, "avx2", dot, axpy, scale};
+  add_fused_kernels<Avx2Vec>(k);
+  return k;
+}
 
 }  // namespace wordvec::simd

@@ -1,10 +1,21 @@
 // AVX-512F kernels; this file alone is compiled with -mavx512f. Tails use masks.
 #include <immintrin.h>
 
+#include "fused.h"
 #include "kernels_impl.h"
 
 namespace wordvec::simd {
 namespace {
+
+// Reduce by halves (GCC 12's _mm512_reduce_add_ps trips -Wuninitialized).
+float horizontal_sum(__m512 v) {
+  const __m256 half = _mm256_add_ps(_mm512_castps512_ps256(v),
+                                    _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)));
+  __m128 q = _mm_add_ps(_mm256_castps256_ps128(half), _mm256_extractf128_ps(half, 1));
+  q = _mm_add_ps(q, _mm_movehl_ps(q, q));
+  q = _mm_add_ss(q, _mm_movehdup_ps(q));
+  return _mm_cvtss_f32(q);
+}
 
 __mmask16 tail_mask(std::size_t remaining) { return static_cast<__mmask16>((1u << remaining) - 1u); }
 
@@ -20,14 +31,7 @@ float dot(const float* a, const float* b, std::size_t n) {
     const __mmask16 m = tail_mask(n - i);
     acc1 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, a + i), _mm512_maskz_loadu_ps(m, b + i), acc1);
   }
-  // Reduce by halves (GCC 12's _mm512_reduce_add_ps trips -Wuninitialized).
-  const __m512 acc = _mm512_add_ps(acc0, acc1);
-  const __m256 half = _mm256_add_ps(_mm512_castps512_ps256(acc),
-                                    _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(acc), 1)));
-  __m128 q = _mm_add_ps(_mm256_castps256_ps128(half), _mm256_extractf128_ps(half, 1));
-  q = _mm_add_ps(q, _mm_movehl_ps(q, q));
-  q = _mm_add_ss(q, _mm_movehdup_ps(q));
-  return _mm_cvtss_f32(q);
+  return horizontal_sum(_mm512_add_ps(acc0, acc1));
 }
 
 void axpy(float alpha, const float* x, float* y, std::size_t n) {
@@ -51,8 +55,25 @@ void scale(float alpha, float* x, std::size_t n) {
   }
 }
 
+struct Avx512Vec {
+  using reg = __m512;
+  static constexpr std::size_t width = 16;
+  static reg zero() { return _mm512_setzero_ps(); }
+  static reg load(const float* p) { return _mm512_loadu_ps(p); }
+  static void store(float* p, reg r) { _mm512_storeu_ps(p, r); }
+  static reg set1(float f) { return _mm512_set1_ps(f); }
+  static reg add(reg a, reg b) { return _mm512_add_ps(a, b); }
+  static reg mul(reg a, reg b) { return _mm512_mul_ps(a, b); }
+  static reg fmadd(reg a, reg b, reg c) { return _mm512_fmadd_ps(a, b, c); }
+  static float hsum(reg r) { return horizontal_sum(r); }
+};
+
 }  // namespace
 
-Kernels avx512_kernels() { return {SimdLevel::Avx512, "avx512", dot, axpy, scale}; }
+Kernels avx512_kernels() {
+  Kernels k{SimdLevel::Avx512, "avx512", dot, axpy, scale};
+  add_fused_kernels<Avx512Vec>(k);
+  return k;
+}
 
 }  // namespace wordvec::simd

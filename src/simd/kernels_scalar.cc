@@ -1,4 +1,5 @@
 // Portable reference kernels (baseline x86-64: the compiler may use SSE2).
+#include "fused.h"
 #include "kernels_impl.h"
 
 namespace wordvec::simd {
@@ -18,8 +19,26 @@ void scale(float alpha, float* x, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) x[i] *= alpha;
 }
 
+// One float at a time: the reference the wider variants are tested against.
+struct ScalarVec {
+  using reg = float;
+  static constexpr std::size_t width = 1;
+  static float zero() { return 0.0f; }
+  static float load(const float* p) { return *p; }
+  static void store(float* p, float r) { *p = r; }
+  static float set1(float f) { return f; }
+  static float add(float a, float b) { return a + b; }
+  static float mul(float a, float b) { return a * b; }
+  static float fmadd(float a, float b, float c) { return a * b + c; }
+  static float hsum(float r) { return r; }
+};
+
 }  // namespace
 
-Kernels scalar_kernels() { return {SimdLevel::Scalar, "scalar", dot, axpy, scale}; }
+Kernels scalar_kernels() {
+  Kernels k{SimdLevel::Scalar, "scalar", dot, axpy, scale};
+  add_fused_kernels<ScalarVec>(k);
+  return k;
+}
 
 }  // namespace wordvec::simd

@@ -1,0 +1,123 @@
+// Internal: the fused SGNS kernels, written once as templates over a vector
+// type V and instantiated in each ISA's translation unit (with its flags).
+//
+// V provides: reg, width, zero(), load(p), store(p, r), set1(f), add(a, b),
+// mul(a, b), fmadd(a, b, c) = a*b + c, hsum(r). Rows are padded: n is a
+// multiple of Matrix::kRowAlignFloats (16), hence of every width.
+#pragma once
+
+#include <cstddef>
+
+#include "wordvec/simd.h"
+
+namespace wordvec::simd {
+
+inline constexpr int kMaxTargets = 65;  // negative <= 64, plus the positive
+
+// T = number of target rows when fixed at compile time (kept in registers);
+// T = 0: any count up to kMaxTargets, read from nt.
+template <class V, int T>
+void scores_t(const float* const* a, int na, const float* const* b, int nt, std::size_t n, float* out) {
+  constexpr int kCap = T > 0 ? T : kMaxTargets;
+  const int count = T > 0 ? T : nt;
+  for (int i = 0; i < na; ++i) {
+    typename V::reg acc[kCap];
+    for (int t = 0; t < count; ++t) acc[t] = V::zero();
+    for (std::size_t j = 0; j < n; j += V::width) {
+      const typename V::reg x = V::load(a[i] + j);
+      for (int t = 0; t < count; ++t) acc[t] = V::fmadd(x, V::load(b[t] + j), acc[t]);
+    }
+    for (int t = 0; t < count; ++t) out[i * count + t] = V::hsum(acc[t]);
+  }
+}
+
+// contexts[c] += sum_t g[c][t] targets[t] and targets[t] += sum_c g[c][t] contexts[c],
+// both from the values before the call, in one pass over each row.
+template <class V, int T>
+void hogbatch_update_t(float* const* contexts, int nc, float* const* targets, int nt, const float* g,
+                       std::size_t n) {
+  constexpr int kCap = T > 0 ? T : kMaxTargets;
+  const int count = T > 0 ? T : nt;
+  for (std::size_t j = 0; j < n; j += V::width) {
+    typename V::reg target[kCap], target_new[kCap];
+    for (int t = 0; t < count; ++t) target_new[t] = target[t] = V::load(targets[t] + j);
+    for (int c = 0; c < nc; ++c) {
+      const typename V::reg x = V::load(contexts[c] + j);
+      typename V::reg x_new = x;
+      const float* gc = g + c * count;
+      for (int t = 0; t < count; ++t) {
+        const typename V::reg gv = V::set1(gc[t]);
+        x_new = V::fmadd(gv, target[t], x_new);
+        target_new[t] = V::fmadd(gv, x, target_new[t]);
+      }
+      V::store(contexts[c] + j, x_new);
+    }
+    for (int t = 0; t < count; ++t) V::store(targets[t] + j, target_new[t]);
+  }
+}
+
+// mean = the average of the rows.
+template <class V>
+void mean_rows_t(const float* const* rows, int count, std::size_t n, float* mean) {
+  const typename V::reg scale = V::set1(1.0f / static_cast<float>(count));
+  for (std::size_t j = 0; j < n; j += V::width) {
+    typename V::reg sum = V::load(rows[0] + j);
+    for (int r = 1; r < count; ++r) sum = V::add(sum, V::load(rows[r] + j));
+    V::store(mean + j, V::mul(sum, scale));
+  }
+}
+
+// CBOW: e = sum_t g[t] targets[t] (old values); targets[t] += g[t] mean;
+// every contexts[c] += e (word2vec's convention: the gradient of the mean, unscaled).
+template <class V>
+void cbow_update_t(float* const* contexts, int nc, float* const* targets, int nt, const float* g,
+                   const float* mean, std::size_t n) {
+  for (std::size_t j = 0; j < n; j += V::width) {
+    const typename V::reg h = V::load(mean + j);
+    typename V::reg e = V::zero();
+    for (int t = 0; t < nt; ++t) {
+      const typename V::reg gv = V::set1(g[t]);
+      const typename V::reg row = V::load(targets[t] + j);
+      e = V::fmadd(gv, row, e);
+      V::store(targets[t] + j, V::fmadd(gv, h, row));
+    }
+    for (int c = 0; c < nc; ++c) V::store(contexts[c] + j, V::add(V::load(contexts[c] + j), e));
+  }
+}
+
+template <class V>
+void scores(const float* const* a, int na, const float* const* b, int nt, std::size_t n, float* out) {
+  switch (nt) {
+    case 1: return scores_t<V, 1>(a, na, b, nt, n, out);
+    case 2: return scores_t<V, 2>(a, na, b, nt, n, out);
+    case 3: return scores_t<V, 3>(a, na, b, nt, n, out);
+    case 4: return scores_t<V, 4>(a, na, b, nt, n, out);
+    case 5: return scores_t<V, 5>(a, na, b, nt, n, out);
+    case 6: return scores_t<V, 6>(a, na, b, nt, n, out);
+    default: return scores_t<V, 0>(a, na, b, nt, n, out);
+  }
+}
+
+template <class V>
+void hogbatch_update(float* const* contexts, int nc, float* const* targets, int nt, const float* g, std::size_t n) {
+  switch (nt) {
+    case 1: return hogbatch_update_t<V, 1>(contexts, nc, targets, nt, g, n);
+    case 2: return hogbatch_update_t<V, 2>(contexts, nc, targets, nt, g, n);
+    case 3: return hogbatch_update_t<V, 3>(contexts, nc, targets, nt, g, n);
+    case 4: return hogbatch_update_t<V, 4>(contexts, nc, targets, nt, g, n);
+    case 5: return hogbatch_update_t<V, 5>(contexts, nc, targets, nt, g, n);
+    case 6: return hogbatch_update_t<V, 6>(contexts, nc, targets, nt, g, n);
+    default: return hogbatch_update_t<V, 0>(contexts, nc, targets, nt, g, n);
+  }
+}
+
+// Fills the fused entries of a kernel table.
+template <class V>
+void add_fused_kernels(Kernels& k) {
+  k.scores = scores<V>;
+  k.hogbatch_update = hogbatch_update<V>;
+  k.mean_rows = mean_rows_t<V>;
+  k.cbow_update = cbow_update_t<V>;
+}
+
+}  // namespace wordvec::simd
