@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <fstream>
+#include <thread>
 
 #include "wordvec/atomic_file.h"
 #include "wordvec/error.h"
@@ -75,16 +76,23 @@ class WordCounter {
  public:
   explicit WordCounter(std::uint64_t prune_at) : prune_at_(prune_at) {}
 
-  void add(std::string_view word) {
+  void add(std::string_view word, std::uint64_t count = 1) {
     const std::int32_t id = index_.find(word, words_);
     if (id >= 0) {
-      ++counts_[id];
+      counts_[id] += count;
       return;
     }
     words_.emplace_back(word);
-    counts_.push_back(1);
+    counts_.push_back(count);
     index_.add_last(words_);
     if (prune_at_ > 0 && words_.size() >= prune_at_) prune();
+  }
+
+  // Adds another counter's words and counts (it is left empty).
+  void merge(WordCounter&& other) {
+    for (std::size_t i = 0; i < other.words_.size(); ++i) add(other.words_[i], other.counts_[i]);
+    threshold_ = std::max(threshold_, other.threshold_);
+    other = WordCounter(prune_at_);
   }
 
   std::vector<std::pair<std::string, std::uint64_t>> take() {
@@ -149,18 +157,42 @@ Vocabulary::Vocabulary(std::vector<std::pair<std::string, std::uint64_t>> counts
   index_.rebuild(words_);
 }
 
-Vocabulary Vocabulary::build(const std::string& corpus_path, const VocabOptions& options, VocabStats* stats) {
+Vocabulary Vocabulary::build(const std::string& corpus_path, const VocabOptions& options, VocabStats* stats,
+                             unsigned threads) {
   const std::uint64_t size = corpus_file_size(corpus_path);
   if (size == 0) throw file_error(corpus_path, "the corpus is empty");
-  WordCounter counter(options.prune_at);
-  TokenScanner scanner(corpus_path, {0, size});
-  scanner.run([&](std::string_view token) { counter.add(token); }, [] {});
-  if (scanner.stats().tokens == 0) throw file_error(corpus_path, "the corpus has no words (only whitespace)");
+  // Each thread counts its own byte range into its own table; then the tables merge.
+  const std::vector<ByteRange> ranges = split_into_ranges(corpus_path, std::max(1u, threads));
+  std::vector<WordCounter> counters(ranges.size(), WordCounter(options.prune_at / ranges.size()));
+  std::vector<TokenScanStats> scans(ranges.size());
+  std::vector<std::exception_ptr> errors(ranges.size());
+  auto count_range = [&](std::size_t i) {
+    try {
+      TokenScanner scanner(corpus_path, ranges[i]);
+      scanner.run([&](std::string_view token) { counters[i].add(token); }, [] {});
+      scans[i] = scanner.stats();
+    } catch (...) {
+      errors[i] = std::current_exception();
+    }
+  };
+  std::vector<std::thread> pool;
+  for (std::size_t i = 1; i < ranges.size(); ++i) pool.emplace_back(count_range, i);
+  count_range(0);
+  for (auto& t : pool) t.join();
+  for (auto& e : errors)
+    if (e) std::rethrow_exception(e);
   VocabStats local;
   VocabStats& s = stats != nullptr ? *stats : local;
-  const std::uint64_t threshold = counter.prune_threshold();
-  Vocabulary vocab(counter.take(), options, &s);
-  s.scan = scanner.stats();
+  for (std::size_t i = 1; i < counters.size(); ++i) {
+    counters[0].merge(std::move(counters[i]));
+    scans[0].tokens += scans[i].tokens;
+    scans[0].lines += scans[i].lines;
+    scans[0].truncated_tokens += scans[i].truncated_tokens;
+  }
+  if (scans[0].tokens == 0) throw file_error(corpus_path, "the corpus has no words (only whitespace)");
+  const std::uint64_t threshold = counters[0].prune_threshold();
+  Vocabulary vocab(counters[0].take(), options, &s);
+  s.scan = scans[0];
   s.prune_threshold = threshold;
   if (vocab.empty())
     throw file_error(corpus_path, "no word occurs at least " + std::to_string(options.min_count) +

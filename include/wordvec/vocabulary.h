@@ -58,10 +58,11 @@ class Vocabulary {
   Vocabulary(std::vector<std::pair<std::string, std::uint64_t>> counts, const VocabOptions& options,
              VocabStats* stats = nullptr);
 
-  // Counts the corpus in one streaming pass. Throws Error for an unreadable
-  // or empty corpus, or when no word reaches min_count.
+  // Counts the corpus in one streaming pass, `threads` byte ranges at once
+  // (the result does not depend on the thread count unless pruning kicks in).
+  // Throws Error for an unreadable or empty corpus, or when no word reaches min_count.
   static Vocabulary build(const std::string& corpus_path, const VocabOptions& options,
-                          VocabStats* stats = nullptr);
+                          VocabStats* stats = nullptr, unsigned threads = 1);
   // "word count" per line, as written by save(); options apply again.
   static Vocabulary load(const std::string& path, const VocabOptions& options = {1, 0, 0});
   void save(const std::string& path) const;

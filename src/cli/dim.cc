@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <thread>
 
 #include "cli.h"
 #include "wordvec/atomic_file.h"
@@ -75,7 +76,7 @@ int run_sweep(const po::variables_map& vm, const std::string& input, const Vocab
   check_output_path(prefix + ".svg");
   if (vm.count("dims")) sweep.dims = parse_dims(vm["dims"].as<std::string>());
   sweep.training.validate();
-  const Vocabulary vocab = Vocabulary::build(input, vo);
+  const Vocabulary vocab = Vocabulary::build(input, vo, nullptr, sweep.training.thread_count());
   const int suggested = suggest_dimension(static_cast<double>(std::max<std::size_t>(vocab.size(), 2))).dimension;
   const std::vector<int> dims = sweep.dims.empty() ? default_sweep_dims(suggested) : sweep.dims;
   // Estimate: training time grows about linearly with the dimension; assume
@@ -153,7 +154,7 @@ int run_dim(const std::vector<std::string>& args) {
   for (const auto& s : sizes) vocab_sizes.push_back(parse_vocab_size(s));
   if (!input.empty()) {
     VocabStats stats;
-    const Vocabulary vocab = Vocabulary::build(input, vo, &stats);
+    const Vocabulary vocab = Vocabulary::build(input, vo, &stats, std::thread::hardware_concurrency());
     spdlog::info("{}: {} tokens, {} distinct words, {} with count >= {}", input, stats.scan.tokens,
                  stats.distinct_words, vocab.size(), vo.min_count);
     if (vocab.size() < 2) throw Error(input + ": fewer than 2 words reach min-count; nothing to size");

@@ -147,7 +147,7 @@ int run_train(const std::vector<std::string>& args) {
 
   VocabStats stats;
   spdlog::info("reading vocabulary from {}", input);
-  const Vocabulary vocab = Vocabulary::build(input, vo, &stats);
+  const Vocabulary vocab = Vocabulary::build(input, vo, &stats, o.thread_count());
   spdlog::info("{} tokens, {} lines; {} distinct words, {} kept (min-count {}{}), {} training words per epoch",
                stats.scan.tokens, stats.scan.lines, stats.distinct_words, vocab.size(), vo.min_count,
                vo.max_vocab ? ", max-vocab " + std::to_string(vo.max_vocab) : "", vocab.total_count());

@@ -4,6 +4,7 @@
 set -uo pipefail
 WORDVEC=${WORDVEC:-build/wordvec}
 CORPUS=${CORPUS:-build/data/corpus.txt}
+DATA=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../data" && pwd)
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 passed=0 failed=0
@@ -106,6 +107,17 @@ if [ "$("$WORDVEC" dim --table | wc -l)" -eq 12 ]; then ok; else fail "dim --tab
 expect_error "dim N=1" 2 "whole numbers >= 2" -- "$WORDVEC" dim 1
 expect_error "dim non-numeric" 2 "whole numbers >= 2" -- "$WORDVEC" dim lots
 if "$WORDVEC" dim --input "$CORPUS" 2>&1 | grep -q 'N = 21201 .* dimension   83'; then ok; else fail "dim --input: $("$WORDVEC" dim --input "$CORPUS" 2>&1)"; fi
+
+# ---- dimension sweep on the bundled corpus: small dims, one epoch, a valid CSV and SVG
+mkdir -p "$T/sweep"
+if "$WORDVEC" dim --sweep --input "$CORPUS" --eval-similarity "$DATA/ws353.tsv" --eval-analogy "$DATA/questions-words.txt" \
+     --dims 8,16 --epochs 1 --sweep-output "$T/sweep/s" > "$T/sweep/stdout" 2> "$T/sweep/log"; then ok
+else fail "sweep: $(tail -2 "$T/sweep/log")"; fi
+if [ "$(head -1 "$T/sweep/s.csv")" = 'dim,suggested,seconds,"ws353.tsv (rho)","questions-words.txt (acc)"' ] \
+   && [ "$(wc -l < "$T/sweep/s.csv")" -eq 3 ] && grep -q 'estimated' "$T/sweep/log"; then ok; else fail "sweep CSV: $(cat "$T/sweep/s.csv")"; fi
+if /usr/bin/python3 -c 'import sys, xml.dom.minidom as m; d = m.parse(sys.argv[1]); assert len(d.getElementsByTagName("polyline")) == 2' "$T/sweep/s.svg"; then ok
+else fail "sweep SVG is not valid XML with two lines"; fi
+expect_error "sweep without evaluation set" 1 "at least one evaluation set" -- "$WORDVEC" dim --sweep --input "$CORPUS" --sweep-output "$T/out/s"
 
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -115,6 +115,21 @@ TEST(Vocabulary, CountsSortsByFrequencyAndAppliesMinCount) {
   EXPECT_EQ(stats.dropped_min_count, 3u);
 }
 
+TEST(Vocabulary, CountingInParallelGivesTheSameVocabulary) {
+  TempDir dir;
+  std::string text;
+  for (int i = 0; i < 20000; ++i) text += "w" + std::to_string(i * 7919 % 613) + (i % 11 ? " " : "\n");
+  const auto path = dir.write("c.txt", text);
+  const Vocabulary one = Vocabulary::build(path, {2, 0}, nullptr, 1);
+  for (unsigned threads : {2u, 3u, 8u}) {
+    VocabStats stats;
+    const Vocabulary many = Vocabulary::build(path, {2, 0}, &stats, threads);
+    EXPECT_EQ(many.words(), one.words()) << threads;
+    EXPECT_EQ(many.counts(), one.counts()) << threads;
+    EXPECT_EQ(stats.scan.tokens, 20000u);
+  }
+}
+
 TEST(Vocabulary, TiesAreBrokenByTheWordSoIdsAreDeterministic) {
   const Vocabulary v({{"zeta", 3}, {"alpha", 3}, {"mid", 5}, {"beta", 3}}, {1, 0});
   EXPECT_EQ(v.words(), (std::vector<std::string>{"mid", "alpha", "beta", "zeta"}));
