@@ -15,6 +15,8 @@ BASEFLAGS := -std=c++20 $(OPT) -g -Wall -Wextra -pthread -Iinclude \
 LDLIBS   := -lboost_program_options -lspdlog -lfmt -lopenblas -pthread
 
 DEB_PACKAGES := g++ make libboost-program-options-dev libopenblas-dev libspdlog-dev libgtest-dev
+# Only the tests need these: a real gensim to check interoperability, bc for timings.
+TEST_PACKAGES := python3-gensim bc
 
 LIB_SRC  := $(wildcard src/*.cc) src/simd/dispatch.cc src/simd/kernels_scalar.cc
 ISA_SRC  := src/simd/kernels_avx2.cc src/simd/kernels_avx512.cc
@@ -31,12 +33,18 @@ UNIT     := $(BUILD)/wordvec_tests
 EXAMPLE  := $(BUILD)/examples/train_and_query
 CORPUS   := $(BUILD)/data/corpus.txt
 
-.PHONY: all deps test unit-test cli-test example-test demo bench bench-quick native clean
+.PHONY: all deps test-deps install-packages test unit-test cli-test example-test demo bench bench-quick native clean
 
 all: $(WORDVEC) $(LIB)
 
 deps:
-	@missing=""; for p in $(DEB_PACKAGES); do \
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(DEB_PACKAGES)"
+
+test-deps: deps
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(TEST_PACKAGES)"
+
+install-packages:
+	@missing=""; for p in $(PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -79,13 +87,14 @@ unit-test: $(UNIT) $(CORPUS)
 
 cli-test: $(WORDVEC) $(CORPUS)
 	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) bash tests/cli/run.sh
+	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) bash tests/cli/gensim_agreement.sh
 
 example-test: $(EXAMPLE) $(WORDVEC) $(CORPUS)
 	$(EXAMPLE) $(CORPUS) > $(BUILD)/examples/train_and_query.out
 	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) OUT=$(BUILD)/examples bash examples/walkthrough.sh > $(BUILD)/examples/walkthrough.out
 	@echo "examples: ok"
 
-test: deps
+test: test-deps
 	$(MAKE) unit-test cli-test example-test
 	@echo "make test: all suites passed"
 

@@ -230,19 +230,8 @@ Vocabulary Vocabulary::load(const std::string& path, const VocabOptions& options
 }
 
 void Vocabulary::save(const std::string& path) const {
-  AtomicFileWriter out(path);
-  std::string buffer;
-  for (std::size_t i = 0; i < words_.size(); ++i) {
-    buffer += words_[i];
-    buffer += ' ';
-    buffer += std::to_string(counts_[i]);
-    buffer += '\n';
-    if (buffer.size() > (1 << 20)) {
-      out.write(buffer);
-      buffer.clear();
-    }
-  }
-  out.write(buffer);
+  AtomicFileWriter out(path);  // buffered: one write per line is cheap
+  for (std::size_t i = 0; i < words_.size(); ++i) out.write(words_[i] + ' ' + std::to_string(counts_[i]) + '\n');
   out.commit();
 }
 

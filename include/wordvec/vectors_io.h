@@ -1,8 +1,18 @@
-// Word vectors on disk. word2vec binary and text are byte-compatible with
-// word2vec.c: a header "V D", then one word per row in the order given
-// (descending frequency for trained vectors); text rows are "word v1 ... vD "
-// with six decimals, binary rows "word " followed by D little-endian floats
-// and a newline.
+// Word vectors on disk, in the formats other tools read. One module reads and
+// writes them all; reading tells the format from the content.
+//
+//  bin    word2vec binary: "V D\n", then per word "word " + D little-endian
+//         float32 + "\n" (byte-compatible with word2vec.c)
+//  text   word2vec text: "V D\n", then "word v1 ... vD \n" with six decimals
+//         (word2vec.c's "%lf " per value)
+//  vec    fastText .vec: the same layout as text ("V D" header)
+//  glove  GloVe text: no header, "word v1 ... vD\n"
+//  npy    NumPy .npy float32 matrix (V, D), C order, with the words in a
+//         sidecar text file beside it, one per line in the same order
+//         (vectors.npy -> vectors.words.txt)
+//
+// Rows keep their order (trained vectors: descending frequency), which
+// evaluation with a vocabulary restriction depends on.
 #pragma once
 
 #include <string>
@@ -12,25 +22,36 @@
 
 namespace wordvec {
 
-enum class VectorFormat { Word2VecBinary, Word2VecText };
+enum class VectorFormat { Word2VecBinary, Word2VecText, FastTextVec, GloveText, Npy };
 
-// "bin" | "text" -> format; throws Error listing the valid names.
+// "bin" | "text" | "vec" | "glove" | "npy" -> format; throws Error listing the valid names.
 VectorFormat parse_vector_format(const std::string& name);
 const char* vector_format_name(VectorFormat format);
+// The sidecar word list of an .npy file: "x.npy" -> "x.words.txt".
+std::string npy_words_path(const std::string& npy_path);
 
 struct WordVectors {
   std::vector<std::string> words;
   Matrix vectors;  // one row per word, vectors.cols() = dimension
+  VectorFormat format = VectorFormat::Word2VecBinary;  // as read
+  std::size_t duplicates_dropped = 0;  // later rows of a word already read (the first is kept)
+  std::string first_duplicate;         // "file:line: word" of the first one dropped, for a warning
   std::size_t dim() const { return vectors.cols(); }
   std::size_t size() const { return words.size(); }
 };
 
-// Writes the first words.size() rows of `vectors` atomically (temp + rename).
+// Writes the first `count` rows (all words if count is 0 or larger) atomically
+// (temp file + rename; for npy both files).
 void write_vectors(const std::string& path, const std::vector<std::string>& words, const Matrix& vectors,
-                   VectorFormat format);
+                   VectorFormat format, std::size_t count = 0);
 
-// Reads word2vec binary or text, telling which from the content. Throws Error
-// naming the file and line (or byte offset) for anything malformed.
+// Reads any of the formats, telling which from the content. Throws Error
+// naming the file and line (or byte offset) for anything malformed: a bad
+// header, counts that disagree with the body, a row with too few or too many
+// values, a non-numeric, NaN or infinite value, a truncated binary file.
 WordVectors read_vectors(const std::string& path);
+
+// Scales every row to unit length (zero rows stay zero).
+void normalize_rows(Matrix& vectors);
 
 }  // namespace wordvec

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "wordvec/progress.h"
+#include "wordvec/vectors_io.h"
 
 namespace wordvec::cli {
 
@@ -16,6 +17,8 @@ int run_train(const std::vector<std::string>& args);
 int run_dim(const std::vector<std::string>& args);
 int run_nn(const std::vector<std::string>& args);
 int run_eval(const std::vector<std::string>& args);
+int run_convert(const std::vector<std::string>& args);
+int run_analogy(const std::vector<std::string>& args);
 
 // Thrown for bad command-line usage (exit code 2).
 struct UsageError : std::runtime_error {
@@ -46,5 +49,8 @@ class ProgressPrinter {
 };
 
 std::string format_duration(double seconds);
+
+// Logs a warning when a vector file listed a word twice.
+void warn_duplicates(const WordVectors& vectors);
 
 }  // namespace wordvec::cli

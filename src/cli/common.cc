@@ -45,6 +45,12 @@ void configure_logging(const po::variables_map& vm) {
                                           : spdlog::level::info);
 }
 
+void warn_duplicates(const WordVectors& v) {
+  if (v.duplicates_dropped > 0)
+    spdlog::warn("{} duplicate words dropped (the first row of each word is kept), first at {}", v.duplicates_dropped,
+                 v.first_duplicate);
+}
+
 std::string format_duration(double seconds) {
   const long s = static_cast<long>(seconds + 0.5);
   char buf[32];

@@ -24,7 +24,7 @@ int run_eval(const std::vector<std::string>& args) {
   std::vector<std::string> similarity;
   std::size_t restrict_vocab = 30000;
   po::options_description o("Options");
-  o.add_options()("vectors", po::value(&vectors_path)->required(), "word2vec binary or text vector file")(
+  o.add_options()("vectors", po::value(&vectors_path)->required(), "vector file (any supported format)")(
       "analogy", po::value(&analogy), "analogy questions (': section' lines, then 'A B C D')")(
       "similarity", po::value(&similarity)->multitoken(), "word1<TAB>word2<TAB>score files")(
       "restrict-vocab", po::value(&restrict_vocab)->default_value(restrict_vocab),
@@ -35,7 +35,9 @@ int run_eval(const std::vector<std::string>& args) {
   configure_logging(vm);
   if (analogy.empty() && similarity.empty()) throw UsageError("give --analogy and/or --similarity");
 
-  const NearestNeighbors vectors(read_vectors(vectors_path));
+  WordVectors loaded = read_vectors(vectors_path);
+  warn_duplicates(loaded);
+  const NearestNeighbors vectors(std::move(loaded));
   const bool json = vm.count("json") > 0;
   std::string out = "{\"vectors\": \"" + vectors_path + "\"";
   if (!analogy.empty()) {

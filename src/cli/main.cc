@@ -17,7 +17,9 @@ const char* kUsage =
     "  train   train skip-gram or CBOW vectors (negative sampling) on a text corpus\n"
     "  dim     suggest the embedding dimension for a vocabulary (minimum-entropy criterion)\n"
     "  nn      nearest neighbours of words in a vector file\n"
+    "  analogy A is to B as C is to ? (3CosAdd or 3CosMul)\n"
     "  eval    analogy accuracy and word-similarity correlation of a vector file\n"
+    "  convert vectors between formats: bin, text, vec (fastText), glove, npy\n"
     "\n"
     "'wordvec COMMAND --help' explains each command's options and defaults.\n";
 
@@ -35,6 +37,8 @@ int main(int argc, char** argv) {
     if (command == "dim") return wordvec::cli::run_dim(args);
     if (command == "nn") return wordvec::cli::run_nn(args);
     if (command == "eval") return wordvec::cli::run_eval(args);
+    if (command == "convert") return wordvec::cli::run_convert(args);
+    if (command == "analogy") return wordvec::cli::run_analogy(args);
     std::fprintf(stderr, "wordvec: unknown command '%s'\n\n%s", command.c_str(), kUsage);
     return 2;
   } catch (const wordvec::cli::UsageError& e) {

@@ -33,7 +33,7 @@ int run_nn(const std::vector<std::string>& args) {
   std::vector<std::string> words;
   std::size_t k = 10;
   po::options_description o("Options");
-  o.add_options()("vectors", po::value(&vectors_path)->required(), "word2vec binary or text vector file")(
+  o.add_options()("vectors", po::value(&vectors_path)->required(), "vector file (any supported format)")(
       "word", po::value(&words)->multitoken(), "query words (also positional)")(
       ",k", po::value(&k)->default_value(k), "neighbours per word");
   o.add(logging_options());
@@ -43,7 +43,9 @@ int run_nn(const std::vector<std::string>& args) {
   if (!parse_or_help(args, o, &positional, kNnUsage, vm)) return 0;
   configure_logging(vm);
 
-  const NearestNeighbors index(read_vectors(vectors_path));
+  WordVectors vectors = read_vectors(vectors_path);
+  warn_duplicates(vectors);
+  const NearestNeighbors index(std::move(vectors));
   spdlog::debug("loaded {} vectors from {}", index.size(), vectors_path);
   if (!words.empty()) {
     for (const auto& w : words) print_neighbors(index, w, k);

@@ -109,7 +109,7 @@ int run_train(const std::vector<std::string>& args) {
   po::options_description io("Input and output");
   io.add_options()("input,i", po::value(&input)->required(), "training corpus (plain text, UTF-8 or any bytes)")(
       "output,o", po::value(&output)->required(), "where to write the vectors (replaced atomically)")(
-      "format", po::value(&format)->default_value(format), "vector format: bin (word2vec binary) or text")(
+      "format", po::value(&format)->default_value(format), "vector format: bin (word2vec binary), text (word2vec text), vec (fastText), glove, npy")(
       "save-vocab", po::value(&save_vocab), "also write the vocabulary as 'word count' lines");
   po::options_description training("Training");
   training.add_options()("model,m", po::value(&model)->default_value(model), "skipgram or cbow")(

@@ -71,6 +71,25 @@ if "$WORDVEC" nn --vectors "$T/run/v.txt" -k 3 three | grep -qE '^  (four|two|fi
 else fail "nn three: $("$WORDVEC" nn --vectors "$T/run/v.txt" -k 3 three)"; fi
 if printf 'three\nqwertyuiop\n' | "$WORDVEC" nn --vectors "$T/run/v.txt" -k 2 | grep -q 'qwertyuiop: not in the vocabulary'; then ok
 else fail "nn from a pipe"; fi
+# conversions: text -> glove -> npy -> vec -> bin, then compare with the original (same words, same values)
+for to in glove npy vec bin; do
+  src=$(ls "$T/run"/conv.* 2>/dev/null | grep -v words.txt | head -1); src=${src:-$T/run/v.txt}
+  "$WORDVEC" convert --input "$src" --output "$T/run/next.$to" --to $to --quiet || fail "convert to $to"
+  rm -f "$T/run"/conv.*; mv "$T/run/next.$to" "$T/run/conv.$to"; [ $to = npy ] && mv "$T/run/next.words.txt" "$T/run/conv.words.txt"
+done
+"$WORDVEC" convert --input "$T/run/conv.bin" --output "$T/run/back.txt" --to text --quiet
+if cmp -s "$T/run/v.txt" "$T/run/back.txt"; then ok; else fail "text -> glove -> npy -> vec -> bin -> text changed the file"; fi
+"$WORDVEC" convert --input "$T/run/v.txt" --output "$T/run/top.vec" --to vec --normalize --max-words 100 --quiet
+if [ "$(head -1 "$T/run/top.vec")" = "100 30" ]; then ok; else fail "convert --max-words: $(head -1 "$T/run/top.vec")"; fi
+if "$WORDVEC" analogy --vectors "$T/run/v.txt" two three four -k 3 | grep -q '^two : three :: four : ?' \
+   && printf 'two three four\nzzz yyy xxx\n' | "$WORDVEC" analogy --vectors "$T/run/v.txt" --method mul | grep -q 'zzz: not in the vocabulary'; then ok
+else fail "analogy"; fi
+printf '2 3\na 1 2 3\nb 1 x 3\n' > "$T/badvec.txt"
+expect_error "malformed vectors" 1 "badvec.txt:3: value 2 is not a number" -- "$WORDVEC" nn --vectors "$T/badvec.txt" a
+printf '2 3\na 1 2 3\na 4 5 6\n' > "$T/dupvec.txt"
+if "$WORDVEC" nn --vectors "$T/dupvec.txt" a 2>&1 | grep -q "1 duplicate words dropped"; then ok; else fail "duplicate warning"; fi
+expect_error "convert to unknown format" 1 "unknown vector format 'csv'" -- "$WORDVEC" convert --input "$T/run/v.txt" --output "$T/out/x" --to csv
+
 # --dim auto logs the suggestion and uses it
 if grep -q 'dimension:' "$T/run/log"; then fail "explicit --dim should not log the auto suggestion"; else ok; fi
 train --input "$CORPUS" --output "$T/run/auto.bin" --dim auto 2> "$T/run/auto.log"

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <filesystem>
 #include <random>
+#include <tuple>
 
 #include "test_helpers.h"
 #include "wordvec/atomic_file.h"
@@ -54,6 +55,61 @@ TEST(VectorIo, TextRoundTripToSixDecimals) {
     for (std::size_t c = 0; c < 13; ++c) EXPECT_NEAR(back.vectors.row(r)[c], v.vectors.row(r)[c], 5.1e-7);
 }
 
+class FormatPairTest : public ::testing::TestWithParam<std::tuple<VectorFormat, VectorFormat>> {};
+
+// Write in one format, read, convert to another, read again: same words, same
+// values (to the six decimals of the text formats).
+TEST_P(FormatPairTest, RoundTripThroughBothFormats) {
+  const auto [first, second] = GetParam();
+  TempDir dir;
+  const WordVectors v = random_vectors(30, 7, 11);
+  write_vectors(dir.file("a.out"), v.words, v.vectors, first);
+  const WordVectors a = read_vectors(dir.file("a.out"));
+  EXPECT_EQ(a.format, first == VectorFormat::FastTextVec ? VectorFormat::Word2VecText : first);
+  write_vectors(dir.file("b.out"), a.words, a.vectors, second);
+  const WordVectors b = read_vectors(dir.file("b.out"));
+  ASSERT_EQ(b.words, v.words);
+  ASSERT_EQ(b.dim(), 7u);
+  for (std::size_t r = 0; r < 30; ++r)
+    for (std::size_t c = 0; c < 7; ++c) EXPECT_NEAR(b.vectors.row(r)[c], v.vectors.row(r)[c], 1.1e-6);
+}
+
+const auto kAllFormats = ::testing::Values(VectorFormat::Word2VecBinary, VectorFormat::Word2VecText,
+                                           VectorFormat::FastTextVec, VectorFormat::GloveText, VectorFormat::Npy);
+INSTANTIATE_TEST_SUITE_P(AllPairs, FormatPairTest, ::testing::Combine(kAllFormats, kAllFormats),
+                         [](const auto& info) {
+                           return std::string(vector_format_name(std::get<0>(info.param))) + "_to_" +
+                                  vector_format_name(std::get<1>(info.param));
+                         });
+
+TEST(VectorIo, GloveAndNpyLayouts) {
+  TempDir dir;
+  WordVectors v{{"a", "bb"}, Matrix(2, 2)};
+  v.vectors.row(0)[0] = 1.5f;
+  v.vectors.row(1)[1] = -2.0f;
+  write_vectors(dir.file("g.txt"), v.words, v.vectors, VectorFormat::GloveText);
+  EXPECT_EQ(slurp(dir.file("g.txt")), "a 1.500000 0.000000\nbb 0.000000 -2.000000\n");
+  write_vectors(dir.file("m.npy"), v.words, v.vectors, VectorFormat::Npy);
+  const std::string npy = slurp(dir.file("m.npy"));
+  ASSERT_EQ(npy.size(), 128u + 16u);  // header padded to a multiple of 64 bytes, then 4 floats
+  EXPECT_EQ(npy.substr(0, 8), std::string("\x93NUMPY\x01\x00", 8));
+  EXPECT_NE(npy.find("'shape': (2, 2)"), std::string::npos);
+  EXPECT_EQ(npy[127], '\n');
+  EXPECT_EQ(slurp(dir.file("m.words.txt")), "a\nbb\n");
+  write_vectors(dir.file("few.txt"), v.words, v.vectors, VectorFormat::Word2VecText, 1);
+  EXPECT_EQ(read_vectors(dir.file("few.txt")).size(), 1u);
+}
+
+TEST(VectorIo, DuplicateWordsKeepTheFirstAndAreReported) {
+  TempDir dir;
+  const WordVectors v = read_vectors(dir.write("d.txt", "3 2\na 1 2\nb 3 4\na 5 6\n"));
+  ASSERT_EQ(v.words, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(v.vectors.row(0)[0], 1.0f);
+  EXPECT_EQ(v.vectors.row(1)[1], 4.0f);
+  EXPECT_EQ(v.duplicates_dropped, 1u);
+  EXPECT_EQ(v.first_duplicate, dir.file("d.txt") + ":4: a");
+}
+
 TEST(VectorIo, LayoutIsWord2vecs) {
   TempDir dir;
   WordVectors v{{"a", "bb"}, Matrix(2, 2)};
@@ -92,9 +148,65 @@ TEST(VectorIo, MalformedFilesGiveErrorsWithFileAndLine) {
   expect_error("header.txt", "hello\n", "header.txt:1:");
   expect_error("huge.txt", "99999999999 100\na 1\n", "more than the file can hold");
   expect_error("empty.txt", "", "empty");
+  expect_error("extra.txt", "1 2\na 1 2\nb 3 4\n", "extra.txt:3: more rows than the header's 1");
+  expect_error("glove.txt", "a 1 2\nb 3\n", "glove.txt:2: expected 2 values, found 1");
+  expect_error("glove2.txt", "a 1 2\nb 3 x\n", "glove2.txt:2: value 2 is not a number");
+  expect_error("noval.txt", "justaword\n", "a word without values");
+  expect_error("bad.npy", std::string("\x93NUMPY\x01\x00\x10\x00{'descr': '<f8'}  ", 26), "not '<f4'");
   std::string truncated = "1 4\na ";
   truncated += std::string(7, '\x01');
   expect_error("trunc.bin", truncated, "truncated");
+}
+
+TEST(VectorIo, NpyChecksItsShapeAndItsWordList) {
+  TempDir dir;
+  const WordVectors v = random_vectors(5, 3, 4);
+  write_vectors(dir.file("m.npy"), v.words, v.vectors, VectorFormat::Npy);
+  std::string npy = slurp(dir.file("m.npy"));
+  dir.write("cut.npy", npy.substr(0, npy.size() - 4));
+  dir.write("cut.words.txt", slurp(dir.file("m.words.txt")));
+  try {
+    read_vectors(dir.file("cut.npy"));
+    ADD_FAILURE();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("the shape (5, 3) needs 60"), std::string::npos) << e.what();
+  }
+  dir.write("m.words.txt", "w0\nw1\n");
+  try {
+    read_vectors(dir.file("m.npy"));
+    ADD_FAILURE();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("lists 2 words"), std::string::npos) << e.what();
+  }
+  std::filesystem::remove(dir.file("m.words.txt"));
+  EXPECT_THROW(read_vectors(dir.file("m.npy")), Error);
+}
+
+TEST(NearestNeighbors, AnalogiesAgreeWithBruteForce) {
+  const WordVectors v = random_vectors(200, 16, 8);
+  const NearestNeighbors nn(WordVectors{v.words, v.vectors.clone()});
+  const WordVectors& u = nn.normalized();
+  auto cos = [&](std::size_t x, std::size_t y) {
+    double d = 0;
+    for (std::size_t c = 0; c < 16; ++c) d += double(u.vectors.row(x)[c]) * u.vectors.row(y)[c];
+    return d;
+  };
+  const std::size_t a = 3, b = 50, c = 120;
+  for (AnalogyMethod method : {AnalogyMethod::CosAdd, AnalogyMethod::CosMul}) {
+    std::vector<std::pair<double, std::size_t>> all;
+    for (std::size_t d = 0; d < 200; ++d) {
+      if (d == a || d == b || d == c) continue;
+      const double score = method == AnalogyMethod::CosAdd
+                               ? cos(d, b) - cos(d, a) + cos(d, c)
+                               : (cos(d, b) + 1) / 2 * ((cos(d, c) + 1) / 2) / ((cos(d, a) + 1) / 2 + 0.001);
+      all.push_back({-score, d});
+    }
+    std::sort(all.begin(), all.end());
+    const auto got = nn.analogy(v.words[a], v.words[b], v.words[c], 5, method);
+    ASSERT_EQ(got.size(), 5u);
+    for (std::size_t i = 0; i < 5; ++i) EXPECT_EQ(got[i].word, v.words[all[i].second]) << i;
+  }
+  EXPECT_THROW(nn.analogy("nope", v.words[b], v.words[c], 5), Error);
 }
 
 TEST(AtomicFile, FailedWriteLeavesNoFileAndKeepsTheOldOne) {

@@ -1,0 +1,75 @@
+// wordvec analogy: A is to B as C is to ?
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+
+#include "cli.h"
+#include "wordvec/error.h"
+#include "wordvec/neighbors.h"
+
+namespace wordvec::cli {
+namespace {
+
+const char* kAnalogyUsage =
+    "usage: wordvec analogy --vectors FILE [A B C] [-k 10] [--method add|mul]\n"
+    "\n"
+    "The k best answers to 'A is to B as C is to ?' (B - A + C), A, B and C excluded.\n"
+    "With no words, reads 'A B C' lines from standard input (works in a pipe).";
+
+void answer(const NearestNeighbors& index, const std::string& a, const std::string& b, const std::string& c,
+            std::size_t k, AnalogyMethod method) {
+  for (const auto& w : {a, b, c})
+    if (!index.contains(w)) {
+      std::printf("%s: not in the vocabulary\n", w.c_str());
+      return;
+    }
+  std::printf("%s : %s :: %s : ?\n", a.c_str(), b.c_str(), c.c_str());
+  for (const Neighbor& n : index.analogy(a, b, c, k, method)) std::printf("  %-20s %.4f\n", n.word.c_str(), n.similarity);
+}
+
+}  // namespace
+
+int run_analogy(const std::vector<std::string>& args) {
+  std::string vectors_path, method_name = "add";
+  std::vector<std::string> words;
+  std::size_t k = 10;
+  po::options_description o("Options");
+  o.add_options()("vectors", po::value(&vectors_path)->required(), "vector file (any supported format)")(
+      "word", po::value(&words)->multitoken(), "A B C (also positional)")(",k", po::value(&k)->default_value(k),
+                                                                          "answers to show")(
+      "method", po::value(&method_name)->default_value(method_name), "add (3CosAdd) or mul (3CosMul)");
+  o.add(logging_options());
+  po::positional_options_description positional;
+  positional.add("word", -1);
+  po::variables_map vm;
+  if (!parse_or_help(args, o, &positional, kAnalogyUsage, vm)) return 0;
+  configure_logging(vm);
+  if (method_name != "add" && method_name != "mul")
+    throw UsageError("--method must be add or mul, got '" + method_name + "'");
+  const AnalogyMethod method = method_name == "add" ? AnalogyMethod::CosAdd : AnalogyMethod::CosMul;
+  if (!words.empty() && words.size() != 3) throw UsageError("give exactly three words A B C");
+
+  WordVectors vectors = read_vectors(vectors_path);
+  warn_duplicates(vectors);
+  const NearestNeighbors index(std::move(vectors));
+  if (!words.empty()) {
+    answer(index, words[0], words[1], words[2], k, method);
+    return 0;
+  }
+  std::string line;
+  while (std::getline(std::cin, line)) {
+    std::istringstream in(line);
+    std::string a, b, c;
+    if (!(in >> a >> b >> c)) {
+      if (!line.empty()) std::printf("expected three words 'A B C'\n");
+      continue;
+    }
+    answer(index, a, b, c, k, method);
+    std::fflush(stdout);
+  }
+  return 0;
+}
+
+}  // namespace wordvec::cli

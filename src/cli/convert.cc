@@ -1,0 +1,42 @@
+// wordvec convert: vectors from one format to another.
+#include <spdlog/spdlog.h>
+
+#include "cli.h"
+#include "wordvec/error.h"
+#include "wordvec/vectors_io.h"
+
+namespace wordvec::cli {
+namespace {
+
+const char* kConvertUsage =
+    "usage: wordvec convert --input FILE --output FILE --to bin|text|vec|glove|npy [--normalize] [--max-words N]\n"
+    "\n"
+    "Reads word2vec binary or text, fastText .vec, GloVe text or .npy (+ its .words.txt),\n"
+    "telling the format from the content, and writes it in another. Row order is kept.";
+
+}  // namespace
+
+int run_convert(const std::vector<std::string>& args) {
+  std::string input, output, to;
+  std::size_t max_words = 0;
+  po::options_description o("Options");
+  o.add_options()("input,i", po::value(&input)->required(), "vector file to read (any supported format)")(
+      "output,o", po::value(&output)->required(), "file to write (replaced atomically)")(
+      "to", po::value(&to)->required(), "output format: bin, text, vec, glove or npy")(
+      "normalize", "scale every vector to unit length")(
+      "max-words", po::value(&max_words)->default_value(0), "write only the first N words (0 = all)");
+  o.add(logging_options());
+  po::variables_map vm;
+  if (!parse_or_help(args, o, nullptr, kConvertUsage, vm)) return 0;
+  configure_logging(vm);
+  const VectorFormat format = parse_vector_format(to);
+  if (input == output) throw Error("--output is the same file as --input; write to another file");
+  WordVectors v = read_vectors(input);
+  warn_duplicates(v);
+  if (vm.count("normalize")) normalize_rows(v.vectors);
+  write_vectors(output, v.words, v.vectors, format, max_words);
+  spdlog::info("{} ({}, {} x {}) -> {} ({})", input, vector_format_name(v.format), v.size(), v.dim(), output, to);
+  return 0;
+}
+
+}  // namespace wordvec::cli
