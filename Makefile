@@ -94,7 +94,10 @@ example-test: $(EXAMPLE) $(WORDVEC) $(CORPUS)
 	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) OUT=$(BUILD)/examples bash examples/walkthrough.sh > $(BUILD)/examples/walkthrough.out
 	@echo "examples: ok"
 
+# Build everything in parallel first; the suites then run one after another
+# (the CLI tests time signal handling and must not compete for the cores).
 test: test-deps
+	$(MAKE) -j$$(nproc) $(UNIT) $(WORDVEC) $(EXAMPLE) $(CORPUS)
 	$(MAKE) unit-test cli-test example-test
 	@echo "make test: all suites passed"
 

@@ -111,13 +111,11 @@ void hogbatch_update(float* const* contexts, int nc, float* const* targets, int 
   }
 }
 
-// Fills the fused entries of a kernel table.
+// A complete kernel table: the variant's dot/axpy/scale plus the fused kernels on V.
 template <class V>
-void add_fused_kernels(Kernels& k) {
-  k.scores = scores<V>;
-  k.hogbatch_update = hogbatch_update<V>;
-  k.mean_rows = mean_rows_t<V>;
-  k.cbow_update = cbow_update_t<V>;
+Kernels make_kernels(SimdLevel level, const char* name, decltype(Kernels::dot) dot, decltype(Kernels::axpy) axpy,
+                     decltype(Kernels::scale) scale) {
+  return {level, name, dot, axpy, scale, scores<V>, hogbatch_update<V>, mean_rows_t<V>, cbow_update_t<V>};
 }
 
 }  // namespace wordvec::simd

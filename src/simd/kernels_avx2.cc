@@ -62,10 +62,6 @@ struct Avx2Vec {
 
 }  // namespace
 
-Kernels avx2_kernels() {
-  Kernels k{SimdLevel::Avx2, "avx2", dot, axpy, scale};
-  add_fused_kernels<Avx2Vec>(k);
-  return k;
-}
+Kernels avx2_kernels() { return make_kernels<Avx2Vec>(SimdLevel::Avx2, "avx2", dot, axpy, scale); }
 
 }  // namespace wordvec::simd

@@ -35,10 +35,6 @@ struct ScalarVec {
 
 }  // namespace
 
-Kernels scalar_kernels() {
-  Kernels k{SimdLevel::Scalar, "scalar", dot, axpy, scale};
-  add_fused_kernels<ScalarVec>(k);
-  return k;
-}
+Kernels scalar_kernels() { return make_kernels<ScalarVec>(SimdLevel::Scalar, "scalar", dot, axpy, scale); }
 
 }  // namespace wordvec::simd
