@@ -85,30 +85,29 @@ void cbow_update_t(float* const* contexts, int nc, float* const* targets, int nt
   }
 }
 
-template <class V>
-void scores(const float* const* a, int na, const float* const* b, int nt, std::size_t n, float* out) {
+// Calls f.operator()<T>() with T = nt for the small counts that fit in
+// registers, else with T = 0 (the general version).
+template <class F>
+void with_target_count(int nt, F&& f) {
   switch (nt) {
-    case 1: return scores_t<V, 1>(a, na, b, nt, n, out);
-    case 2: return scores_t<V, 2>(a, na, b, nt, n, out);
-    case 3: return scores_t<V, 3>(a, na, b, nt, n, out);
-    case 4: return scores_t<V, 4>(a, na, b, nt, n, out);
-    case 5: return scores_t<V, 5>(a, na, b, nt, n, out);
-    case 6: return scores_t<V, 6>(a, na, b, nt, n, out);
-    default: return scores_t<V, 0>(a, na, b, nt, n, out);
+    case 1: return f.template operator()<1>();
+    case 2: return f.template operator()<2>();
+    case 3: return f.template operator()<3>();
+    case 4: return f.template operator()<4>();
+    case 5: return f.template operator()<5>();
+    case 6: return f.template operator()<6>();
+    default: return f.template operator()<0>();
   }
 }
 
 template <class V>
+void scores(const float* const* a, int na, const float* const* b, int nt, std::size_t n, float* out) {
+  with_target_count(nt, [&]<int T>() { scores_t<V, T>(a, na, b, nt, n, out); });
+}
+
+template <class V>
 void hogbatch_update(float* const* contexts, int nc, float* const* targets, int nt, const float* g, std::size_t n) {
-  switch (nt) {
-    case 1: return hogbatch_update_t<V, 1>(contexts, nc, targets, nt, g, n);
-    case 2: return hogbatch_update_t<V, 2>(contexts, nc, targets, nt, g, n);
-    case 3: return hogbatch_update_t<V, 3>(contexts, nc, targets, nt, g, n);
-    case 4: return hogbatch_update_t<V, 4>(contexts, nc, targets, nt, g, n);
-    case 5: return hogbatch_update_t<V, 5>(contexts, nc, targets, nt, g, n);
-    case 6: return hogbatch_update_t<V, 6>(contexts, nc, targets, nt, g, n);
-    default: return hogbatch_update_t<V, 0>(contexts, nc, targets, nt, g, n);
-  }
+  with_target_count(nt, [&]<int T>() { hogbatch_update_t<V, T>(contexts, nc, targets, nt, g, n); });
 }
 
 // A complete kernel table: the variant's dot/axpy/scale plus the fused kernels on V.
