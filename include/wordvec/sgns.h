@@ -102,7 +102,7 @@ float cbow(const Kernels& k, std::size_t n, float* const* contexts, int n_contex
 struct TrainingSummary {
   std::uint64_t words = 0;  // corpus words processed, all epochs
   double seconds = 0;
-  double final_loss = 0;  // mean loss per pair over the last epoch's share
+  double final_loss = 0;  // mean loss per pair since the last progress report
 };
 
 class SgnsTrainer {

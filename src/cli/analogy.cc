@@ -51,9 +51,7 @@ int run_analogy(const std::vector<std::string>& args) {
   const AnalogyMethod method = method_name == "add" ? AnalogyMethod::CosAdd : AnalogyMethod::CosMul;
   if (!words.empty() && words.size() != 3) throw UsageError("give exactly three words A B C");
 
-  WordVectors vectors = read_vectors(vectors_path);
-  warn_duplicates(vectors);
-  const NearestNeighbors index(std::move(vectors));
+  const NearestNeighbors index(load_vectors(vectors_path));
   if (!words.empty()) {
     answer(index, words[0], words[1], words[2], k, method);
     return 0;

@@ -50,7 +50,7 @@ class ProgressPrinter {
 
 std::string format_duration(double seconds);
 
-// Logs a warning when a vector file listed a word twice.
-void warn_duplicates(const WordVectors& vectors);
+// Reads a vector file (any format) and warns when it listed a word twice.
+WordVectors load_vectors(const std::string& path);
 
 }  // namespace wordvec::cli

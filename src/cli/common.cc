@@ -45,10 +45,12 @@ void configure_logging(const po::variables_map& vm) {
                                           : spdlog::level::info);
 }
 
-void warn_duplicates(const WordVectors& v) {
+WordVectors load_vectors(const std::string& path) {
+  WordVectors v = read_vectors(path);
   if (v.duplicates_dropped > 0)
     spdlog::warn("{} duplicate words dropped (the first row of each word is kept), first at {}", v.duplicates_dropped,
                  v.first_duplicate);
+  return v;
 }
 
 std::string format_duration(double seconds) {

@@ -31,8 +31,7 @@ int run_convert(const std::vector<std::string>& args) {
   configure_logging(vm);
   const VectorFormat format = parse_vector_format(to);
   if (input == output) throw Error("--output is the same file as --input; write to another file");
-  WordVectors v = read_vectors(input);
-  warn_duplicates(v);
+  WordVectors v = load_vectors(input);
   if (vm.count("normalize")) normalize_rows(v.vectors);
   write_vectors(output, v.words, v.vectors, format, max_words);
   spdlog::info("{} ({}, {} x {}) -> {} ({})", input, vector_format_name(v.format), v.size(), v.dim(), output, to);

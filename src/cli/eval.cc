@@ -35,9 +35,7 @@ int run_eval(const std::vector<std::string>& args) {
   configure_logging(vm);
   if (analogy.empty() && similarity.empty()) throw UsageError("give --analogy and/or --similarity");
 
-  WordVectors loaded = read_vectors(vectors_path);
-  warn_duplicates(loaded);
-  const NearestNeighbors vectors(std::move(loaded));
+  const NearestNeighbors vectors(load_vectors(vectors_path));
   const bool json = vm.count("json") > 0;
   std::string out = "{\"vectors\": \"" + vectors_path + "\"";
   if (!analogy.empty()) {

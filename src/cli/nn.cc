@@ -43,9 +43,7 @@ int run_nn(const std::vector<std::string>& args) {
   if (!parse_or_help(args, o, &positional, kNnUsage, vm)) return 0;
   configure_logging(vm);
 
-  WordVectors vectors = read_vectors(vectors_path);
-  warn_duplicates(vectors);
-  const NearestNeighbors index(std::move(vectors));
+  const NearestNeighbors index(load_vectors(vectors_path));
   spdlog::debug("loaded {} vectors from {}", index.size(), vectors_path);
   if (!words.empty()) {
     for (const auto& w : words) print_neighbors(index, w, k);
