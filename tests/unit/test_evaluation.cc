@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <random>
 
 #include "test_helpers.h"
 #include "wordvec/dimension_sweep.h"
@@ -51,6 +52,54 @@ TEST(Analogies, ThreeCosAddWithGensimsConventions) {
   EXPECT_NEAR(r.coverage(), 0.8, 1e-12);
   // restrict_vocab = 3 leaves "queen" out: those questions are skipped.
   EXPECT_EQ(evaluate_analogies(toy_vectors(), path, 3).overall.attempted, 0u);
+}
+
+// gensim's definition, computed the slow way in double precision: the answer is
+// the candidate closest in cosine to unit(B) + unit(C) - unit(A), A/B/C excluded.
+std::size_t brute_force_answer(const std::vector<std::vector<double>>& unit, std::size_t candidates, std::size_t a,
+                               std::size_t b, std::size_t c) {
+  std::size_t best = 0;
+  double best_score = -1e300;
+  for (std::size_t x = 0; x < candidates; ++x) {
+    if (x == a || x == b || x == c) continue;
+    double score = 0;
+    for (std::size_t d = 0; d < unit[x].size(); ++d) score += unit[x][d] * (unit[b][d] + unit[c][d] - unit[a][d]);
+    if (score > best_score) best_score = score, best = x;
+  }
+  return best;
+}
+
+TEST(Analogies, AgreeWithBruteForceOnRandomVectors) {
+  // 700 questions over 150 random words (more than one block of questions);
+  // even-numbered questions expect the brute-force answer, odd ones a word that is
+  // not it, so the exact correct count checks every single prediction.
+  const std::size_t words = 150, dim = 20, candidates = 120;
+  std::mt19937 gen(3);
+  std::normal_distribution<float> normal;
+  WordVectors v{{}, Matrix(words, dim)};
+  std::vector<std::vector<double>> unit(words, std::vector<double>(dim));
+  for (std::size_t r = 0; r < words; ++r) {
+    v.words.push_back("w" + std::to_string(r));
+    double norm = 0;
+    for (std::size_t c = 0; c < dim; ++c) norm += std::pow(v.vectors.row(r)[c] = normal(gen), 2);
+    for (std::size_t c = 0; c < dim; ++c) unit[r][c] = v.vectors.row(r)[c] / std::sqrt(norm);
+  }
+  std::uniform_int_distribution<std::size_t> pick(0, candidates - 1);
+  std::string questions = ": section\n";
+  std::size_t expected_correct = 0;
+  for (int q = 0; q < 700; ++q) {
+    std::size_t a = pick(gen), b = pick(gen), c = pick(gen);
+    if (a == b || b == c || a == c) continue;
+    std::size_t d = brute_force_answer(unit, candidates, a, b, c);
+    if (q % 2) d = (d + 1 + pick(gen) % (words - 1)) % words;  // any other word, maybe beyond the candidates
+    expected_correct += q % 2 == 0;
+    questions += v.words[a] + " " + v.words[b] + " " + v.words[c] + " " + v.words[d] + "\n";
+  }
+  TempDir dir;
+  const AnalogyResult r = evaluate_analogies(NearestNeighbors(std::move(v)), dir.write("q.txt", questions),
+                                             candidates);
+  EXPECT_GT(expected_correct, 300u);
+  EXPECT_EQ(r.overall.correct, expected_correct);
 }
 
 TEST(Analogies, MalformedQuestionNamesFileAndLine) {
