@@ -34,7 +34,9 @@ int run_convert(const std::vector<std::string>& args) {
   WordVectors v = load_vectors(input);
   if (vm.count("normalize")) normalize_rows(v.vectors);
   write_vectors(output, v.words, v.vectors, format, max_words);
-  spdlog::info("{} ({}, {} x {}) -> {} ({})", input, vector_format_name(v.format), v.size(), v.dim(), output, to);
+  const std::size_t written = max_words > 0 ? std::min<std::size_t>(max_words, v.size()) : v.size();
+  spdlog::info("{} ({}, {} x {}) -> {} ({}, {} x {})", input, vector_format_name(v.format), v.size(), v.dim(), output,
+               to, written, v.dim());
   return 0;
 }
 

@@ -153,6 +153,14 @@ TEST(VectorIo, MalformedFilesGiveErrorsWithFileAndLine) {
   expect_error("glove2.txt", "a 1 2\nb 3 x\n", "glove2.txt:2: value 2 is not a number");
   expect_error("noval.txt", "justaword\n", "a word without values");
   expect_error("bad.npy", std::string("\x93NUMPY\x01\x00\x10\x00{'descr': '<f8'}  ", 26), "not '<f4'");
+  auto binary_row = [](const std::string& word, std::vector<float> values) {
+    return word + " " + std::string(reinterpret_cast<const char*>(values.data()), values.size() * 4) + "\n";
+  };
+  expect_error("nan.bin", "2 2\n" + binary_row("a", {1, 2}) + binary_row("b", {NAN, 1}),
+               "nan.bin:3: value 1 is NaN or infinite");
+  expect_error("inf.bin", "1 2\n" + binary_row("a", {1, INFINITY}), "inf.bin:2: value 2 is NaN or infinite");
+  expect_error("noword.bin", "1 2\n" + binary_row("", {1, 2}), "noword.bin:2: expected a space after the word");
+  expect_error("dim0.bin", "2 0\n", "dim0.bin:1: dimension 0 is out of range");
   std::string truncated = "1 4\na ";
   truncated += std::string(7, '\x01');
   expect_error("trunc.bin", truncated, "truncated");
