@@ -23,6 +23,32 @@ void seek(std::FILE* f, const std::string& path, std::uint64_t offset) {
   if (fseeko(f, static_cast<off_t>(offset), SEEK_SET) != 0) throw file_error(path, std::strerror(errno));
 }
 
+// Cuts `range` into `parts` consecutive ranges, each cut moved forward to a
+// whitespace byte (or to a line break when `lines`), or to the range's end.
+std::vector<ByteRange> split_range(const std::string& path, ByteRange range, unsigned parts, bool lines) {
+  const std::uint64_t size = corpus_file_size(path);
+  range.end = std::min(range.end, size);
+  if (parts == 0) parts = 1;
+  std::FILE* f = open_for_reading(path);
+  std::vector<std::uint64_t> cuts{range.begin};
+  const std::uint64_t length = range.end - range.begin;
+  for (unsigned p = 1; p < parts; ++p) {
+    std::uint64_t cut = std::max(range.begin + length * p / parts, cuts.back());
+    seek(f, path, cut);
+    int c;
+    // Move forward to a whitespace byte: the token around the cut stays whole.
+    while (cut < range.end && (c = std::fgetc(f)) != EOF &&
+           !(lines ? c == '\n' : is_token_space(static_cast<unsigned char>(c))))
+      ++cut;
+    cuts.push_back(std::min(cut, range.end));
+  }
+  std::fclose(f);
+  cuts.push_back(range.end);
+  std::vector<ByteRange> ranges;
+  for (unsigned p = 0; p < parts; ++p) ranges.push_back({cuts[p], cuts[p + 1]});
+  return ranges;
+}
+
 }  // namespace
 
 std::uint64_t corpus_file_size(const std::string& path) {
@@ -34,23 +60,11 @@ std::uint64_t corpus_file_size(const std::string& path) {
 }
 
 std::vector<ByteRange> split_into_ranges(const std::string& path, unsigned parts) {
-  const std::uint64_t size = corpus_file_size(path);
-  if (parts == 0) parts = 1;
-  std::FILE* f = open_for_reading(path);
-  std::vector<std::uint64_t> cuts{0};
-  for (unsigned p = 1; p < parts; ++p) {
-    std::uint64_t cut = std::max(size * p / parts, cuts.back());
-    seek(f, path, cut);
-    int c;
-    // Move forward to a whitespace byte: the token around the cut stays whole.
-    while (cut < size && (c = std::fgetc(f)) != EOF && !is_token_space(static_cast<unsigned char>(c))) ++cut;
-    cuts.push_back(std::min(cut, size));
-  }
-  std::fclose(f);
-  cuts.push_back(size);
-  std::vector<ByteRange> ranges;
-  for (unsigned p = 0; p < parts; ++p) ranges.push_back({cuts[p], cuts[p + 1]});
-  return ranges;
+  return split_range(path, {0, corpus_file_size(path)}, parts, false);
+}
+
+std::vector<ByteRange> split_at_line_breaks(const std::string& path, ByteRange range, unsigned parts) {
+  return split_range(path, range, parts, true);
 }
 
 TokenScanner::TokenScanner(const std::string& path, ByteRange range)

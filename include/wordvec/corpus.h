@@ -34,6 +34,12 @@ std::uint64_t corpus_file_size(const std::string& path);
 // moved forward to a whitespace byte so no token is split between two ranges.
 std::vector<ByteRange> split_into_ranges(const std::string& path, unsigned parts);
 
+// Splits `range` of the file into `parts` consecutive ranges, each boundary
+// moved forward to a line break (or to the end of `range`), so no line is
+// split: windows that stop at line breaks see the same words however the file
+// is cut. A range may be empty when lines are longer than the parts.
+std::vector<ByteRange> split_at_line_breaks(const std::string& path, ByteRange range, unsigned parts);
+
 inline bool is_token_space(unsigned char c) {
   return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\v' || c == '\f' || c == '\0';
 }

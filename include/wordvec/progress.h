@@ -7,6 +7,8 @@
 namespace wordvec {
 
 struct TrainingProgress {
+  const char* stage = "training";  // what the job is doing
+  const char* unit = "words";      // what words_done counts
   std::uint64_t words_done = 0;   // corpus words processed, over all epochs
   std::uint64_t words_total = 0;  // corpus words x epochs
   double fraction = 0;            // words_done / words_total

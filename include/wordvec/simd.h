@@ -35,6 +35,10 @@ struct Kernels {
   // CBOW: e = sum_t g[t] targets[t]; targets[t] += g[t] mean; contexts[c] += e (old target values)
   void (*cbow_update)(float* const* contexts, int nc, float* const* targets, int nt, const float* g,
                       const float* mean, std::size_t n);
+  // GloVe's AdaGrad step on a word row w and a context row c with their
+  // squared-gradient sums gw, gc, from the values before the call:
+  // w -= g c / sqrt(gw); c -= g w / sqrt(gc); gw += (g c)^2; gc += (g w)^2.
+  void (*adagrad_pair)(float* w, float* gw, float* c, float* gc, float g, std::size_t n);
 };
 
 // Whether this CPU (and OS) can run the variant.

@@ -35,7 +35,7 @@ struct WordVectors {
   Matrix vectors;  // one row per word, vectors.cols() = dimension
   VectorFormat format = VectorFormat::Word2VecBinary;  // as read
   std::size_t duplicates_dropped = 0;  // later rows of a word already read (the first is kept)
-  std::string first_duplicate;         // "file:line: word" of the first one dropped, for a warning
+  std::string first_duplicate{};       // "file:line: word" of the first one dropped, for a warning
   std::size_t dim() const { return vectors.cols(); }
   std::size_t size() const { return words.size(); }
 };

@@ -45,6 +45,7 @@ class ProgressPrinter {
  private:
   bool quiet_;
   bool tty_;
+  std::string stage_;
   double last_logged_ = -1e9;
 };
 

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <string_view>
 #include <iostream>
 
 #include "cli.h"
@@ -69,10 +70,18 @@ ProgressPrinter::ProgressPrinter(bool quiet) : quiet_(quiet), tty_(::isatty(STDE
 
 void ProgressPrinter::operator()(const TrainingProgress& p) {
   if (quiet_) return;
-  char line[256];
-  std::snprintf(line, sizeof line, "%5.1f%%  epoch %d  %.0fk words/s/thread  lr %.6f  loss %.4f  %s %s",
-                100 * p.fraction, p.epoch, p.words_per_second_per_thread / 1000, p.learning_rate, p.loss,
-                p.finished ? "took" : "ETA", format_duration(p.finished ? p.elapsed_seconds : p.eta_seconds).c_str());
+  if (stage_ != p.stage) {  // a new stage's clock starts at zero
+    stage_ = p.stage;
+    last_logged_ = -1e9;
+  }
+  char line[320], optimiser[96] = "";
+  // Counting stages have no learning rate, epoch or loss to show.
+  if (p.learning_rate > 0)
+    std::snprintf(optimiser, sizeof optimiser, "  epoch %d  lr %.6f  loss %.4f", p.epoch, p.learning_rate, p.loss);
+  std::snprintf(line, sizeof line, "%s%s%5.1f%%  %.0fk %s/s/thread%s  %s %s",
+                std::string_view(p.stage) == "training" ? "" : p.stage, std::string_view(p.stage) == "training" ? "" : "  ",
+                100 * p.fraction, p.words_per_second_per_thread / 1000, p.unit, optimiser, p.finished ? "took" : "ETA",
+                format_duration(p.finished ? p.elapsed_seconds : p.eta_seconds).c_str());
   if (tty_) {
     std::fprintf(stderr, "\r\033[K%s%s", line, p.finished ? "\n" : "");
     std::fflush(stderr);

@@ -2,7 +2,8 @@
 // type V and instantiated in each ISA's translation unit (with its flags).
 //
 // V provides: reg, width, zero(), load(p), store(p, r), set1(f), add(a, b),
-// mul(a, b), fmadd(a, b, c) = a*b + c, hsum(r). Rows are padded: n is a
+// mul(a, b), fmadd(a, b, c) = a*b + c, fnmadd(a, b, c) = c - a*b, hsum(r),
+// rsqrt(r) = 1/sqrt(r) to about single precision. Rows are padded: n is a
 // multiple of Matrix::kRowAlignFloats (16), hence of every width.
 #pragma once
 
@@ -85,6 +86,22 @@ void cbow_update_t(float* const* contexts, int nc, float* const* targets, int nt
   }
 }
 
+// AdaGrad on a pair of rows with gradient g*c for w and g*w for c (old values):
+// w -= g c / sqrt(gw); c -= g w / sqrt(gc); gw += (g c)^2; gc += (g w)^2.
+template <class V>
+void adagrad_pair_t(float* w, float* gw, float* c, float* gc, float g, std::size_t n) {
+  const typename V::reg gv = V::set1(g);
+  for (std::size_t j = 0; j < n; j += V::width) {
+    const typename V::reg wv = V::load(w + j), cv = V::load(c + j);
+    const typename V::reg dw = V::mul(gv, cv), dc = V::mul(gv, wv);
+    const typename V::reg gwv = V::load(gw + j), gcv = V::load(gc + j);
+    V::store(w + j, V::fnmadd(dw, V::rsqrt(gwv), wv));
+    V::store(c + j, V::fnmadd(dc, V::rsqrt(gcv), cv));
+    V::store(gw + j, V::fmadd(dw, dw, gwv));
+    V::store(gc + j, V::fmadd(dc, dc, gcv));
+  }
+}
+
 // Calls f.operator()<T>() with T = nt for the small counts that fit in
 // registers, else with T = 0 (the general version).
 template <class F>
@@ -114,7 +131,8 @@ void hogbatch_update(float* const* contexts, int nc, float* const* targets, int 
 template <class V>
 Kernels make_kernels(SimdLevel level, const char* name, decltype(Kernels::dot) dot, decltype(Kernels::axpy) axpy,
                      decltype(Kernels::scale) scale) {
-  return {level, name, dot, axpy, scale, scores<V>, hogbatch_update<V>, mean_rows_t<V>, cbow_update_t<V>};
+  return {level, name, dot, axpy, scale, scores<V>, hogbatch_update<V>, mean_rows_t<V>, cbow_update_t<V>,
+          adagrad_pair_t<V>};
 }
 
 }  // namespace wordvec::simd

@@ -58,6 +58,13 @@ struct Avx2Vec {
   static reg mul(reg a, reg b) { return _mm256_mul_ps(a, b); }
   static reg fmadd(reg a, reg b, reg c) { return _mm256_fmadd_ps(a, b, c); }
   static float hsum(reg r) { return horizontal_sum(r); }
+  static reg fnmadd(reg a, reg b, reg c) { return _mm256_fnmadd_ps(a, b, c); }
+  // rsqrt's 12-bit estimate refined by one Newton step: about 23 bits.
+  static reg rsqrt(reg x) {
+    const reg y = _mm256_rsqrt_ps(x);
+    const reg half_x_y2 = _mm256_mul_ps(_mm256_mul_ps(_mm256_set1_ps(0.5f), x), _mm256_mul_ps(y, y));
+    return _mm256_mul_ps(y, _mm256_sub_ps(_mm256_set1_ps(1.5f), half_x_y2));
+  }
 };
 
 }  // namespace

@@ -70,6 +70,13 @@ struct Avx512Vec {
   static reg mul(reg a, reg b) { return _mm512_mul_ps(a, b); }
   static reg fmadd(reg a, reg b, reg c) { return _mm512_fmadd_ps(a, b, c); }
   static float hsum(reg r) { return horizontal_sum(r); }
+  static reg fnmadd(reg a, reg b, reg c) { return _mm512_fnmadd_ps(a, b, c); }
+  // rsqrt14's estimate refined by one Newton step: full single precision.
+  static reg rsqrt(reg x) {
+    const reg y = _mm512_rsqrt14_ps(x);
+    const reg half_x_y2 = _mm512_mul_ps(_mm512_mul_ps(_mm512_set1_ps(0.5f), x), _mm512_mul_ps(y, y));
+    return _mm512_mul_ps(y, _mm512_sub_ps(_mm512_set1_ps(1.5f), half_x_y2));
+  }
 };
 
 }  // namespace

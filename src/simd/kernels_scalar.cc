@@ -1,4 +1,6 @@
 // Portable reference kernels (baseline x86-64: the compiler may use SSE2).
+#include <cmath>
+
 #include "fused.h"
 #include "kernels_impl.h"
 
@@ -31,6 +33,8 @@ struct ScalarVec {
   static float mul(float a, float b) { return a * b; }
   static float fmadd(float a, float b, float c) { return a * b + c; }
   static float hsum(float r) { return r; }
+  static float fnmadd(float a, float b, float c) { return c - a * b; }
+  static float rsqrt(float x) { return 1.0f / std::sqrt(x); }
 };
 
 }  // namespace

@@ -117,6 +117,48 @@ PY
   if [ "$(echo "$took < 1.0" | bc)" = 1 ]; then ok; else fail "SIG$sig took ${took}s to stop"; fi
 done
 
+# ---- GloVe: train, save and reuse the co-occurrences, spill under a tiny budget, bad options
+mkdir -p "$T/glove" "$T/glove/tmp"
+if "$WORDVEC" train --model glove --input "$CORPUS" --output "$T/glove/v.txt" --format glove --dim 30 --epochs 3 \
+     --x-max 10 --threads 2 --memory 0.002 --temp-dir "$T/glove/tmp" --save-cooccurrence "$T/glove/x.cooc" \
+     2> "$T/glove/log"; then ok; else fail "glove train: $(tail -2 "$T/glove/log")"; fi
+if [ "$(wc -l < "$T/glove/v.txt")" -eq 21201 ] && [ "$(head -1 "$T/glove/v.txt" | wc -w)" -eq 31 ]; then ok
+else fail "glove output shape: $(wc -l < "$T/glove/v.txt") lines"; fi
+if grep -q 'spilled' "$T/glove/log" && ! grep -q ' 0 spilled' "$T/glove/log" && [ -z "$(ls -A "$T/glove/tmp")" ]; then ok
+else fail "glove spill: $(grep spilled "$T/glove/log"); temp: $(ls -A "$T/glove/tmp")"; fi
+if grep -q 'training GloVe.*loss' "$T/glove/log" && grep -q 'counting co-occurrences' "$T/glove/log"; then ok; else fail "glove progress lines"; fi
+# Training again from the saved counts (no corpus) gives the same vectors with the same seed.
+if "$WORDVEC" train --model glove --cooccurrence "$T/glove/x.cooc" --output "$T/glove/again.txt" --format glove \
+     --dim 30 --epochs 3 --x-max 10 --threads 1 --quiet && \
+   "$WORDVEC" train --model glove --input "$CORPUS" --output "$T/glove/one.txt" --format glove \
+     --dim 30 --epochs 3 --x-max 10 --threads 1 --quiet && cmp -s "$T/glove/again.txt" "$T/glove/one.txt"; then ok
+else fail "glove from --cooccurrence differs from counting again"; fi
+if "$WORDVEC" train --model glove --input "$CORPUS" --epochs 0 --save-cooccurrence "$T/glove/only.cooc" --quiet \
+   && cmp -s "$T/glove/only.cooc" "$T/glove/x.cooc"; then ok; else fail "glove count-only (--epochs 0)"; fi
+expect_error "glove window 21" 1 "--window must be in 1..20" -- train --model glove --input "$CORPUS" --output "$T/out/v.bin" --window 21
+expect_error "glove x-max 0" 1 "--x-max must be a positive number" -- train --model glove --input "$CORPUS" --output "$T/out/v.bin" --x-max 0
+expect_error "glove bad output kind" 1 "--glove-output must be sum, word or concat" -- train --model glove --input "$CORPUS" --output "$T/out/v.bin" --glove-output both
+expect_error "glove diverges" 1 "lower --learning-rate" -- train --model glove --input "$CORPUS" --output "$T/out/v.bin" --alpha 1e30 --dim 10
+head -c 1000 "$T/glove/x.cooc" > "$T/cut.cooc"
+expect_error "truncated co-occurrences" 1 "cut.cooc: the header's vocabulary size 21201 is more than the file can hold" -- train --model glove --cooccurrence "$T/cut.cooc" --output "$T/out/v.bin"
+rm -rf "$T/gint"; mkdir -p "$T/gint/out" "$T/gint/tmp"
+/usr/bin/python3 - INT "$T/gint.log" "$WORDVEC" train --model glove --input "$CORPUS" --output "$T/gint/out/v.bin" \
+    --epochs 500 --dim 50 --threads 2 --memory 0.002 --temp-dir "$T/gint/tmp" > "$T/gint.result" <<'PY'
+import signal, subprocess, sys, time
+sig, log, cmd = sys.argv[1], sys.argv[2], sys.argv[3:]
+p = subprocess.Popen(cmd, stderr=open(log, "w"),
+                     preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+time.sleep(1.5)
+p.send_signal(getattr(signal, "SIG" + sig))
+start = time.time()
+rc = p.wait()
+print(rc, "%.2f" % (time.time() - start))
+PY
+read -r rc took < "$T/gint.result"
+if [ "$rc" = 130 ] && [ -z "$(ls -A "$T/gint/out")" ] && [ -z "$(ls -A "$T/gint/tmp")" ] \
+   && [ "$(echo "$took < 1.0" | bc)" = 1 ]; then ok
+else fail "glove SIGINT: rc $rc after ${took}s, left: $(ls -A "$T/gint/out" "$T/gint/tmp")"; fi
+
 # ---- dim
 if "$WORDVEC" dim 100000 5000000 | tr -s ' ' | grep -c -e 'N = 100000 dimension 96 ' -e 'N = 5000000 dimension 128 ' | grep -q 2; then ok
 else fail "dim reference values: $("$WORDVEC" dim 100000 5000000)"; fi

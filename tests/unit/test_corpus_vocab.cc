@@ -79,10 +79,31 @@ TEST(SplitIntoRanges, RangesCoverTheFileAndNeverSplitAToken) {
     EXPECT_EQ(ranges.back().end, text.size());
     std::vector<std::string> joined;
     for (std::size_t i = 0; i < ranges.size(); ++i) {
-      if (i > 0) EXPECT_EQ(ranges[i].begin, ranges[i - 1].end);
+      if (i > 0) {
+        EXPECT_EQ(ranges[i].begin, ranges[i - 1].end);
+      }
       for (auto& t : tokens_of(path, ranges[i])) joined.push_back(t);
     }
     EXPECT_EQ(joined, whole) << parts << " parts";
+  }
+}
+
+TEST(SplitAtLineBreaks, EveryCutIsALineBreakInsideTheRange) {
+  TempDir dir;
+  std::string text;
+  for (int i = 0; i < 3000; ++i) text += "token" + std::to_string(i) + (i % 13 ? " " : "\n");
+  const auto path = dir.write("c.txt", text);
+  const ByteRange within{100, text.size() - 50};
+  for (unsigned parts : {1u, 2u, 5u, 40u}) {
+    const auto ranges = split_at_line_breaks(path, within, parts);
+    ASSERT_EQ(ranges.size(), parts);
+    EXPECT_EQ(ranges.front().begin, within.begin);
+    EXPECT_EQ(ranges.back().end, within.end);
+    for (std::size_t i = 1; i < ranges.size(); ++i) {
+      EXPECT_EQ(ranges[i].begin, ranges[i - 1].end);
+      const std::uint64_t cut = ranges[i].begin;
+      EXPECT_TRUE(cut == within.end || text[cut] == '\n') << parts << " parts, cut at " << cut;
+    }
   }
 }
 

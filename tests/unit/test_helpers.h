@@ -1,13 +1,19 @@
 // Shared helpers for the unit tests: temporary files and the bundled corpus.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <unistd.h>
+
+#include <array>
 
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
+
+#include "wordvec/neighbors.h"
 
 namespace wordvec::testing {
 
@@ -34,6 +40,25 @@ class TempDir {
 inline std::string bundled_corpus() {
   const char* p = std::getenv("WORDVEC_TEST_CORPUS");
   return p != nullptr && std::filesystem::exists(p) ? p : "";
+}
+
+// Trained vectors must place related words closer than unrelated ones.
+inline void expect_related_closer(const NearestNeighbors& nn) {
+  // A country is closer to its capital, a singular to its plural, a number to
+  // another number, than either is to an unrelated word.
+  const std::vector<std::array<const char*, 3>> triples{
+      {"france", "paris", "bacteria"}, {"germany", "berlin", "poetry"}, {"king", "queen", "carbon"},
+      {"city", "cities", "enzyme"},    {"two", "three", "religion"},    {"war", "battle", "protein"},
+      {"january", "february", "chemistry"}, {"river", "lake", "monarchy"}, {"father", "mother", "electron"}};
+  int right = 0;
+  for (const auto& [a, b, c] : triples) {
+    ASSERT_TRUE(nn.contains(a) && nn.contains(b) && nn.contains(c)) << a << " " << b << " " << c;
+    const bool ok = nn.similarity(a, b) > nn.similarity(a, c);
+    right += ok;
+    EXPECT_TRUE(ok) << a << "~" << b << " = " << nn.similarity(a, b) << " vs " << a << "~" << c << " = "
+                    << nn.similarity(a, c);
+  }
+  EXPECT_EQ(right, static_cast<int>(triples.size()));
 }
 
 }  // namespace wordvec::testing

@@ -233,24 +233,6 @@ class TrainingOnBundledCorpus : public ::testing::Test {
 };
 Vocabulary TrainingOnBundledCorpus::vocab;
 
-void expect_related_closer(const NearestNeighbors& nn) {
-  // A country is closer to its capital, a singular to its plural, a number to
-  // another number, than either is to an unrelated word.
-  const std::vector<std::array<const char*, 3>> triples{
-      {"france", "paris", "bacteria"}, {"germany", "berlin", "poetry"}, {"king", "queen", "carbon"},
-      {"city", "cities", "enzyme"},    {"two", "three", "religion"},    {"war", "battle", "protein"},
-      {"january", "february", "chemistry"}, {"river", "lake", "monarchy"}, {"father", "mother", "electron"}};
-  int right = 0;
-  for (const auto& [a, b, c] : triples) {
-    ASSERT_TRUE(nn.contains(a) && nn.contains(b) && nn.contains(c)) << a << " " << b << " " << c;
-    const bool ok = nn.similarity(a, b) > nn.similarity(a, c);
-    right += ok;
-    EXPECT_TRUE(ok) << a << "~" << b << " = " << nn.similarity(a, b) << " vs " << a << "~" << c << " = "
-                    << nn.similarity(a, c);
-  }
-  EXPECT_EQ(right, static_cast<int>(triples.size()));
-}
-
 TEST_F(TrainingOnBundledCorpus, SkipGramPlacesRelatedWordsCloserAndLossFalls) {
   SgnsOptions o;
   o.dim = 50;
@@ -259,7 +241,7 @@ TEST_F(TrainingOnBundledCorpus, SkipGramPlacesRelatedWordsCloserAndLossFalls) {
   o.progress_interval_seconds = 0;
   std::vector<double> losses;
   const NearestNeighbors nn(train(o, &losses));
-  expect_related_closer(nn);
+  testing::expect_related_closer(nn);
   ASSERT_GE(losses.size(), 4u);
   EXPECT_LT(losses.back(), losses.front() * 0.8) << "loss should fall during training";
 }
@@ -270,7 +252,7 @@ TEST_F(TrainingOnBundledCorpus, CbowPlacesRelatedWordsCloser) {
   o.dim = 50;
   o.epochs = 5;
   o.threads = 2;
-  expect_related_closer(NearestNeighbors(train(o)));
+  testing::expect_related_closer(NearestNeighbors(train(o)));
 }
 
 TEST_F(TrainingOnBundledCorpus, ExactSkipGramUpdatePlacesRelatedWordsCloser) {
@@ -279,7 +261,7 @@ TEST_F(TrainingOnBundledCorpus, ExactSkipGramUpdatePlacesRelatedWordsCloser) {
   o.dim = 50;
   o.epochs = 1;
   o.threads = 2;
-  expect_related_closer(NearestNeighbors(train(o)));
+  testing::expect_related_closer(NearestNeighbors(train(o)));
 }
 
 TEST_F(TrainingOnBundledCorpus, OneThreadWithASeedIsBitReproducible) {

@@ -1,0 +1,350 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <random>
+
+#include "test_helpers.h"
+#include "wordvec/cooccurrence.h"
+#include "wordvec/error.h"
+#include "wordvec/glove.h"
+#include "wordvec/neighbors.h"
+
+namespace wordvec {
+namespace {
+
+using testing::TempDir;
+
+std::vector<CooccurrenceRecord> count_all(const std::string& corpus, const Vocabulary& vocab,
+                                          const CooccurrenceOptions& o, CooccurrenceStats* stats = nullptr) {
+  std::vector<CooccurrenceRecord> records;
+  CooccurrenceCounter counter(vocab, o);
+  const CooccurrenceStats s = counter.count(corpus, [&](std::span<const CooccurrenceRecord> batch) {
+    records.insert(records.end(), batch.begin(), batch.end());
+  });
+  if (stats != nullptr) *stats = s;
+  return records;
+}
+
+// X as a map from (word, word) to count, for readable expectations.
+std::map<std::pair<std::string, std::string>, double> as_map(const std::vector<CooccurrenceRecord>& records,
+                                                             const Vocabulary& vocab) {
+  std::map<std::pair<std::string, std::string>, double> x;
+  for (const auto& r : records) x[{vocab.word(r.row), vocab.word(r.col)}] = r.value;
+  return x;
+}
+
+std::pair<std::string, std::string> key(const char* a, const char* b) { return {a, b}; }
+
+bool same_records(const std::vector<CooccurrenceRecord>& a, const std::vector<CooccurrenceRecord>& b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(CooccurrenceRecord)) == 0;
+}
+
+TEST(Cooccurrence, HandCheckedCountsWithDistanceWeightsSymmetryAndLineEnds) {
+  TempDir dir;
+  // Counts: a 3, b 3, c 2, z 1 (below min-count 2: skipped, takes no place in the window).
+  const auto corpus = dir.write("c.txt", "a b c\nb a\nc z a b\n");
+  const Vocabulary vocab = Vocabulary::build(corpus, {2, 0});
+  ASSERT_EQ(vocab.size(), 3u);
+  CooccurrenceOptions o;
+  o.window = 2;
+  o.threads = 2;
+  auto x = as_map(count_all(corpus, vocab, o), vocab);
+  // Line 1: a-b (d1), b-c (d1), a-c (d2). Line 2: b-a (d1). Line 3 (z skipped): c-a (d1), a-b (d1), c-b (d2).
+  // Nothing pairs across line ends (line 1's c with line 2's b).
+  EXPECT_DOUBLE_EQ(x[key("a", "b")], 3.0);
+  EXPECT_DOUBLE_EQ(x[key("b", "a")], 3.0);
+  EXPECT_DOUBLE_EQ(x[key("b", "c")], 1.5);
+  EXPECT_DOUBLE_EQ(x[key("c", "b")], 1.5);
+  EXPECT_DOUBLE_EQ(x[key("a", "c")], 1.5);
+  EXPECT_DOUBLE_EQ(x[key("c", "a")], 1.5);
+  EXPECT_EQ(x.size(), 6u);  // no self pairs, nothing else
+  // Window 1: the distance-2 pairs fall off the edge.
+  o.window = 1;
+  x = as_map(count_all(corpus, vocab, o), vocab);
+  EXPECT_DOUBLE_EQ(x[key("a", "c")], 1.0);
+  EXPECT_DOUBLE_EQ(x[key("b", "c")], 1.0);
+  // Without distance weighting every pair in the window counts 1.
+  o.window = 2;
+  o.distance_weighting = false;
+  x = as_map(count_all(corpus, vocab, o), vocab);
+  EXPECT_DOUBLE_EQ(x[key("a", "c")], 2.0);
+  EXPECT_DOUBLE_EQ(x[key("b", "c")], 2.0);
+}
+
+std::string random_corpus(const TempDir& dir, int lines, unsigned seed) {
+  std::mt19937 gen(seed);
+  std::geometric_distribution<int> word(0.02);  // Zipf-like: a few frequent words, a long tail
+  std::uniform_int_distribution<int> length(1, 30);
+  std::string text;
+  for (int l = 0; l < lines; ++l) {
+    for (int i = length(gen); i > 0; --i) text += "w" + std::to_string(word(gen)) + " ";
+    text += "\n";
+  }
+  return dir.write("random.txt", text);
+}
+
+TEST(Cooccurrence, SpillingAndThreadCountsGiveExactlyTheSameCounts) {
+  TempDir dir, spill;
+  const auto corpus = random_corpus(dir, 20000, 7);
+  const Vocabulary vocab = Vocabulary::build(corpus, {1, 0});
+  CooccurrenceOptions big;
+  big.threads = 1;
+  CooccurrenceStats in_memory, spilled;
+  const auto reference = count_all(corpus, vocab, big, &in_memory);
+  EXPECT_EQ(in_memory.runs_spilled, 0u);
+  ASSERT_GT(reference.size(), 10000u);
+  for (std::size_t i = 1; i < reference.size(); ++i)
+    ASSERT_LT((std::uint64_t(reference[i - 1].row) << 32) | reference[i - 1].col,
+              (std::uint64_t(reference[i].row) << 32) | reference[i].col)
+        << "records must come in (row, col) order, each pair once";
+
+  CooccurrenceOptions tiny;  // 64 KiB: a few dense cells, many runs, most of them on disk
+  tiny.memory_gib = 64.0 / (1 << 20);
+  tiny.threads = 3;
+  tiny.temp_dir = spill.path();
+  EXPECT_TRUE(same_records(count_all(corpus, vocab, tiny, &spilled), reference));
+  EXPECT_GT(spilled.runs_spilled, 100u);  // more than one merge of spilled runs per thread
+  EXPECT_GT(spilled.bytes_spilled, 0u);
+  EXPECT_TRUE(std::filesystem::is_empty(spill.path())) << "temporary runs must be removed";
+}
+
+TEST(Cooccurrence, TemporaryFilesAreRemovedWhenCountingFails) {
+  TempDir dir, spill;
+  const auto corpus = random_corpus(dir, 5000, 3);
+  const Vocabulary vocab = Vocabulary::build(corpus, {1, 0});
+  CooccurrenceOptions o;
+  o.memory_gib = 64.0 / (1 << 20);
+  o.temp_dir = spill.path();
+  CooccurrenceCounter counter(vocab, o);
+  EXPECT_THROW(counter.count(corpus, [](std::span<const CooccurrenceRecord>) { throw Error("disk full"); }), Error);
+  EXPECT_TRUE(std::filesystem::is_empty(spill.path()));
+  o.temp_dir = dir.file("missing-folder");
+  EXPECT_THROW(CooccurrenceCounter(vocab, o).count(corpus, [](auto) {}), Error);
+}
+
+TEST(Cooccurrence, OptionsAreValidated) {
+  CooccurrenceOptions o;
+  o.window = 0;
+  EXPECT_THROW(o.validate(), Error);
+  o.window = 21;
+  EXPECT_THROW(o.validate(), Error);
+  o.window = 10;
+  o.memory_gib = -1;
+  EXPECT_THROW(o.validate(), Error);
+}
+
+TEST(Cooccurrence, FileRoundTripAndCorruptionIsDetected) {
+  TempDir dir;
+  const auto corpus = random_corpus(dir, 2000, 5);
+  const Vocabulary vocab = Vocabulary::build(corpus, {2, 0});
+  const auto records = count_all(corpus, vocab, {});
+  const auto path = dir.file("x.cooc");
+  {
+    CooccurrenceWriter writer(path, vocab, {10, true});
+    writer.write(std::span(records).first(records.size() / 2));
+    writer.write(std::span(records).subspan(records.size() / 2));
+    EXPECT_FALSE(std::filesystem::exists(path)) << "nothing at the path before commit";
+    writer.commit();
+  }
+  const CooccurrenceFile back = read_cooccurrences(path);
+  EXPECT_EQ(back.header.window, 10);
+  EXPECT_EQ(back.vocab.words(), vocab.words());
+  EXPECT_EQ(back.vocab.counts(), vocab.counts());
+  EXPECT_TRUE(same_records(back.records, records));
+
+  std::string bytes;
+  {
+    std::ifstream in(path, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  auto expect_error = [&](const std::string& content, const std::string& fragment) {
+    const auto bad = dir.write("bad.cooc", content);
+    try {
+      read_cooccurrences(bad);
+      ADD_FAILURE() << "no error for " << fragment;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("bad.cooc"), std::string::npos) << e.what();
+    }
+  };
+  std::string flipped = bytes;
+  flipped[flipped.size() / 2] ^= 0x40;
+  expect_error(flipped, "checksum");
+  expect_error(bytes.substr(0, bytes.size() - 20), "truncated");
+  expect_error("not a co-occurrence file at all", "magic");
+  expect_error(bytes.substr(0, 30), "more than the file can hold");
+}
+
+TEST(Cooccurrence, ShuffleIsAPermutationFixedByTheSeed) {
+  std::vector<CooccurrenceRecord> a;
+  for (std::uint32_t i = 0; i < 1000; ++i) a.push_back({i, i + 1, 1.0f});
+  auto b = a, c = a;
+  shuffle_records(b, 1);
+  shuffle_records(c, 1);
+  EXPECT_TRUE(same_records(b, c));
+  EXPECT_FALSE(same_records(a, b));
+  std::sort(b.begin(), b.end(), [](auto& x, auto& y) { return x.row < y.row; });
+  EXPECT_TRUE(same_records(a, b));
+}
+
+// ------------------------------------------------------------------ training
+
+// The loss of one record in double precision, from the model's current values.
+double record_loss(const GloveModel& m, const CooccurrenceRecord& r, const GloveOptions& o) {
+  const float* w = m.word(r.row);
+  const float* c = m.context(r.col);
+  double dot = m.word_bias(r.row) + m.context_bias(r.col);
+  for (std::size_t k = 0; k < m.dim(); ++k) dot += double(w[k]) * c[k];
+  const double diff = dot - std::log(double(r.value));
+  const double weight = r.value < o.x_max ? std::pow(r.value / o.x_max, o.alpha) : 1.0;
+  return 0.5 * weight * diff * diff;
+}
+
+class GloveStep : public ::testing::TestWithParam<SimdLevel> {};
+
+// With AdaGrad sums at their initial 1, the first step moves every parameter by
+// exactly -learning_rate * dLoss/dparameter: compare with central differences.
+TEST_P(GloveStep, FirstStepIsTheGradientByFiniteDifferences) {
+  if (!simd_supported(GetParam())) GTEST_SKIP() << simd_level_name(GetParam()) << " not supported here";
+  const Kernels kernels = kernels_for(GetParam());
+  GloveOptions o;
+  o.dim = 37;  // not a multiple of any vector width
+  const std::size_t dim = 37;
+  o.x_max = 10;
+  o.learning_rate = 0.01;
+  for (const CooccurrenceRecord record : {CooccurrenceRecord{1, 2, 3.5f}, CooccurrenceRecord{2, 2, 40.0f}}) {
+    GloveModel model(4, o.dim, 9);
+    // Larger values than the initialisation so the loss is far from flat.
+    for (std::size_t k = 0; k <= dim; ++k) model.word(record.row)[k] *= 40;  // vector and bias
+    for (std::size_t k = 0; k < dim; ++k) model.context(record.col)[k] *= 40;
+    model.context(record.col)[dim + 1] = 0.3f;
+
+    // Parameters: the word vector and bias, the context vector and bias.
+    std::vector<float*> params;
+    for (std::size_t k = 0; k <= dim; ++k) params.push_back(model.word(record.row) + k);
+    for (std::size_t k = 0; k < dim; ++k) params.push_back(model.context(record.col) + k);
+    params.push_back(model.context(record.col) + dim + 1);
+    std::vector<double> numeric;
+    for (float* p : params) {
+      const float saved = *p, h = 1e-2f;
+      *p = saved + h;
+      const double up = record_loss(model, record, o);
+      *p = saved - h;
+      const double down = record_loss(model, record, o);
+      *p = saved;
+      numeric.push_back((up - down) / (2.0 * h));
+    }
+    std::vector<float> before;
+    for (float* p : params) before.push_back(*p);
+    const double loss = record_loss(model, record, o);
+    EXPECT_NEAR(glove_step(model, record, o, kernels), loss, 1e-4 * loss);
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      const double analytic = (before[i] - *params[i]) / o.learning_rate;
+      EXPECT_NEAR(analytic, numeric[i], 2e-3 * (1 + std::abs(numeric[i]))) << "parameter " << i;
+    }
+    // The constant columns that carry the biases are intact; AdaGrad sums grew.
+    EXPECT_EQ(model.word(record.row)[dim + 1], 1.0f);
+    EXPECT_EQ(model.context(record.col)[dim], 1.0f);
+    EXPECT_GT(model.word(record.row)[model.span()], 1.0f);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(AllKernels, GloveStep,
+                         ::testing::Values(SimdLevel::Scalar, SimdLevel::Avx2, SimdLevel::Avx512),
+                         [](const auto& info) { return std::string(simd_level_name(info.param)); });
+
+TEST(GloveTrainer, LossFallsAndDivergenceIsReported) {
+  TempDir dir;
+  const auto corpus = random_corpus(dir, 3000, 11);
+  const Vocabulary vocab = Vocabulary::build(corpus, {2, 0});
+  auto records = count_all(corpus, vocab, {});
+  shuffle_records(records, 1);
+  GloveOptions o;
+  o.dim = 16;
+  o.epochs = 6;
+  o.threads = 2;
+  o.x_max = 10;
+  GloveTrainer trainer(vocab.size(), o, select_kernels());
+  const GloveSummary s = trainer.train(records);
+  ASSERT_EQ(s.epoch_loss.size(), 6u);
+  for (std::size_t e = 1; e < s.epoch_loss.size(); ++e) EXPECT_LT(s.epoch_loss[e], s.epoch_loss[e - 1]);
+  EXPECT_LT(s.epoch_loss.back(), 0.6 * s.epoch_loss.front());
+
+  o.learning_rate = 1e30;
+  GloveTrainer diverging(vocab.size(), o, select_kernels());
+  try {
+    diverging.train(records);
+    FAIL() << "no error for a diverging run";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("lower --learning-rate"), std::string::npos) << e.what();
+  }
+}
+
+TEST(GloveTrainer, OneThreadIsReproducible) {
+  TempDir dir;
+  const auto corpus = random_corpus(dir, 1000, 2);
+  const Vocabulary vocab = Vocabulary::build(corpus, {2, 0});
+  const auto records = count_all(corpus, vocab, {});
+  GloveOptions o;
+  o.dim = 8;
+  o.epochs = 2;
+  o.threads = 1;
+  auto run = [&] {
+    GloveTrainer t(vocab.size(), o, select_kernels());
+    t.train(records);
+    return t.model().vectors(GloveOutput::Sum);
+  };
+  const Matrix a = run(), b = run();
+  EXPECT_EQ(std::memcmp(a.data(), b.data(), a.rows() * a.stride() * sizeof(float)), 0);
+}
+
+TEST(GloveTrainer, OptionsAreValidated) {
+  GloveOptions o;
+  o.x_max = 0;
+  EXPECT_THROW(o.validate(), Error);
+  o = {};
+  o.learning_rate = -1;
+  EXPECT_THROW(o.validate(), Error);
+  o = {};
+  o.dim = 0;
+  EXPECT_THROW(o.validate(), Error);
+  EXPECT_THROW(parse_glove_output("both"), Error);
+}
+
+TEST(GloveModel, OutputsSumWordOrConcatenation) {
+  GloveModel m(3, 4, 1);
+  const Matrix sum = m.vectors(GloveOutput::Sum), word = m.vectors(GloveOutput::Word),
+               both = m.vectors(GloveOutput::Concat);
+  ASSERT_EQ(both.cols(), 8u);
+  for (std::size_t r = 0; r < 3; ++r)
+    for (std::size_t k = 0; k < 4; ++k) {
+      EXPECT_EQ(word.row(r)[k], m.word(r)[k]);
+      EXPECT_EQ(sum.row(r)[k], m.word(r)[k] + m.context(r)[k]);
+      EXPECT_EQ(both.row(r)[4 + k], m.context(r)[k]);
+    }
+}
+
+TEST(GloveTrainer, PlacesRelatedWordsCloserOnTheBundledCorpus) {
+  const std::string corpus = testing::bundled_corpus();
+  if (corpus.empty()) GTEST_SKIP() << "WORDVEC_TEST_CORPUS not set (run through 'make test')";
+  const Vocabulary vocab = Vocabulary::build(corpus, {5, 0}, nullptr, 2);
+  CooccurrenceOptions co;
+  co.threads = 2;
+  auto records = count_all(corpus, vocab, co);
+  shuffle_records(records, 1);
+  GloveOptions o;
+  o.dim = 50;
+  o.epochs = 10;
+  o.threads = 2;
+  o.x_max = 10;
+  GloveTrainer trainer(vocab.size(), o, select_kernels());
+  trainer.train(records);
+  testing::expect_related_closer(
+      NearestNeighbors(WordVectors{vocab.words(), trainer.model().vectors(GloveOutput::Sum)}));
+}
+
+}  // namespace
+}  // namespace wordvec
