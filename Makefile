@@ -33,7 +33,7 @@ UNIT     := $(BUILD)/wordvec_tests
 EXAMPLE  := $(BUILD)/examples/train_and_query
 CORPUS   := $(BUILD)/data/corpus.txt
 
-.PHONY: all deps test-deps install-packages test unit-test cli-test example-test demo bench bench-quick native clean
+.PHONY: all deps test-deps install-packages test unit-test cli-test example-test demo bench bench-quick bench-glove native clean
 
 all: $(WORDVEC) $(LIB)
 
@@ -110,6 +110,9 @@ bench: $(WORDVEC)
 
 bench-quick: $(WORDVEC)
 	QUICK=1 bash tests/bench/run.sh
+
+bench-glove: $(WORDVEC)
+	bash tests/bench/glove.sh
 
 # Opt-in build tuned for this machine (not the default: it may not run elsewhere).
 native:

@@ -6,20 +6,10 @@ import re
 import subprocess
 import sys
 
+from timefile import time_stats
+
 out, corpus, epochs, threads, peers_from = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 words = int(subprocess.run(['wc', '-w', corpus], capture_output=True, text=True).stdout.split()[0])
-
-
-def time_stats(path):
-    text = open(path).read()
-    wall = re.search(r'Elapsed \(wall clock\) time.*: (.*)', text).group(1).split(':')
-    seconds = 0.0
-    for part in wall:
-        seconds = seconds * 60 + float(part)
-    user = float(re.search(r'User time \(seconds\): (.*)', text).group(1))
-    system = float(re.search(r'System time \(seconds\): (.*)', text).group(1))
-    rss = int(re.search(r'Maximum resident set size \(kbytes\): (.*)', text).group(1)) / 1024
-    return seconds, user + system, rss
 
 
 rows = []
