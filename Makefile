@@ -15,8 +15,9 @@ BASEFLAGS := -std=c++20 $(OPT) -g -Wall -Wextra -pthread -Iinclude \
 LDLIBS   := -lboost_program_options -lspdlog -lfmt -lopenblas -pthread
 
 DEB_PACKAGES := g++ make libboost-program-options-dev libopenblas-dev libspdlog-dev libgtest-dev
-# Only the tests need these: a real gensim to check interoperability, bc for timings.
-TEST_PACKAGES := python3-gensim bc
+# Only the tests need these: a real gensim to check interoperability, bc for
+# timings, clang with its sanitizer/fuzzer runtimes for the fuzz targets.
+TEST_PACKAGES := python3-gensim bc clang libclang-rt-14-dev
 
 LIB_SRC  := $(wildcard src/*.cc) src/simd/dispatch.cc src/simd/kernels_scalar.cc
 ISA_SRC  := src/simd/kernels_avx2.cc src/simd/kernels_avx512.cc
@@ -33,7 +34,8 @@ UNIT     := $(BUILD)/wordvec_tests
 EXAMPLE  := $(BUILD)/examples/train_and_query
 CORPUS   := $(BUILD)/data/corpus.txt
 
-.PHONY: all deps test-deps install-packages test unit-test cli-test example-test demo bench bench-quick bench-glove native clean
+.PHONY: all deps test-deps install-packages test unit-test cli-test example-test sanitize tsan fuzz demo bench \
+        bench-quick bench-glove native clean
 
 all: $(WORDVEC) $(LIB)
 
@@ -99,7 +101,50 @@ example-test: $(EXAMPLE) $(WORDVEC) $(CORPUS)
 test: test-deps
 	$(MAKE) -j$$(nproc) $(UNIT) $(WORDVEC) $(EXAMPLE) $(CORPUS)
 	$(MAKE) unit-test cli-test example-test
+	$(MAKE) sanitize tsan fuzz
 	@echo "make test: all suites passed"
+
+# ---- hardening (part of make test): the same tests under sanitizers, and fuzzing.
+# AddressSanitizer + UndefinedBehaviorSanitizer: every unit and CLI test.
+ASAN_BUILD := build-asan
+SAN_FLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+sanitize: test-deps $(CORPUS)
+	$(MAKE) -j$$(nproc) BUILD=$(ASAN_BUILD) OPT=-O1 CXXFLAGS="$(SAN_FLAGS)" $(ASAN_BUILD)/wordvec_tests $(ASAN_BUILD)/wordvec
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 OPENBLAS_NUM_THREADS=1 \
+	  WORDVEC_TEST_CORPUS=$(CORPUS) $(ASAN_BUILD)/wordvec_tests --gtest_brief=1
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 OPENBLAS_NUM_THREADS=1 \
+	  WORDVEC=$(ASAN_BUILD)/wordvec CORPUS=$(CORPUS) bash tests/cli/run.sh
+	@echo "sanitize: ASan + UBSan clean"
+
+# ThreadSanitizer: short multithreaded runs of every trainer; only the
+# intentional Hogwild races on embedding rows are suppressed (tests/tsan/).
+TSAN_BUILD := build-tsan
+tsan: test-deps $(CORPUS)
+	$(MAKE) -j$$(nproc) BUILD=$(TSAN_BUILD) OPT=-O1 CXXFLAGS="-fsanitize=thread" $(TSAN_BUILD)/wordvec
+	WORDVEC=$(TSAN_BUILD)/wordvec CORPUS=$(CORPUS) bash tests/tsan/run.sh
+
+# libFuzzer (clang): tokenizer and file readers, FUZZ_SECONDS each, from the seeds in tests/fuzz/seeds/.
+FUZZ_BUILD   := build-fuzz
+FUZZ_TARGETS := tokenizer vectors cooccurrence
+FUZZ_SECONDS ?= 15
+FUZZ_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+fuzz: test-deps
+	$(MAKE) -j$$(nproc) CXX=clang++ BUILD=$(FUZZ_BUILD) OPT=-O1 CXXFLAGS="$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link" \
+	  $(FUZZ_BUILD)/libwordvec.a
+	$(MAKE) -j$$(nproc) $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(FUZZ_BUILD)/corpus-$$t && \
+	  echo "fuzz: $$t for $(FUZZ_SECONDS) s" && \
+	  $(FUZZ_BUILD)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -print_final_stats=1 \
+	    $(FUZZ_BUILD)/corpus-$$t tests/fuzz/seeds/$$t 2> $(FUZZ_BUILD)/fuzz_$$t.log \
+	  && grep -E '^(stat::number_of_executed_units|Done)' $(FUZZ_BUILD)/fuzz_$$t.log \
+	  || { tail -40 $(FUZZ_BUILD)/fuzz_$$t.log; exit 1; }; \
+	done
+	@echo "fuzz: no crashes"
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.cc tests/fuzz/fuzz_input.h $(FUZZ_BUILD)/libwordvec.a
+	clang++ -std=c++20 -O1 -g -Iinclude $(FUZZ_FLAGS) -fsanitize=fuzzer $< $(FUZZ_BUILD)/libwordvec.a \
+	  -lopenblas -pthread -o $@
 
 demo: $(WORDVEC) $(CORPUS)
 	$(WORDVEC) train --input $(CORPUS) --output $(BUILD)/demo-vectors.bin --epochs 3
@@ -119,6 +164,6 @@ native:
 	$(MAKE) BUILD=build-native CXXFLAGS="-march=native"
 
 clean:
-	rm -rf $(BUILD) build-native
+	rm -rf $(BUILD) build-native $(ASAN_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD)
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)

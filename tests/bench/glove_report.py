@@ -44,7 +44,7 @@ rows = [('vocabulary (s)', stages['vocabulary'], REFERENCE['vocabulary']),
         ('training, 15 epochs (s)', stages['training'], REFERENCE['training']),
         ('whole pipeline, wall (s)', round(wall, 1), REFERENCE['total']),
         ('analogy accuracy (%)', round(analogy, 1), REFERENCE['analogy']),
-        ('WS353 Spearman', round(ws353, 3), REFERENCE['ws353'])]
+        ('WS353 Spearman', '%.3f' % ws353, REFERENCE['ws353'])]
 print('\nGloVe on %s records; window 10, dim 100, x-max 10, 15 epochs, min-count 5' % records)
 print('%-30s %10s %16s' % ('', 'wordvec', 'Stanford GloVe'))
 for name, ours, ref in rows:
