@@ -228,7 +228,7 @@ class CountingShard {
  public:
   CountingShard(unsigned first, unsigned stride, std::uint32_t vocab_size, std::uint64_t max_product,
                 std::size_t buffer_pairs)
-      : first_(first), stride_(stride), max_product_(max_product), buffer_capacity_(buffer_pairs) {
+      : first_(first), stride_(stride), buffer_capacity_(buffer_pairs) {
     for (std::uint64_t row = first; row < vocab_size; row += stride) {
       offsets_.push_back(dense_size_);
       limits_.push_back(static_cast<std::uint32_t>(std::min<std::uint64_t>(vocab_size, max_product / (row + 1))));
@@ -341,7 +341,6 @@ class CountingShard {
   }
 
   unsigned first_, stride_;
-  std::uint64_t max_product_;
   std::vector<std::uint64_t> offsets_;
   std::vector<std::uint32_t> limits_;
   std::uint64_t dense_size_ = 0;

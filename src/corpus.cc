@@ -68,7 +68,7 @@ std::vector<ByteRange> split_at_line_breaks(const std::string& path, ByteRange r
 }
 
 TokenScanner::TokenScanner(const std::string& path, ByteRange range)
-    : path_(path), file_(open_for_reading(path)), remaining_(range.end - range.begin), buffer_(kBlockBytes) {
+    : path_(path), file_(open_for_reading(path)), remaining_(range.end - range.begin), buffer_(new char[kBlockBytes]) {
   seek(file_, path_, range.begin);
 }
 
@@ -79,11 +79,11 @@ TokenScanner::~TokenScanner() {
 bool TokenScanner::refill(std::size_t keep) {
   // The kept bytes (a partial token) move to the front even at the end of
   // the range, so the caller finds them at offset 0 either way.
-  if (keep > 0) std::memmove(buffer_.data(), buffer_.data() + filled_ - keep, keep);
+  if (keep > 0) std::memmove(buffer_.get(), buffer_.get() + filled_ - keep, keep);
   filled_ = keep;
   if (remaining_ == 0) return false;
-  const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(buffer_.size() - keep, remaining_));
-  const std::size_t got = std::fread(buffer_.data() + keep, 1, want, file_);
+  const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(kBlockBytes - keep, remaining_));
+  const std::size_t got = std::fread(buffer_.get() + keep, 1, want, file_);
   if (got == 0) {
     if (std::ferror(file_)) throw file_error(path_, std::string("read error: ") + std::strerror(errno));
     remaining_ = 0;  // the file shrank while being read: stop at its new end

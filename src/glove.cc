@@ -10,6 +10,10 @@
 
 namespace wordvec {
 
+namespace {
+constexpr float kFrozen = 1e30f;  // AdaGrad sum of a parameter that must not move
+}  // namespace
+
 unsigned GloveOptions::thread_count() const {
   return threads > 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
 }
@@ -44,6 +48,9 @@ GloveModel::GloveModel(std::size_t vocab_size, std::size_t dim, std::uint64_t se
     c[dim + 1] = (rng.uniform() - 0.5f) * scale;  // context bias
     w[dim + 1] = c[dim] = 1;                      // the constants that add the other side's bias
     for (std::size_t k = 0; k < span_; ++k) w[span_ + k] = c[span_ + k] = 1;  // AdaGrad sums start at 1
+    // A huge AdaGrad sum freezes the constants: their steps (g * bias / 1e15)
+    // are far below half an ulp of 1, so they stay exactly 1.
+    w[span_ + dim + 1] = c[span_ + dim] = kFrozen;
   }
 }
 
@@ -67,7 +74,7 @@ Matrix GloveModel::vectors(GloveOutput output) const {
 
 float glove_step(GloveModel& model, const CooccurrenceRecord& record, const GloveOptions& options,
                  const Kernels& kernels) {
-  const std::size_t span = model.span(), dim = model.dim();
+  const std::size_t span = model.span();
   float* w = model.word(record.row);
   float* c = model.context(record.col);
   // dot over [w | b | 1] . [c | 1 | d] = w.c + b + d
@@ -78,7 +85,6 @@ float glove_step(GloveModel& model, const CooccurrenceRecord& record, const Glov
                            : 1.0f;
   const float weighted = weight * diff;
   kernels.adagrad_pair(w, w + span, c, c + span, static_cast<float>(options.learning_rate) * weighted, span);
-  w[dim + 1] = c[dim] = 1;  // the constants took an update too: put them back
   return 0.5f * weighted * diff;
 }
 

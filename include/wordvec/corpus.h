@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -69,7 +70,7 @@ class TokenScanner {
   std::string path_;
   std::FILE* file_ = nullptr;
   std::uint64_t remaining_;
-  std::vector<char> buffer_;
+  std::unique_ptr<char[]> buffer_;  // a block, not zero-filled: only filled_ bytes are read
   std::size_t filled_ = 0;
   TokenScanStats stats_;
 };
@@ -81,7 +82,7 @@ void TokenScanner::run(OnToken&& on_token, OnLineBreak&& on_line_break) {
   auto emit = [&](std::size_t begin, std::size_t len) {
     if (in_overlong_tail || len == 0) return;
     ++stats_.tokens;
-    on_token(std::string_view(buffer_.data() + begin, len));
+    on_token(std::string_view(buffer_.get() + begin, len));
   };
   while (true) {
     if (pos >= filled_) {
@@ -118,7 +119,7 @@ void TokenScanner::run(OnToken&& on_token, OnLineBreak&& on_line_break) {
     if (len > kMaxTokenBytes) {
       if (!in_overlong_tail) {
         ++stats_.truncated_tokens;
-        emit(pos, utf8_cut(buffer_.data() + pos, kMaxTokenBytes));
+        emit(pos, utf8_cut(buffer_.get() + pos, kMaxTokenBytes));
       }
       in_overlong_tail = true;
     } else {

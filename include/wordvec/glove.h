@@ -8,7 +8,8 @@
 // Each model row holds [vector | bias | 1 | padding] for words and
 // [vector | 1 | bias | padding] for contexts, so one dot product gives
 // w.c + b + d and one fused AdaGrad kernel updates vector and bias together
-// (the constant 1s are put back after each update). The squared-gradient sums
+// (the constant 1s have huge AdaGrad sums, so they never move). Only the SIMD
+// kernels touch the rows, as in the SGNS trainer. The squared-gradient sums
 // live in the second half of the same row, beside the values they scale, so an
 // update touches two memory regions rather than four.
 #pragma once

@@ -1,8 +1,10 @@
 // AVX-512F kernels; this file alone is compiled with -mavx512f. Tails use masks.
 // GCC 12's own intrinsics header trips -W(maybe-)uninitialized (its
 // _mm512_undefined_ps idiom), not our code: silence it for this file only.
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <immintrin.h>
 
 #include "fused.h"

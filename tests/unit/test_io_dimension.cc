@@ -315,7 +315,9 @@ TEST(Dimension, MonotoneInVocabularySizeAndNearTheRuleOfThumb) {
     const DimensionSuggestion s = suggest_dimension(N);
     EXPECT_GE(s.dimension, previous) << "N=" << N;
     EXPECT_LT(s.entropy_at, 0);
-    if (s.dimension > 2) EXPECT_GE(s.entropy_before, 0);
+    if (s.dimension > 2) {
+      EXPECT_GE(s.entropy_before, 0);
+    }
     EXPECT_LE(std::abs(s.dimension - s.rule_of_thumb), 2) << "N=" << N;
     previous = s.dimension;
   }
