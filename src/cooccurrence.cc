@@ -14,7 +14,7 @@
 #include <queue>
 #include <thread>
 
-#include "wordvec/atomic_file.h"
+#include "binary_file.h"
 #include "wordvec/corpus.h"
 #include "wordvec/error.h"
 #include "wordvec/sampling.h"
@@ -559,118 +559,76 @@ CooccurrenceStats CooccurrenceCounter::count(const std::string& corpus_path, con
 // ------------------------------------------------------------------ files
 
 namespace {
-
 constexpr char kMagic[8] = {'W', 'V', 'C', 'O', 'O', 'C', '0', '1'};
-
-// FNV-1a over bytes, 64 bit: catches truncation and corruption, not tampering.
-class Checksum {
- public:
-  void add(const void* data, std::size_t size) {
-    const auto* p = static_cast<const unsigned char*>(data);
-    for (std::size_t i = 0; i < size; ++i) hash_ = (hash_ ^ p[i]) * 0x100000001B3ull;
-  }
-  std::uint64_t value() const { return hash_; }
-
- private:
-  std::uint64_t hash_ = 0xCBF29CE484222325ull;
-};
-
 }  // namespace
 
 struct CooccurrenceWriter::Impl {
-  AtomicFileWriter out;
-  Checksum checksum;
+  BinaryWriter out;
   std::uint64_t records = 0;
-  std::uint32_t vocab_size;
-  explicit Impl(const std::string& path, std::uint32_t v) : out(path), vocab_size(v) {}
-  void put(const void* data, std::size_t size) {
-    out.write(data, size);
-    checksum.add(data, size);
-  }
+  explicit Impl(const std::string& path) : out(path) {}
 };
 
 CooccurrenceWriter::CooccurrenceWriter(const std::string& path, const Vocabulary& vocab,
                                        const CooccurrenceFileHeader& header)
-    : impl_(std::make_unique<Impl>(path, static_cast<std::uint32_t>(vocab.size()))) {
-  impl_->put(kMagic, sizeof kMagic);
+    : impl_(std::make_unique<Impl>(path)) {
+  BinaryWriter& out = impl_->out;
+  out.put(kMagic, sizeof kMagic);
   const std::uint32_t fields[3] = {static_cast<std::uint32_t>(header.window), header.distance_weighting ? 1u : 0u,
-                                   impl_->vocab_size};
-  impl_->put(fields, sizeof fields);
+                                   static_cast<std::uint32_t>(vocab.size())};
+  out.put(fields, sizeof fields);
   for (std::size_t i = 0; i < vocab.size(); ++i) {
-    const auto length = static_cast<std::uint32_t>(vocab.word(i).size());
-    const std::uint64_t count = vocab.count(i);
-    impl_->put(&length, sizeof length);
-    impl_->put(vocab.word(i).data(), length);
-    impl_->put(&count, sizeof count);
+    out.put_value(static_cast<std::uint32_t>(vocab.word(i).size()));
+    out.put(vocab.word(i).data(), vocab.word(i).size());
+    out.put_value(vocab.count(i));
   }
 }
 
 CooccurrenceWriter::~CooccurrenceWriter() = default;
 
 void CooccurrenceWriter::write(std::span<const CooccurrenceRecord> records) {
-  impl_->put(records.data(), records.size_bytes());
+  impl_->out.put(records.data(), records.size_bytes());
   impl_->records += records.size();
 }
 
 void CooccurrenceWriter::commit() {
   // The record count and the checksum close the file, so it can be streamed.
-  impl_->put(&impl_->records, sizeof impl_->records);
-  const std::uint64_t sum = impl_->checksum.value();
-  impl_->out.write(&sum, sizeof sum);
+  impl_->out.put_value(impl_->records);
   impl_->out.commit();
 }
 
 CooccurrenceFile read_cooccurrences(const std::string& path) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) throw file_error(path, std::strerror(errno));
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> closer(f, std::fclose);
-  const std::uint64_t size = corpus_file_size(path);
-  Checksum checksum;
-  std::uint64_t offset = 0;
-  auto get = [&](void* data, std::size_t bytes, const char* what) {
-    if (bytes > size - std::min(offset, size) || std::fread(data, 1, bytes, f) != bytes)
-      throw file_error(path, "truncated co-occurrence file (at byte " + std::to_string(offset) + ", reading " +
-                                 what + ")");
-    checksum.add(data, bytes);
-    offset += bytes;
-  };
+  BinaryReader in(path);
   char magic[8];
-  get(magic, sizeof magic, "the magic number");
+  in.get(magic, sizeof magic, "the magic number");
   if (std::memcmp(magic, kMagic, sizeof magic) != 0)
     throw file_error(path, "not a wordvec co-occurrence file (wrong magic number)");
   std::uint32_t fields[3];
-  get(fields, sizeof fields, "the header");
+  in.get(fields, sizeof fields, "the header");
   CooccurrenceFile result;
   result.header.window = static_cast<int>(fields[0]);
   result.header.distance_weighting = fields[1] != 0;
   const std::uint32_t vocab_size = fields[2];
-  if (vocab_size == 0 || vocab_size > size / 13)
+  if (vocab_size == 0 || vocab_size > in.remaining() / 13)
     throw file_error(path, "the header's vocabulary size " + std::to_string(vocab_size) +
                                " is more than the file can hold (truncated, or not a co-occurrence file)");
   std::vector<std::pair<std::string, std::uint64_t>> counts(vocab_size);
   for (auto& [word, count] : counts) {
-    std::uint32_t length = 0;
-    get(&length, sizeof length, "a word's length");
+    const auto length = in.get_value<std::uint32_t>("a word's length");
     if (length == 0 || length > kMaxTokenBytes)
-      throw file_error(path, "bad word length " + std::to_string(length) + " at byte " + std::to_string(offset));
+      throw file_error(path, "bad word length " + std::to_string(length) + " at byte " + std::to_string(in.offset()));
     word.resize(length);
-    get(word.data(), length, "a word");
-    get(&count, sizeof count, "a word's count");
+    in.get(word.data(), length, "a word");
+    count = in.get_value<std::uint64_t>("a word's count");
   }
-  if (size < offset + 16) throw file_error(path, "truncated co-occurrence file (no record count)");
-  const std::uint64_t record_bytes = size - offset - 16;
-  if (record_bytes % sizeof(CooccurrenceRecord) != 0)
-    throw file_error(path, "truncated co-occurrence file (a partial record)");
+  if (in.remaining() < 8) throw file_error(path, "truncated (no record count)");
+  const std::uint64_t record_bytes = in.remaining() - 8;
+  if (record_bytes % sizeof(CooccurrenceRecord) != 0) throw file_error(path, "truncated (a partial record)");
   result.records.resize(record_bytes / sizeof(CooccurrenceRecord));
-  get(result.records.data(), record_bytes, "the records");
-  std::uint64_t records = 0, stored_sum = 0;
-  get(&records, sizeof records, "the record count");
-  const std::uint64_t sum = checksum.value();
-  if (std::fread(&stored_sum, 1, sizeof stored_sum, f) != sizeof stored_sum)
-    throw file_error(path, "truncated co-occurrence file (no checksum)");
+  in.get(result.records.data(), record_bytes, "the records");
+  const auto records = in.get_value<std::uint64_t>("the record count");
+  in.verify_checksum();
   if (records != result.records.size())
     throw file_error(path, "the record count " + std::to_string(records) + " disagrees with the file size");
-  if (stored_sum != sum) throw file_error(path, "checksum mismatch: the file is corrupt");
   result.vocab = Vocabulary(std::move(counts), VocabOptions{0, 0, 0});
   if (result.vocab.size() != vocab_size) throw file_error(path, "the vocabulary lists a word twice");
   for (std::size_t i = 0; i < result.records.size(); ++i) {

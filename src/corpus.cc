@@ -68,7 +68,12 @@ std::vector<ByteRange> split_at_line_breaks(const std::string& path, ByteRange r
 }
 
 TokenScanner::TokenScanner(const std::string& path, ByteRange range)
-    : path_(path), file_(open_for_reading(path)), remaining_(range.end - range.begin), buffer_(new char[kBlockBytes]) {
+    : path_(path),
+      file_(open_for_reading(path)),
+      remaining_(range.end - range.begin),
+      buffer_(new char[kBlockBytes]),
+      buffer_offset_(range.begin),
+      cursor_(range.begin) {
   seek(file_, path_, range.begin);
 }
 
@@ -80,6 +85,7 @@ bool TokenScanner::refill(std::size_t keep) {
   // The kept bytes (a partial token) move to the front even at the end of
   // the range, so the caller finds them at offset 0 either way.
   if (keep > 0) std::memmove(buffer_.get(), buffer_.get() + filled_ - keep, keep);
+  buffer_offset_ += filled_ - keep;
   filled_ = keep;
   if (remaining_ == 0) return false;
   const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(kBlockBytes - keep, remaining_));

@@ -54,6 +54,17 @@ GloveModel::GloveModel(std::size_t vocab_size, std::size_t dim, std::uint64_t se
   }
 }
 
+GloveModel GloveModel::from_rows(std::size_t dim, Matrix words, Matrix contexts) {
+  GloveModel m;
+  m.dim_ = dim;
+  m.span_ = Matrix::padded(dim + 2);
+  if (words.cols() != 2 * m.span_ || contexts.cols() != 2 * m.span_ || words.rows() != contexts.rows())
+    throw Error("the checkpoint's GloVe matrices do not match dimension " + std::to_string(dim));
+  m.words_ = std::move(words);
+  m.contexts_ = std::move(contexts);
+  return m;
+}
+
 Matrix GloveModel::vectors(GloveOutput output) const {
   const std::size_t v = vocab_size();
   Matrix out(v, output == GloveOutput::Concat ? 2 * dim_ : dim_);
@@ -93,12 +104,21 @@ GloveTrainer::GloveTrainer(std::size_t vocab_size, const GloveOptions& options, 
   options_.validate();
 }
 
+void GloveTrainer::restore(GloveModel model, int epochs_done) {
+  if (model.vocab_size() != model_.vocab_size() || model.dim() != model_.dim())
+    throw Error("the checkpoint's GloVe model does not match the vocabulary and --dim");
+  if (epochs_done < 0 || epochs_done > options_.epochs) throw Error("the checkpoint's epoch count is out of range");
+  model_ = std::move(model);
+  epochs_done_ = epochs_done;
+}
+
 GloveSummary GloveTrainer::train(std::span<const CooccurrenceRecord> records, const ProgressCallback& progress) {
   const auto started = std::chrono::steady_clock::now();
   const unsigned threads = std::max<unsigned>(1, std::min<std::size_t>(options_.thread_count(), records.size()));
   const std::size_t n = records.size();
   const std::uint64_t total = static_cast<std::uint64_t>(n) * options_.epochs;
   GloveSummary summary;
+  const std::uint64_t resumed_at = static_cast<std::uint64_t>(n) * epochs_done_;
   double last_report = -1e9;
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(); };
   auto report = [&](std::uint64_t done, int epoch, double loss, bool finished) {
@@ -113,10 +133,11 @@ GloveSummary GloveTrainer::train(std::span<const CooccurrenceRecord> records, co
     p.words_total = std::max<std::uint64_t>(total, 1);
     p.fraction = static_cast<double>(done) / p.words_total;
     p.elapsed_seconds = seconds;
-    p.words_per_second_per_thread = seconds > 0 ? done / seconds / threads : 0;
+    const double done_now = static_cast<double>(done - std::min<std::uint64_t>(done, resumed_at));
+    p.words_per_second_per_thread = seconds > 0 ? done_now / seconds / threads : 0;
     p.learning_rate = options_.learning_rate;
     p.loss = loss;
-    p.eta_seconds = p.fraction > 0 ? seconds * (1 - p.fraction) / p.fraction : 0;
+    p.eta_seconds = done_now > 0 ? seconds * static_cast<double>(p.words_total - done) / done_now : 0;
     p.epoch = epoch;
     p.finished = finished;
     progress(p);
@@ -124,7 +145,8 @@ GloveSummary GloveTrainer::train(std::span<const CooccurrenceRecord> records, co
 
   constexpr std::size_t kPrefetchAhead = 8;
   const std::size_t row_bytes = 2 * model_.span() * sizeof(float);
-  for (int epoch = 1; epoch <= options_.epochs && !stop_.load(); ++epoch) {
+  double last_snapshot = 0;
+  for (int epoch = epochs_done_ + 1; epoch <= options_.epochs && !stop_.load(); ++epoch) {
     std::vector<double> losses(threads, 0.0);
     std::vector<std::thread> pool;
     const std::uint64_t before = static_cast<std::uint64_t>(n) * (epoch - 1);
@@ -163,7 +185,12 @@ GloveSummary GloveTrainer::train(std::span<const CooccurrenceRecord> records, co
                   " (the loss is not finite); try a lower --learning-rate than " +
                   std::to_string(options_.learning_rate));
     summary.epoch_loss.push_back(loss);
+    epochs_done_ = epoch;
     report(before + n, epoch, loss, epoch == options_.epochs);
+    if (save_snapshot_ && epoch < options_.epochs && elapsed() - last_snapshot >= snapshot_interval_) {
+      save_snapshot_(epoch);
+      last_snapshot = elapsed();
+    }
   }
   summary.seconds = elapsed();
   return summary;

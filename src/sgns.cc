@@ -1,5 +1,8 @@
 #include "wordvec/sgns.h"
 
+#include <condition_variable>
+#include <mutex>
+
 #include <algorithm>
 #include <chrono>
 #include <cstring>
@@ -148,12 +151,75 @@ struct SharedState {
 
 }  // namespace
 
+// Pauses every running worker at its next line break, so that a snapshot
+// sees parameters and positions that belong together. Workers that have
+// finished are not waited for.
+class SnapshotGate {
+ public:
+  explicit SnapshotGate(unsigned workers) : states_(workers), active_(workers) {}
+
+  bool requested() const { return requested_.load(std::memory_order_relaxed); }
+
+  // Worker: publishes its state and waits until the snapshot is taken.
+  void pause(unsigned worker, const SgnsWorkerState& state) {
+    std::unique_lock lock(mutex_);
+    if (!requested_.load()) return;  // released before this worker got here
+    states_[worker] = state;
+    const std::uint64_t generation = generation_;
+    ++paused_;
+    changed_.notify_all();
+    changed_.wait(lock, [&] { return generation_ != generation; });
+  }
+
+  // Worker: leaves for good (its shard is done, or it failed).
+  void finish(unsigned worker, const SgnsWorkerState& state) {
+    std::lock_guard lock(mutex_);
+    states_[worker] = state;
+    --active_;
+    changed_.notify_all();
+  }
+
+  // Coordinator: waits until the deadline or until `stop()`; false if every worker finished.
+  bool wait(Clock::time_point deadline, const std::function<bool()>& stop) {
+    std::unique_lock lock(mutex_);
+    while (active_ > 0 && Clock::now() < deadline && !stop())
+      changed_.wait_for(lock, std::chrono::milliseconds(20));
+    return active_ > 0;
+  }
+
+  // Coordinator: pauses the workers; false (and nothing paused) if all finished meanwhile.
+  bool pause_all(std::vector<SgnsWorkerState>& states) {
+    std::unique_lock lock(mutex_);
+    requested_.store(true);
+    changed_.wait(lock, [&] { return paused_ == active_; });
+    states = states_;
+    return active_ > 0;
+  }
+
+  void release() {
+    std::lock_guard lock(mutex_);
+    requested_.store(false);
+    paused_ = 0;
+    ++generation_;
+    changed_.notify_all();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::atomic<bool> requested_{false};
+  std::vector<SgnsWorkerState> states_;
+  unsigned active_, paused_ = 0;
+  std::uint64_t generation_ = 0;
+};
+
 // One thread's training: its shard, RNG and scratch memory.
 class SgnsWorker {
  public:
   SgnsWorker(SgnsTrainer& trainer, const Subsampler& subsampler, const AliasSampler& negatives,
-             const LearningRateSchedule& schedule, SharedState& shared, unsigned index)
+             const LearningRateSchedule& schedule, SharedState& shared, unsigned index, SnapshotGate* gate)
       : t_(trainer),
+        gate_(gate),
         subsampler_(subsampler),
         negatives_(negatives),
         schedule_(schedule),
@@ -170,14 +236,34 @@ class SgnsWorker {
     lr_ = schedule_.at(0);
   }
 
-  // Streams the shard `epochs` times. Returns false if asked to stop.
-  bool run(const std::string& path, ByteRange shard, const std::function<void()>& report) {
+  // Continues from a snapshot's state instead of the shard's start.
+  void restore(const SgnsWorkerState& state) {
+    rng_ = Rng::from_state(state.rng_state);
+    unsynced_words_ = state.unsynced_words;
+    lr_ = state.learning_rate;
+  }
+
+  // Streams the shard until epoch `epochs`, the first epoch from `state`'s
+  // position. Returns false if asked to stop; `state` then tells where it was.
+  bool run(const std::string& path, SgnsWorkerState& state, const std::function<void()>& report) {
     const SgnsOptions& o = t_.options_;
     report_ = &report;
-    for (int epoch = 0; epoch < o.epochs; ++epoch) {
-      TokenScanner scanner(path, shard);
+    for (; state.epoch < static_cast<std::uint64_t>(o.epochs); ++state.epoch, state.position = state.shard_begin) {
+      TokenScanner scanner(path, {state.position, state.shard_end});
       sentence_.clear();
       bool stop = false;
+      // At a sentence boundary the worker may pause for a snapshot.
+      auto boundary = [&] {
+        train_sentence();
+        if (gate_ != nullptr && gate_->requested()) {
+          state.position = scanner.offset();
+          state.rng_state = rng_.state();
+          state.unsynced_words = unsynced_words_;
+          state.learning_rate = lr_;
+          gate_->pause(index_, state);
+          stop = t_.stopped();
+        }
+      };
       scanner.run(
           [&](std::string_view token) {
             if (stop) return;
@@ -185,12 +271,16 @@ class SgnsWorker {
             if (id < 0) return;
             if (subsampler_.keep(id, rng_)) sentence_.push_back(id);
             if (++unsynced_words_ >= kWordsPerSync) stop = !sync();
-            if (sentence_.size() >= o.max_sentence_words) train_sentence();
+            if (sentence_.size() >= o.max_sentence_words) boundary();
           },
-          [&] { train_sentence(); });
+          [&] {
+            if (!stop) boundary();
+          });
+      if (stop) return false;
       train_sentence();
-      if (stop || !sync()) return false;
+      if (!sync()) return false;
     }
+    state.position = state.shard_end;
     return true;
   }
 
@@ -207,7 +297,9 @@ class SgnsWorker {
     pairs_ = 0;
     lr_ = schedule_.at(done);
     if (index_ == 0 && *report_) (*report_)();
-    return !t_.stopped();
+    // With snapshots, a stop waits for the next sentence boundary, where the
+    // final snapshot is taken.
+    return !t_.stopped() || gate_ != nullptr;
   }
 
   void train_sentence() {
@@ -302,6 +394,7 @@ class SgnsWorker {
   }
 
   SgnsTrainer& t_;
+  SnapshotGate* gate_;
   const Subsampler& subsampler_;
   const AliasSampler& negatives_;
   const LearningRateSchedule& schedule_;
@@ -328,8 +421,71 @@ SgnsTrainer::SgnsTrainer(const Vocabulary& vocab, SgnsOptions options, Kernels k
   model_ = SgnsModel::initialise(vocab_.size(), static_cast<std::size_t>(options_.dim), options_.seed);
 }
 
+void SgnsTrainer::restore(SgnsModel model, SgnsRunState state) {
+  if (model.input.rows() != vocab_.size() || model.input.cols() != static_cast<std::size_t>(options_.dim) ||
+      model.output.rows() != vocab_.size() || model.output.cols() != model.input.cols())
+    throw Error("the checkpoint's matrices do not match the vocabulary and --dim");
+  if (state.workers.empty()) throw Error("the checkpoint has no worker state");
+  model_ = std::move(model);
+  resume_ = std::move(state);
+}
+
 TrainingSummary SgnsTrainer::train(const std::string& corpus_path, const ProgressCallback& progress) {
+  if (resume_) {
+    std::vector<ByteRange> shards;
+    for (const SgnsWorkerState& w : resume_->workers) shards.push_back({w.shard_begin, w.shard_end});
+    return train_shards(corpus_path, shards, progress);
+  }
   return train_shards(corpus_path, split_into_ranges(corpus_path, options_.thread_count()), progress);
+}
+
+std::vector<std::uint64_t> SgnsRunState::to_numbers() const {
+  std::vector<std::uint64_t> n{words_done, workers.size()};
+  for (const SgnsWorkerState& w : workers) {
+    std::uint32_t lr_bits;
+    std::memcpy(&lr_bits, &w.learning_rate, sizeof lr_bits);
+    n.insert(n.end(), {w.shard_begin, w.shard_end, w.position, w.epoch, w.rng_state, w.unsynced_words, lr_bits});
+  }
+  return n;
+}
+
+SgnsRunState SgnsRunState::from_numbers(const std::vector<std::uint64_t>& n) {
+  if (n.size() < 2 || n[1] == 0 || n[1] > 4096 || n.size() != 2 + 7 * n[1])
+    throw Error("the checkpoint's training state is malformed");
+  SgnsRunState s;
+  s.words_done = n[0];
+  for (std::size_t i = 0; i < n[1]; ++i) {
+    const std::uint64_t* w = n.data() + 2 + 7 * i;
+    SgnsWorkerState state{w[0], w[1], w[2], w[3], w[4], w[5], 0};
+    const auto lr_bits = static_cast<std::uint32_t>(w[6]);
+    std::memcpy(&state.learning_rate, &lr_bits, sizeof lr_bits);
+    if (state.shard_begin > state.position || state.position > state.shard_end)
+      throw Error("the checkpoint's training state is malformed (a position outside its shard)");
+    s.workers.push_back(state);
+  }
+  return s;
+}
+
+void SgnsTrainer::take_snapshots(SnapshotGate& gate, const std::atomic<std::uint64_t>& words_done) {
+  const auto interval = std::chrono::duration_cast<Clock::duration>(
+      std::chrono::duration<double>(std::max(0.0, snapshots_.interval_seconds)));
+  auto next = Clock::now() + interval;
+  // Until every worker is done: a snapshot each interval, and a last one on a stop.
+  while (gate.wait(next, [&] { return stopped(); })) {
+    SgnsRunState state;
+    if (!gate.pause_all(state.workers)) break;
+    state.words_done = words_done.load();
+    try {
+      snapshots_.save(state);
+    } catch (...) {
+      gate.release();
+      request_stop();
+      throw;
+    }
+    gate.release();
+    if (stopped()) break;
+    next = Clock::now() + interval;
+  }
 }
 
 TrainingSummary SgnsTrainer::train_shards(const std::string& corpus_path, const std::vector<ByteRange>& shards,
@@ -339,7 +495,12 @@ TrainingSummary SgnsTrainer::train_shards(const std::string& corpus_path, const 
   const AliasSampler negatives = AliasSampler::unigram(vocab_.counts(), 0.75);
   const LearningRateSchedule schedule{options_.start_alpha(), options_.min_alpha_ratio,
                                       vocab_.total_count() * static_cast<std::uint64_t>(options_.epochs)};
+  if (resume_ && resume_->workers.size() != threads)
+    throw Error("the checkpoint was taken with " + std::to_string(resume_->workers.size()) + " shards, not " +
+                std::to_string(threads));
   SharedState shared(threads);
+  const std::uint64_t words_before = resume_ ? resume_->words_done : 0;
+  shared.words_done.store(words_before);
   const auto start = Clock::now();
 
   // Progress is computed by thread 0 at its sync points, at most once per interval.
@@ -351,7 +512,8 @@ TrainingSummary SgnsTrainer::train_shards(const std::string& corpus_path, const 
     p.words_total = schedule.total_words;
     p.fraction = std::min(1.0, static_cast<double>(p.words_done) / static_cast<double>(p.words_total));
     p.elapsed_seconds = seconds_since(start);
-    p.words_per_second_per_thread = p.elapsed_seconds > 0 ? p.words_done / p.elapsed_seconds / threads : 0;
+    const double words_now = static_cast<double>(p.words_done - std::min(p.words_done, words_before));
+    p.words_per_second_per_thread = p.elapsed_seconds > 0 ? words_now / p.elapsed_seconds / threads : 0;
     p.learning_rate = schedule.at(p.words_done);
     double loss = 0;
     std::uint64_t pairs = 0;
@@ -362,7 +524,7 @@ TrainingSummary SgnsTrainer::train_shards(const std::string& corpus_path, const 
     p.loss = pairs > reported_pairs ? (loss - reported_loss) / static_cast<double>(pairs - reported_pairs) : 0;
     reported_loss = loss;
     reported_pairs = pairs;
-    p.eta_seconds = p.fraction > 0 ? p.elapsed_seconds * (1 - p.fraction) / p.fraction : 0;
+    p.eta_seconds = words_now > 0 ? p.elapsed_seconds * (p.words_total - p.words_done) / words_now : 0;
     p.epoch = std::min(options_.epochs,
                        1 + static_cast<int>(p.words_done / std::max<std::uint64_t>(1, vocab_.total_count())));
     p.finished = finished;
@@ -377,20 +539,30 @@ TrainingSummary SgnsTrainer::train_shards(const std::string& corpus_path, const 
   };
   const std::function<void()> no_report;
 
+  std::unique_ptr<SnapshotGate> gate;
+  if (snapshots_.save) gate = std::make_unique<SnapshotGate>(threads);
   std::vector<std::thread> pool;
   std::vector<std::exception_ptr> errors(threads);
   for (unsigned i = 0; i < threads; ++i) {
     pool.emplace_back([&, i] {
+      SgnsWorkerState state{shards[i].begin, shards[i].end, shards[i].begin, 0, 0, 0, 0};
       try {
-        SgnsWorker worker(*this, subsampler, negatives, schedule, shared, i);
-        worker.run(corpus_path, shards[i], i == 0 ? report : no_report);
+        SgnsWorker worker(*this, subsampler, negatives, schedule, shared, i, gate.get());
+        if (resume_) {
+          state = resume_->workers[i];
+          worker.restore(state);
+        }
+        worker.run(corpus_path, state, i == 0 ? report : no_report);
       } catch (...) {
         errors[i] = std::current_exception();
         request_stop();
       }
+      if (gate) gate->finish(i, state);
     });
   }
+  if (gate) take_snapshots(*gate, shared.words_done);
   for (auto& t : pool) t.join();
+  resume_.reset();
   for (auto& e : errors)
     if (e) std::rethrow_exception(e);
 

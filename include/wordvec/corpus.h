@@ -61,6 +61,10 @@ class TokenScanner {
 
   const TokenScanStats& stats() const { return stats_; }
 
+  // Inside a callback: the file offset just past the token or line break
+  // being reported, where a later scan can continue with the same stream.
+  std::uint64_t offset() const { return cursor_; }
+
  private:
   // Reads the next block after keeping `keep` bytes from the end of the
   // current one at the front; returns false at the end of the range.
@@ -72,6 +76,8 @@ class TokenScanner {
   std::uint64_t remaining_;
   std::unique_ptr<char[]> buffer_;  // a block, not zero-filled: only filled_ bytes are read
   std::size_t filled_ = 0;
+  std::uint64_t buffer_offset_;  // file offset of buffer_[0]
+  std::uint64_t cursor_;
   TokenScanStats stats_;
 };
 
@@ -82,6 +88,7 @@ void TokenScanner::run(OnToken&& on_token, OnLineBreak&& on_line_break) {
   auto emit = [&](std::size_t begin, std::size_t len) {
     if (in_overlong_tail || len == 0) return;
     ++stats_.tokens;
+    cursor_ = buffer_offset_ + begin + len;
     on_token(std::string_view(buffer_.get() + begin, len));
   };
   while (true) {
@@ -93,6 +100,7 @@ void TokenScanner::run(OnToken&& on_token, OnLineBreak&& on_line_break) {
     if (is_token_space(c)) {
       if (c == '\n') {
         ++stats_.lines;
+        cursor_ = buffer_offset_ + pos + 1;
         on_line_break();
       }
       in_overlong_tail = false;

@@ -16,6 +16,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -66,8 +67,15 @@ class GloveModel {
   // The vectors to write (biases dropped).
   Matrix vectors(GloveOutput output) const;
 
+  // The raw rows (values and AdaGrad sums), for checkpoints.
+  const Matrix& word_rows() const { return words_; }
+  const Matrix& context_rows() const { return contexts_; }
+  // A model from raw rows as word_rows()/context_rows() gave them; throws Error if they do not fit `dim`.
+  static GloveModel from_rows(std::size_t dim, Matrix words, Matrix contexts);
+
  private:
-  std::size_t dim_, span_;
+  GloveModel() = default;
+  std::size_t dim_ = 0, span_ = 0;
   Matrix words_, contexts_;
 };
 
@@ -90,6 +98,15 @@ class GloveTrainer {
   // infinite (with a hint to lower the learning rate).
   GloveSummary train(std::span<const CooccurrenceRecord> records, const ProgressCallback& progress = nullptr);
 
+  // Called after an epoch when interval_seconds have passed since the last
+  // call (or the start), with the number of epochs done: a consistent state.
+  void set_snapshots(double interval_seconds, std::function<void(int epochs_done)> save) {
+    snapshot_interval_ = interval_seconds;
+    save_snapshot_ = std::move(save);
+  }
+  // Continues a run: train() then runs the epochs after `epochs_done`.
+  void restore(GloveModel model, int epochs_done);
+
   void request_stop() { stop_.store(true); }
   bool stopped() const { return stop_.load(); }
   GloveModel& model() { return model_; }
@@ -100,6 +117,9 @@ class GloveTrainer {
   Kernels kernels_;
   GloveModel model_;
   std::atomic<bool> stop_{false};
+  int epochs_done_ = 0;
+  double snapshot_interval_ = 0;
+  std::function<void(int)> save_snapshot_;
 };
 
 }  // namespace wordvec

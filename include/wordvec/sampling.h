@@ -20,6 +20,14 @@ class Rng {
  public:
   explicit Rng(std::uint64_t seed, std::uint64_t stream = 0)
       : state_(splitmix64(seed ^ splitmix64(stream + 1)) | 1) {}
+  // The whole state, to save and restore a generator (checkpoints).
+  std::uint64_t state() const { return state_; }
+  static Rng from_state(std::uint64_t state) {
+    Rng r(0);
+    r.state_ = state;
+    return r;
+  }
+
   std::uint64_t next() {
     state_ ^= state_ >> 12;
     state_ ^= state_ << 25;

@@ -9,6 +9,8 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -99,11 +101,41 @@ float cbow(const Kernels& k, std::size_t n, float* const* contexts, int n_contex
 
 }  // namespace sgns_step
 
+// Where one worker is in its shard: enough to continue exactly there.
+struct SgnsWorkerState {
+  std::uint64_t shard_begin = 0, shard_end = 0;  // its byte range of the corpus
+  std::uint64_t position = 0;     // where the epoch in progress continues
+  std::uint64_t epoch = 0;        // 0-based epoch in progress; == epochs when done
+  std::uint64_t rng_state = 0;
+  std::uint64_t unsynced_words = 0;  // words not yet added to words_done
+  float learning_rate = 0;           // as of its last sync
+};
+
+// A run's position: taken with every worker paused at a line break (or a
+// chunk boundary of a long line), so continuing from it trains exactly as the
+// run would have (bit-identical with one thread).
+struct SgnsRunState {
+  std::uint64_t words_done = 0;
+  std::vector<SgnsWorkerState> workers;
+
+  std::vector<std::uint64_t> to_numbers() const;
+  static SgnsRunState from_numbers(const std::vector<std::uint64_t>& numbers);  // throws Error
+};
+
+// Periodic snapshots while training: save() runs on the training call's
+// thread with every worker paused; also once more when a stop is requested.
+struct SnapshotPolicy {
+  double interval_seconds = 0;
+  std::function<void(const SgnsRunState&)> save;
+};
+
 struct TrainingSummary {
   std::uint64_t words = 0;  // corpus words processed, all epochs
   double seconds = 0;
   double final_loss = 0;  // mean loss per pair since the last progress report
 };
+
+class SnapshotGate;  // sgns.cc
 
 class SgnsTrainer {
  public:
@@ -115,6 +147,12 @@ class SgnsTrainer {
   TrainingSummary train_shards(const std::string& corpus_path, const std::vector<ByteRange>& shards,
                                const ProgressCallback& progress = {});
 
+  // Snapshots of the run (for checkpoints); none by default.
+  void set_snapshots(SnapshotPolicy policy) { snapshots_ = std::move(policy); }
+  // Continues a run from a snapshot: its model and state replace the fresh
+  // ones; the next train() uses the state's shards (not a new split).
+  void restore(SgnsModel model, SgnsRunState state);
+
   // Asks a running train() to stop soon (safe from another thread or a signal handler).
   void request_stop() { stop_requested_.store(true, std::memory_order_relaxed); }
   bool stopped() const { return stop_requested_.load(std::memory_order_relaxed); }
@@ -124,11 +162,14 @@ class SgnsTrainer {
 
  private:
   friend class SgnsWorker;
+  void take_snapshots(SnapshotGate& gate, const std::atomic<std::uint64_t>& words_done);
   const Vocabulary& vocab_;
   SgnsOptions options_;
   Kernels kernels_;
   SgnsModel model_;
   std::atomic<bool> stop_requested_{false};
+  SnapshotPolicy snapshots_;
+  std::optional<SgnsRunState> resume_;
 };
 
 }  // namespace wordvec

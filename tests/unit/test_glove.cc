@@ -74,21 +74,9 @@ TEST(Cooccurrence, HandCheckedCountsWithDistanceWeightsSymmetryAndLineEnds) {
   EXPECT_DOUBLE_EQ(x[key("b", "c")], 2.0);
 }
 
-std::string random_corpus(const TempDir& dir, int lines, unsigned seed) {
-  std::mt19937 gen(seed);
-  std::geometric_distribution<int> word(0.02);  // Zipf-like: a few frequent words, a long tail
-  std::uniform_int_distribution<int> length(1, 30);
-  std::string text;
-  for (int l = 0; l < lines; ++l) {
-    for (int i = length(gen); i > 0; --i) text += "w" + std::to_string(word(gen)) + " ";
-    text += "\n";
-  }
-  return dir.write("random.txt", text);
-}
-
 TEST(Cooccurrence, SpillingAndThreadCountsGiveExactlyTheSameCounts) {
   TempDir dir, spill;
-  const auto corpus = random_corpus(dir, 20000, 7);
+  const auto corpus = testing::random_corpus(dir, 20000, 7);
   const Vocabulary vocab = Vocabulary::build(corpus, {1, 0});
   CooccurrenceOptions big;
   big.threads = 1;
@@ -113,7 +101,7 @@ TEST(Cooccurrence, SpillingAndThreadCountsGiveExactlyTheSameCounts) {
 
 TEST(Cooccurrence, TemporaryFilesAreRemovedWhenCountingFails) {
   TempDir dir, spill;
-  const auto corpus = random_corpus(dir, 5000, 3);
+  const auto corpus = testing::random_corpus(dir, 5000, 3);
   const Vocabulary vocab = Vocabulary::build(corpus, {1, 0});
   CooccurrenceOptions o;
   o.memory_gib = 64.0 / (1 << 20);
@@ -138,7 +126,7 @@ TEST(Cooccurrence, OptionsAreValidated) {
 
 TEST(Cooccurrence, FileRoundTripAndCorruptionIsDetected) {
   TempDir dir;
-  const auto corpus = random_corpus(dir, 2000, 5);
+  const auto corpus = testing::random_corpus(dir, 2000, 5);
   const Vocabulary vocab = Vocabulary::build(corpus, {2, 0});
   const auto records = count_all(corpus, vocab, {});
   const auto path = dir.file("x.cooc");
@@ -258,7 +246,7 @@ INSTANTIATE_TEST_SUITE_P(AllKernels, GloveStep,
 
 TEST(GloveTrainer, LossFallsAndDivergenceIsReported) {
   TempDir dir;
-  const auto corpus = random_corpus(dir, 3000, 11);
+  const auto corpus = testing::random_corpus(dir, 3000, 11);
   const Vocabulary vocab = Vocabulary::build(corpus, {2, 0});
   auto records = count_all(corpus, vocab, {});
   shuffle_records(records, 1);
@@ -285,7 +273,7 @@ TEST(GloveTrainer, LossFallsAndDivergenceIsReported) {
 
 TEST(GloveTrainer, OneThreadIsReproducible) {
   TempDir dir;
-  const auto corpus = random_corpus(dir, 1000, 2);
+  const auto corpus = testing::random_corpus(dir, 1000, 2);
   const Vocabulary vocab = Vocabulary::build(corpus, {2, 0});
   const auto records = count_all(corpus, vocab, {});
   GloveOptions o;

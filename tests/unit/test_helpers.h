@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,19 @@ class TempDir {
 inline std::string bundled_corpus() {
   const char* p = std::getenv("WORDVEC_TEST_CORPUS");
   return p != nullptr && std::filesystem::exists(p) ? p : "";
+}
+
+// A synthetic corpus of `lines` lines of Zipf-like words "w0", "w1", ... in dir/random.txt.
+inline std::string random_corpus(const TempDir& dir, int lines, unsigned seed) {
+  std::mt19937 gen(seed);
+  std::geometric_distribution<int> word(0.02);  // Zipf-like: a few frequent words, a long tail
+  std::uniform_int_distribution<int> length(1, 30);
+  std::string text;
+  for (int l = 0; l < lines; ++l) {
+    for (int i = length(gen); i > 0; --i) text += "w" + std::to_string(word(gen)) + " ";
+    text += "\n";
+  }
+  return dir.write("random.txt", text);
 }
 
 // Trained vectors must place related words closer than unrelated ones.
