@@ -133,8 +133,8 @@ tsan: test-deps $(CORPUS)
 
 # libFuzzer (clang): tokenizer and file readers, FUZZ_SECONDS each, from the seeds in tests/fuzz/seeds/.
 FUZZ_BUILD   := build-fuzz
-FUZZ_TARGETS := tokenizer vectors cooccurrence
-FUZZ_SECONDS ?= 15
+FUZZ_TARGETS := tokenizer vectors cooccurrence checkpoint
+FUZZ_SECONDS ?= 12
 FUZZ_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 fuzz: test-deps
 	$(MAKE) -j$$(nproc) CXX=clang++ BUILD=$(FUZZ_BUILD) OPT=-O1 CXXFLAGS="$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link" \

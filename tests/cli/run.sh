@@ -28,6 +28,24 @@ expect_error() {
 
 train() { "$WORDVEC" train --quiet --epochs 1 --threads 2 "$@"; }
 
+# interrupt SIGNAL AFTER_SECONDS LOG -- command...: runs the command, sends the
+# signal after the delay, prints "EXIT_CODE SECONDS_TO_STOP". (python restores
+# SIGINT's default action, which bash ignores in background jobs.)
+interrupt() {
+  local sig=$1 after=$2 log=$3; shift 4
+  /usr/bin/python3 - "$sig" "$after" "$log" "$@" <<'PY'
+import signal, subprocess, sys, time
+sig, after, log, cmd = sys.argv[1], float(sys.argv[2]), sys.argv[3], sys.argv[4:]
+p = subprocess.Popen(cmd, stderr=open(log, "w"),
+                     preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+time.sleep(after)
+p.send_signal(getattr(signal, "SIG" + sig))
+start = time.time()
+rc = p.wait()
+print(rc, "%.2f" % (time.time() - start))
+PY
+}
+
 # ---- help
 if "$WORDVEC" train --help | grep -q -- '--negative' && "$WORDVEC" train --help | grep -q 'min-count' \
    && "$WORDVEC" dim --help | grep -q 'minimum-entropy' && "$WORDVEC" --help | grep -q 'nn'; then ok; else fail "help texts"; fi
@@ -99,18 +117,8 @@ if [ "$(head -c 20 "$T/run/auto.bin" | head -1)" = "21201 83" ]; then ok; else f
 # (python restores SIGINT's default action, which bash ignores in background jobs)
 for sig in INT TERM; do
   rm -rf "$T/int"; mkdir -p "$T/int"
-  /usr/bin/python3 - "$sig" "$T/int.log" "$WORDVEC" train --input "$CORPUS" --output "$T/int/v.bin" \
-      --epochs 50 --dim 50 --threads 2 > "$T/int.result" <<'PY'
-import signal, subprocess, sys, time
-sig, log, cmd = sys.argv[1], sys.argv[2], sys.argv[3:]
-p = subprocess.Popen(cmd, stderr=open(log, "w"),
-                     preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-time.sleep(2)
-p.send_signal(getattr(signal, "SIG" + sig))
-start = time.time()
-rc = p.wait()
-print(rc, "%.2f" % (time.time() - start))
-PY
+  interrupt "$sig" 2 "$T/int.log" -- "$WORDVEC" train --input "$CORPUS" --output "$T/int/v.bin" \
+      --epochs 50 --dim 50 --threads 2 > "$T/int.result"
   read -r rc took < "$T/int.result"
   if [ "$rc" = 130 ] && [ -z "$(ls -A "$T/int")" ] && grep -q interrupted "$T/int.log"; then ok
   else fail "SIG$sig: rc $rc, files: $(ls -A "$T/int"), log: $(tail -1 "$T/int.log")"; fi
@@ -142,22 +150,31 @@ expect_error "glove diverges" 1 "lower --learning-rate" -- train --model glove -
 head -c 1000 "$T/glove/x.cooc" > "$T/cut.cooc"
 expect_error "truncated co-occurrences" 1 "cut.cooc: the header's vocabulary size 21201 is more than the file can hold" -- train --model glove --cooccurrence "$T/cut.cooc" --output "$T/out/v.bin"
 rm -rf "$T/gint"; mkdir -p "$T/gint/out" "$T/gint/tmp"
-/usr/bin/python3 - INT "$T/gint.log" "$WORDVEC" train --model glove --input "$CORPUS" --output "$T/gint/out/v.bin" \
-    --epochs 500 --dim 50 --threads 2 --memory 0.002 --temp-dir "$T/gint/tmp" > "$T/gint.result" <<'PY'
-import signal, subprocess, sys, time
-sig, log, cmd = sys.argv[1], sys.argv[2], sys.argv[3:]
-p = subprocess.Popen(cmd, stderr=open(log, "w"),
-                     preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-time.sleep(1.5)
-p.send_signal(getattr(signal, "SIG" + sig))
-start = time.time()
-rc = p.wait()
-print(rc, "%.2f" % (time.time() - start))
-PY
+interrupt INT 1.5 "$T/gint.log" -- "$WORDVEC" train --model glove --input "$CORPUS" --output "$T/gint/out/v.bin" \
+    --epochs 500 --dim 50 --threads 2 --memory 0.002 --temp-dir "$T/gint/tmp" > "$T/gint.result"
 read -r rc took < "$T/gint.result"
 if [ "$rc" = 130 ] && [ -z "$(ls -A "$T/gint/out")" ] && [ -z "$(ls -A "$T/gint/tmp")" ] \
    && [ "$(echo "$took < 1.0" | bc)" = 1 ]; then ok
 else fail "glove SIGINT: rc $rc after ${took}s, left: $(ls -A "$T/gint/out" "$T/gint/tmp")"; fi
+
+# ---- checkpoints: interrupt, resume, refuse damaged or stale ones
+mkdir -p "$T/ck"
+cp "$CORPUS" "$T/ck/corpus.txt"
+interrupt TERM 2.5 "$T/ck/log" -- "$WORDVEC" train --input "$T/ck/corpus.txt" --output "$T/ck/v.bin" --epochs 30 \
+    --dim 40 --threads 2 --checkpoint "$T/ck/run.ckpt" > "$T/ck/result"
+read -r rc took < "$T/ck/result"
+if [ "$rc" = 130 ] && [ -s "$T/ck/run.ckpt" ] && [ ! -e "$T/ck/v.bin" ] && grep -q -- '--resume' "$T/ck/log"; then ok
+else fail "checkpoint on SIGTERM: rc $rc, $(ls "$T/ck"), $(tail -1 "$T/ck/log")"; fi
+cp "$T/ck/run.ckpt" "$T/ck/copy.ckpt"
+if "$WORDVEC" train --resume "$T/ck/run.ckpt" --output "$T/ck/v.bin" --quiet \
+   && "$WORDVEC" eval --vectors "$T/ck/v.bin" --similarity "$DATA/ws353.tsv" --json \
+      | /usr/bin/python3 -c 'import json,sys; assert json.load(sys.stdin)["similarity"][0]["spearman"] > 0.3'; then ok
+else fail "resume from checkpoint"; fi
+head -c 100000 "$T/ck/copy.ckpt" > "$T/ck/cut.ckpt"
+expect_error "truncated checkpoint" 1 "cut.ckpt: the vocabulary size 21201 is more than the file holds (truncated or corrupt)" -- "$WORDVEC" train --resume "$T/ck/cut.ckpt" --output "$T/out/v.bin"
+echo "one more line" >> "$T/ck/corpus.txt"
+expect_error "corpus changed since the checkpoint" 1 "the corpus changed since the checkpoint" -- "$WORDVEC" train --resume "$T/ck/copy.ckpt" --output "$T/out/v.bin"
+expect_error "resume without output" 2 "--output is required" -- "$WORDVEC" train --resume "$T/ck/copy.ckpt"
 
 # ---- dim
 if "$WORDVEC" dim 100000 5000000 | tr -s ' ' | grep -c -e 'N = 100000 dimension 96 ' -e 'N = 5000000 dimension 128 ' | grep -q 2; then ok

@@ -1,0 +1,100 @@
+// wordvec train --model skipgram|cbow: vocabulary -> dimension -> SGNS trainer -> vectors.
+#include <spdlog/spdlog.h>
+
+#include <cmath>
+
+#include "cli.h"
+#include "train_job.h"
+#include "wordvec/error.h"
+#include "wordvec/simd.h"
+
+namespace wordvec::cli {
+namespace {
+
+Checkpoint sgns_checkpoint(const TrainJob& job, const SgnsOptions& o, const Vocabulary& vocab,
+                           const SgnsTrainer& trainer, const SgnsRunState& state) {
+  Checkpoint c;
+  c.kind = "sgns";
+  c.settings = {{"model", model_name(o.model)},
+                {"update", o.update == SkipGramUpdate::Exact ? "exact" : "batched"},
+                {"dim", setting_text(o.dim)},
+                {"window", setting_text(o.window)},
+                {"negative", setting_text(o.negative)},
+                {"sample", setting_text(o.sample)},
+                {"epochs", setting_text(o.epochs)},
+                {"alpha", setting_text(o.start_alpha())},
+                {"min_alpha_ratio", setting_text(o.min_alpha_ratio)},
+                {"seed", std::to_string(o.seed)},
+                {"max_sentence_words", setting_text(static_cast<double>(o.max_sentence_words))},
+                {"input", job.input},
+                {"corpus", corpus_fingerprint(job.input)}};
+  c.vocab = vocab;
+  c.matrices.push_back(trainer.model().input.clone());
+  c.matrices.push_back(trainer.model().output.clone());
+  c.state = state.to_numbers();
+  return c;
+}
+
+}  // namespace
+
+SgnsOptions sgns_options_from(const Checkpoint& c) {
+  SgnsOptions o;
+  o.model = parse_model(c.setting("model"));
+  o.update = parse_skipgram_update(c.setting("update"));
+  o.dim = static_cast<int>(setting_number(c, "dim"));
+  o.window = static_cast<int>(setting_number(c, "window"));
+  o.negative = static_cast<int>(setting_number(c, "negative"));
+  o.sample = setting_number(c, "sample");
+  o.epochs = static_cast<int>(setting_number(c, "epochs"));
+  o.alpha = setting_number(c, "alpha");
+  o.min_alpha_ratio = setting_number(c, "min_alpha_ratio");
+  o.seed = std::stoull(c.setting("seed"));
+  o.max_sentence_words = static_cast<std::size_t>(setting_number(c, "max_sentence_words"));
+  o.validate();
+  return o;
+}
+
+int run_sgns(const TrainJob& job, SgnsOptions o, const VocabOptions& vo, Checkpoint* resume) {
+  const Vocabulary vocab = resume ? resume->vocab : read_vocabulary(job.input, vo, o.thread_count(), job.save_vocab);
+  if (!resume) o.dim = choose_dimension(job.requested_dim, vocab.size());
+  const Kernels kernels = select_kernels();
+  SgnsTrainer trainer(vocab, o, kernels);
+  if (resume) {
+    if (resume->matrices.size() != 2) throw Error(job.resume + ": a skip-gram/CBOW checkpoint holds two matrices");
+    const SgnsRunState state = SgnsRunState::from_numbers(resume->state);
+    spdlog::info("resuming from {}: {:.1f}% done ({} of {} words), {} shards", job.resume,
+                 100.0 * state.words_done / (vocab.total_count() * o.epochs), state.words_done,
+                 vocab.total_count() * o.epochs, state.workers.size());
+    trainer.restore(SgnsModel{std::move(resume->matrices[0]), std::move(resume->matrices[1])}, state);
+  }
+  spdlog::info("training {} ({} update), dim {}, window {}, negative {}, sample {}, {} epochs, {} threads, "
+               "alpha {}, {} kernels",
+               model_name(o.model), o.model == Model::SkipGram ? (o.update == SkipGramUpdate::Exact ? "exact" : "batched") : "cbow",
+               o.dim, o.window, o.negative, o.sample, o.epochs, o.thread_count(), o.start_alpha(), kernels.name);
+  if (!job.checkpoint.empty())
+    trainer.set_snapshots({job.checkpoint_seconds, [&](const SgnsRunState& state) {
+                             write_checkpoint(job.checkpoint, sgns_checkpoint(job, o, vocab, trainer, state));
+                             spdlog::info("checkpoint saved to {}", job.checkpoint);
+                           }});
+
+  ProgressPrinter printer(job.quiet);
+  TrainingSummary summary;
+  {
+    InterruptWatcher interrupts([&] { trainer.request_stop(); });
+    summary = trainer.train(job.input, [&](const TrainingProgress& p) { printer(p); });
+    if (interrupts.interrupted()) {
+      if (!job.checkpoint.empty())
+        log_resume_hint(job);
+      else
+        spdlog::error("interrupted: no vectors written");
+      return 130;
+    }
+  }
+  if (!std::isfinite(summary.final_loss)) throw Error("training diverged (loss is not finite); try a lower --alpha");
+  write_vectors(job.output, vocab.words(), trainer.model().input, job.format);
+  spdlog::info("wrote {} vectors of dimension {} to {} ({})", vocab.size(), o.dim, job.output,
+               vector_format_name(job.format));
+  return 0;
+}
+
+}  // namespace wordvec::cli
