@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include <map>
 
 #include "test_helpers.h"
@@ -64,6 +67,42 @@ TEST(TokenScanner, ALineLongerThanTheBufferLosesNoToken) {
   ASSERT_EQ(tokens.size(), 400000u + 3u);
   EXPECT_EQ(tokens[123456], "w456");
   EXPECT_EQ(tokens[400001], "last");
+}
+
+TEST(TokenScanner, ATenMegabyteTokenIsCutNotKept) {
+  TempDir dir;
+  const auto path = dir.write("c.txt", "a " + std::string(10 << 20, 'x') + " b\n");
+  TokenScanner scanner(path, {0, corpus_file_size(path)});
+  std::vector<std::string> tokens;
+  scanner.run([&](std::string_view t) { tokens.emplace_back(t); }, [] {});
+  ASSERT_EQ(tokens.size(), 3u);
+  EXPECT_EQ(tokens[1], std::string(kMaxTokenBytes, 'x'));
+  EXPECT_EQ(tokens[2], "b");
+  EXPECT_EQ(scanner.stats().truncated_tokens, 1u);
+}
+
+TEST(TokenScanner, AFileThatShrinksOrGrowsWhileReadIsReadSafely) {
+  TempDir dir;
+  std::string text;
+  for (int i = 0; i < 20000; ++i) text += "w" + std::to_string(i) + " ";
+  const auto path = dir.write("c.txt", text);
+  const std::uint64_t size = corpus_file_size(path);
+  {
+    TokenScanner scanner(path, {0, size});
+    std::filesystem::resize_file(path, size / 2);  // shrinks after the scan was set up
+    std::size_t count = 0;
+    scanner.run([&](std::string_view) { ++count; }, [] {});
+    EXPECT_GT(count, 5000u);
+    EXPECT_LT(count, 12000u);
+  }
+  dir.write("c.txt", text);
+  {
+    TokenScanner scanner(path, {0, size});
+    std::ofstream(path, std::ios::app) << "late words appended\n";  // grows: read to the first size
+    std::size_t count = 0;
+    scanner.run([&](std::string_view) { ++count; }, [] {});
+    EXPECT_EQ(count, 20000u);
+  }
 }
 
 TEST(SplitIntoRanges, RangesCoverTheFileAndNeverSplitAToken) {
