@@ -146,7 +146,11 @@ class MemorySource : public PairSource {
 
 class FileSource : public PairSource {
  public:
-  explicit FileSource(const std::string& path) : path_(path), file_(std::fopen(path.c_str(), "rb")), block_(1 << 16) {
+  // Reads `block_bytes` at a time: the merges size it so all open runs share a slice of the budget.
+  FileSource(const std::string& path, std::size_t block_bytes)
+      : path_(path),
+        file_(std::fopen(path.c_str(), "rb")),
+        block_(std::max<std::size_t>(256, block_bytes / sizeof(SparsePair))) {
     if (file_ == nullptr) throw file_error(path, std::strerror(errno));
   }
   ~FileSource() override { std::fclose(file_); }
@@ -227,8 +231,8 @@ class RunFileWriter {
 class CountingShard {
  public:
   CountingShard(unsigned first, unsigned stride, std::uint32_t vocab_size, std::uint64_t max_product,
-                std::size_t buffer_pairs)
-      : first_(first), stride_(stride), buffer_capacity_(buffer_pairs) {
+                std::size_t buffer_pairs, std::size_t merge_read_bytes)
+      : first_(first), stride_(stride), buffer_capacity_(buffer_pairs), merge_read_bytes_(merge_read_bytes) {
     for (std::uint64_t row = first; row < vocab_size; row += stride) {
       offsets_.push_back(dense_size_);
       limits_.push_back(static_cast<std::uint32_t>(std::min<std::uint64_t>(vocab_size, max_product / (row + 1))));
@@ -279,6 +283,7 @@ class CountingShard {
   }
 
   std::uint64_t dense_size() const { return dense_size_; }
+  void release_buffer() { std::vector<SparsePair>().swap(buffer_); }
   std::vector<Run>& runs() { return runs_; }
 
   // Steps to the next nonzero dense entry in (row, col) order; false at the end.
@@ -315,7 +320,7 @@ class CountingShard {
       if (run.file.empty())
         kept.push_back(std::move(run));
       else
-        sources.push_back(std::make_unique<FileSource>(run.file));
+        sources.push_back(std::make_unique<FileSource>(run.file, merge_read_bytes_ / kMaxSpilledRuns));
     }
     Run merged;
     merged.file = next_run_file(temp);
@@ -346,6 +351,7 @@ class CountingShard {
   std::uint64_t dense_size_ = 0;
   std::uint64_t* dense_ = nullptr;
   std::size_t buffer_capacity_;
+  std::size_t merge_read_bytes_;  // read buffers of a merge of spilled runs, in all
   std::vector<SparsePair> buffer_;
   std::vector<Run> runs_;
   std::size_t spilled_ = 0;     // runs_ on disk
@@ -448,7 +454,8 @@ CooccurrenceStats CooccurrenceCounter::count(const std::string& corpus_path, con
 
   std::vector<std::unique_ptr<CountingShard>> shards;
   for (unsigned t = 0; t < threads; ++t) {
-    shards.push_back(std::make_unique<CountingShard>(t, threads, vocab_size, stats.max_product, buffer_pairs));
+    shards.push_back(
+        std::make_unique<CountingShard>(t, threads, vocab_size, stats.max_product, buffer_pairs, budget / 16 / threads));
     stats.dense_entries += shards.back()->dense_size();
   }
   std::vector<CooccurrenceStats> shard_stats(threads);
@@ -531,6 +538,13 @@ CooccurrenceStats CooccurrenceCounter::count(const std::string& corpus_path, con
   stats.tokens = tokens_done.load();
   report(true);
 
+  // The sort buffers are gone by now: their share of the budget reads the spilled runs.
+  std::size_t spilled = 0;
+  for (auto& shard : shards) {
+    shard->release_buffer();
+    for (const Run& run : shard->runs()) spilled += !run.file.empty();
+  }
+  const std::size_t read_bytes = budget / 8 / std::max<std::size_t>(1, spilled);
   std::vector<std::unique_ptr<PairSource>> sources;
   for (auto& shard : shards) {
     sources.push_back(std::make_unique<DenseSource>(*shard));
@@ -538,7 +552,7 @@ CooccurrenceStats CooccurrenceCounter::count(const std::string& corpus_path, con
       if (run.file.empty())
         sources.push_back(std::make_unique<MemorySource>(std::move(run.pairs)));
       else
-        sources.push_back(std::make_unique<FileSource>(run.file));
+        sources.push_back(std::make_unique<FileSource>(run.file, read_bytes));
     }
   }
   std::vector<CooccurrenceRecord> batch;

@@ -164,11 +164,7 @@ int run_glove(const TrainJob& job, GloveOptions go, CooccurrenceOptions co, cons
     InterruptWatcher interrupts([&] { trainer.request_stop(); });
     trainer.train(records, [&](const TrainingProgress& p) { printer(p); });
     if (interrupts.interrupted()) {
-      // GloVe checkpoints are taken between epochs: the last one stands.
-      if (!job.checkpoint.empty())
-        log_resume_hint(job);
-      else
-        spdlog::error("interrupted: no vectors written");
+      log_interrupted(job);  // GloVe checkpoints are taken between epochs: the last one stands
       return 130;
     }
   }

@@ -61,8 +61,8 @@ Vocabulary read_vocabulary(const std::string& input, const VocabOptions& vo, uns
 std::string corpus_fingerprint(const std::string& path);
 void check_corpus_fingerprint(const Checkpoint& checkpoint);
 
-// Logs how to go on after an interrupt that left a checkpoint.
-void log_resume_hint(const TrainJob& job);
+// Logs that training was interrupted and, with a checkpoint, how to go on.
+void log_interrupted(const TrainJob& job);
 
 int run_sgns(const TrainJob& job, SgnsOptions options, const VocabOptions& vo, Checkpoint* resume);
 // The options a skip-gram/CBOW checkpoint was taken with.

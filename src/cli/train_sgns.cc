@@ -83,10 +83,7 @@ int run_sgns(const TrainJob& job, SgnsOptions o, const VocabOptions& vo, Checkpo
     InterruptWatcher interrupts([&] { trainer.request_stop(); });
     summary = trainer.train(job.input, [&](const TrainingProgress& p) { printer(p); });
     if (interrupts.interrupted()) {
-      if (!job.checkpoint.empty())
-        log_resume_hint(job);
-      else
-        spdlog::error("interrupted: no vectors written");
+      log_interrupted(job);
       return 130;
     }
   }

@@ -29,15 +29,6 @@ void log_vocabulary(const VocabStats& stats, const Vocabulary& vocab, const Voca
                  stats.prune_threshold);
 }
 
-Vocabulary read_vocabulary(const std::string& input, const VocabOptions& vo, unsigned threads,
-                           const std::string& save_vocab) {
-  VocabStats stats;
-  spdlog::info("reading vocabulary from {}", input);
-  Vocabulary vocab = Vocabulary::build(input, vo, &stats, threads);
-  log_vocabulary(stats, vocab, vo);
-  if (!save_vocab.empty()) vocab.save(save_vocab);
-  return vocab;
-}
 
 }  // namespace
 
@@ -119,7 +110,11 @@ void check_corpus_fingerprint(const Checkpoint& checkpoint) {
     throw file_error(input, "the corpus changed since the checkpoint was taken; cannot resume");
 }
 
-void log_resume_hint(const TrainJob& job) {
+void log_interrupted(const TrainJob& job) {
+  if (job.checkpoint.empty()) {
+    spdlog::error("interrupted: no vectors written");
+    return;
+  }
   spdlog::error("interrupted: no vectors written; the checkpoint {} holds the run, continue it with: "
                 "wordvec train --resume {} --output {}",
                 job.checkpoint, job.checkpoint, job.output);

@@ -12,16 +12,9 @@
 #   BUDGETS ["4 0.5"] GiB for the counting-only runs.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-root=$(cd "$here/../.." && pwd)
-shared=$(cd "$root/../shared" 2>/dev/null && pwd) || { echo "bench: ../shared not found beside the project" >&2; exit 1; }
 QUICK=${QUICK:-0}; THREADS=${THREADS:-2}; BUDGETS=${BUDGETS:-"4 0.5"}
-WORDVEC=${WORDVEC:-$root/build/wordvec}
-OUT=${OUT:-$root/bench-data/glove-$(date +%Y%m%d-%H%M%S)}
-mkdir -p "$OUT"; OUT=$(cd "$OUT" && pwd)
-"$shared/bench/make-corpus.sh" "$root/bench-data" >&2
-CORPUS=$root/bench-data/corpus.txt
-[ "$QUICK" = 1 ] && CORPUS=$root/bench-data/corpus-small.txt
-[ -x /usr/bin/time ] || { [ "$(id -u)" = 0 ] && apt-get install -y -qq time >/dev/null; } || { echo "bench: install the 'time' package" >&2; exit 1; }
+OUT_PREFIX=glove
+. "$here/setup.sh"
 
 echo "bench-glove: $CORPUS, $THREADS threads -> $OUT" >&2
 /usr/bin/time -v -o "$OUT/time.txt" "$WORDVEC" train --model glove --input "$CORPUS" --output "$OUT/vectors.bin" \

@@ -13,19 +13,10 @@
 # whole-process wall seconds / threads for every tool alike; ratios are against word2vec.c and gensim.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-root=$(cd "$here/../.." && pwd)
-shared=$(cd "$root/../shared" 2>/dev/null && pwd) || { echo "bench: ../shared (benchmark scripts and corpus pieces) not found beside the project" >&2; exit 1; }
-
 QUICK=${QUICK:-0}; EPOCHS=${EPOCHS:-5}; THREADS=${THREADS:-2}
 RUNS=${RUNS:-"wv-sg wv-cbow w2v-sg w2v-cbow ft-sg ft-cbow gs-sg gs-cbow"}
-WORDVEC=${WORDVEC:-$root/build/wordvec}
-OUT=${OUT:-$root/bench-data/run-$(date +%Y%m%d-%H%M%S)}
-mkdir -p "$OUT"; OUT=$(cd "$OUT" && pwd)
-
-"$shared/bench/make-corpus.sh" "$root/bench-data" >&2
-CORPUS=$root/bench-data/corpus.txt
-[ "$QUICK" = 1 ] && CORPUS=$root/bench-data/corpus-small.txt
-[ -x /usr/bin/time ] || { [ "$(id -u)" = 0 ] && apt-get install -y -qq time >/dev/null; } || { echo "bench: install the 'time' package" >&2; exit 1; }
+OUT_PREFIX=run
+. "$here/setup.sh"
 
 echo "bench: corpus $CORPUS, $EPOCHS epochs, $THREADS threads, runs: $RUNS -> $OUT" >&2
 {

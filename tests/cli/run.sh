@@ -74,6 +74,9 @@ if [ "$(id -u)" != 0 ]; then
   expect_error "read-only folder" 1 "not writable" -- train --input "$CORPUS" --output "$T/ro/v.bin"
 fi
 expect_error "output is a device" 1 "not a regular file" -- train --input "$CORPUS" --output /dev/null
+# A full disk: the file size limit makes writes fail past 200 KiB (SIGXFSZ ignored so write() reports EFBIG).
+full_disk() { ( trap '' XFSZ; ulimit -f 200; exec "$@" ); }
+expect_error "disk full" 1 "write failed" -- full_disk "$WORDVEC" train --quiet --epochs 1 --threads 2 --dim 30 --input "$CORPUS" --output "$T/out/v.bin"
 
 # ---- a real training run: files, format, progress and neighbours
 mkdir -p "$T/run"
