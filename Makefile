@@ -35,7 +35,7 @@ EXAMPLE  := $(BUILD)/examples/train_and_query
 CORPUS   := $(BUILD)/data/corpus.txt
 
 .PHONY: all deps test-deps install-packages test unit-test cli-test example-test sanitize tsan fuzz demo bench \
-        bench-quick bench-glove native clean
+        bench-quick bench-glove bench-micro native clean
 
 all: $(WORDVEC) $(LIB)
 
@@ -166,6 +166,15 @@ bench-quick: $(WORDVEC)
 
 bench-glove: $(WORDVEC)
 	bash tests/bench/glove.sh
+
+# Kernel, update-step and one-thread training micro-benchmarks (Google Benchmark).
+BENCH_MICRO := $(BUILD)/bench_micro
+bench-micro: $(BENCH_MICRO) $(CORPUS)
+	WORDVEC_TEST_CORPUS=$(CORPUS) $(BENCH_MICRO) --benchmark_counters_tabular=true
+
+$(BENCH_MICRO): tests/bench/micro.cc $(LIB) | deps
+	@$(MAKE) --no-print-directory install-packages PACKAGES="libbenchmark-dev"
+	$(CXX) $(BASEFLAGS) $< $(LIB) $(LDLIBS) -lbenchmark -o $@
 
 # Opt-in build tuned for this machine (not the default: it may not run elsewhere).
 native:

@@ -1,0 +1,122 @@
+// Micro-benchmarks (Google Benchmark): the SIMD kernels, one SGNS window and
+// one GloVe record per kernel variant, and whole-corpus skip-gram on one
+// thread. Cycles per word are derived from the run's nominal clock, since
+// the machines this runs on may expose no hardware cycle counters.
+//   make bench-micro                     (the bundled corpus for the training case)
+#include <benchmark/benchmark.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "wordvec/glove.h"
+#include "wordvec/matrix.h"
+#include "wordvec/sgns.h"
+#include "wordvec/simd.h"
+
+namespace wordvec {
+namespace {
+
+// The CPU clock in Hz as /proc/cpuinfo reports it (0 if unknown).
+double nominal_hz() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("cpu MHz", 0) == 0) return std::stod(line.substr(line.find(':') + 1)) * 1e6;
+  return 0;
+}
+
+Matrix random_rows(std::size_t rows, std::size_t dim, unsigned seed) {
+  Matrix m(rows, dim);
+  std::mt19937 gen(seed);
+  std::uniform_real_distribution<float> u(-0.5f, 0.5f);
+  for (std::size_t r = 0; r < rows; ++r)
+    for (std::size_t c = 0; c < dim; ++c) m.row(r)[c] = u(gen) / dim;
+  return m;
+}
+
+bool skip_unsupported(benchmark::State& state, SimdLevel level) {
+  if (simd_supported(level)) return false;
+  state.SkipWithError("this CPU cannot run this variant");
+  return true;
+}
+
+void BM_Dot(benchmark::State& state, SimdLevel level) {
+  if (skip_unsupported(state, level)) return;
+  const Kernels k = kernels_for(level);
+  const std::size_t n = Matrix::padded(state.range(0));
+  const Matrix m = random_rows(2, n, 1);
+  for (auto _ : state) benchmark::DoNotOptimize(k.dot(m.row(0), m.row(1), n));
+  state.SetItemsProcessed(state.iterations() * n);
+}
+
+// One HogBatch window: scores, sigmoid and both updates, for 6 contexts
+// (the mean of word2vec's dynamic window of 5 is 2 x 3) and 1 + 5 targets.
+void BM_SkipGramWindow(benchmark::State& state, SimdLevel level) {
+  if (skip_unsupported(state, level)) return;
+  const Kernels k = kernels_for(level);
+  const std::size_t dim = state.range(0);
+  Matrix in = random_rows(6, dim, 2), out = random_rows(6, dim, 3);
+  std::vector<float*> contexts, targets;
+  for (int i = 0; i < 6; ++i) contexts.push_back(in.row(i)), targets.push_back(out.row(i));
+  const SigmoidTable sig;
+  std::vector<float> scratch(sgns_step::batched_scratch_floats(in.stride(), 6, 6));
+  for (auto _ : state)
+    benchmark::DoNotOptimize(sgns_step::batched_window(k, in.stride(), contexts.data(), 6, targets.data(), 6,
+                                                       1e-6f, sig, scratch.data()));
+  // kIsRate | kInvert turns (iterations / Hz) into seconds x Hz / iterations.
+  state.counters["cycles/window"] = benchmark::Counter(static_cast<double>(state.iterations()) / nominal_hz(),
+                                                       benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+
+void BM_GloveRecord(benchmark::State& state, SimdLevel level) {
+  if (skip_unsupported(state, level)) return;
+  const Kernels k = kernels_for(level);
+  GloveOptions o;
+  o.dim = static_cast<int>(state.range(0));
+  GloveModel model(64, o.dim, 1);
+  std::uint32_t i = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(glove_step(model, {i % 64, (i * 7 + 3) % 64, 2.5f}, o, k));
+    ++i;
+  }
+}
+
+// Whole-corpus skip-gram on one thread: words per second and cycles per word.
+void BM_SkipGramCorpus(benchmark::State& state) {
+  const char* corpus = std::getenv("WORDVEC_TEST_CORPUS");
+  if (corpus == nullptr) {
+    state.SkipWithError("WORDVEC_TEST_CORPUS not set");
+    return;
+  }
+  const Vocabulary vocab = Vocabulary::build(corpus, {5, 0});
+  SgnsOptions o;
+  o.dim = static_cast<int>(state.range(0));
+  o.epochs = 1;
+  o.threads = 1;
+  std::uint64_t words = 0;
+  for (auto _ : state) {
+    SgnsTrainer trainer(vocab, o, select_kernels());
+    words += trainer.train(corpus).words;
+  }
+  state.counters["words/s"] = benchmark::Counter(static_cast<double>(words), benchmark::Counter::kIsRate);
+  state.counters["cycles/word"] = benchmark::Counter(static_cast<double>(words) / nominal_hz(),
+                                                     benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+
+#define WORDVEC_PER_KERNEL(fn, ...)                                                       \
+  BENCHMARK_CAPTURE(fn, scalar, SimdLevel::Scalar) __VA_ARGS__;                            \
+  BENCHMARK_CAPTURE(fn, avx2, SimdLevel::Avx2) __VA_ARGS__;                                \
+  BENCHMARK_CAPTURE(fn, avx512, SimdLevel::Avx512) __VA_ARGS__
+
+WORDVEC_PER_KERNEL(BM_Dot, ->Arg(50)->Arg(100)->Arg(300));
+WORDVEC_PER_KERNEL(BM_SkipGramWindow, ->Arg(50)->Arg(100)->Arg(300));
+WORDVEC_PER_KERNEL(BM_GloveRecord, ->Arg(100));
+BENCHMARK(BM_SkipGramCorpus)->Arg(100)->Unit(benchmark::kSecond)->Iterations(1)->UseRealTime();
+
+}  // namespace
+}  // namespace wordvec
+
+BENCHMARK_MAIN();
