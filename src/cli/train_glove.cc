@@ -9,28 +9,6 @@
 namespace wordvec::cli {
 namespace {
 
-// Collects the counter's records in blocks, then moves them into one exact-size
-// vector block by block, so the peak is one copy plus a block, not a doubling.
-class RecordCollector {
- public:
-  void add(std::span<const CooccurrenceRecord> batch) { blocks_.emplace_back(batch.begin(), batch.end()); }
-  std::vector<CooccurrenceRecord> take() {
-    std::size_t total = 0;
-    for (const auto& b : blocks_) total += b.size();
-    std::vector<CooccurrenceRecord> all;
-    all.reserve(total);
-    for (auto& b : blocks_) {
-      all.insert(all.end(), b.begin(), b.end());
-      std::vector<CooccurrenceRecord>().swap(b);
-    }
-    blocks_.clear();
-    return all;
-  }
-
- private:
-  std::vector<std::vector<CooccurrenceRecord>> blocks_;
-};
-
 const char* glove_output_name(GloveOutput output) {
   switch (output) {
     case GloveOutput::Sum: return "sum";
@@ -90,7 +68,9 @@ int run_glove(const TrainJob& job, GloveOptions go, CooccurrenceOptions co, cons
               Checkpoint* resume) {
   const bool count_only = go.epochs == 0;
   Vocabulary vocab;
-  std::vector<CooccurrenceRecord> records;
+  std::vector<CooccurrenceRecord> loaded;  // from --cooccurrence
+  ShuffledRecords shuffled(co.memory_bytes(), co.temp_dir, go.seed);
+  std::span<const CooccurrenceRecord> records;
   ProgressPrinter printer(job.quiet);
   if (!job.load_cooccurrence.empty()) {
     spdlog::info("reading co-occurrences from {}", job.load_cooccurrence);
@@ -100,7 +80,9 @@ int run_glove(const TrainJob& job, GloveOptions go, CooccurrenceOptions co, cons
     if (resume && file.vocab.words() != resume->vocab.words())
       throw file_error(job.load_cooccurrence, "its vocabulary is not the checkpoint's; cannot resume");
     vocab = std::move(file.vocab);
-    records = std::move(file.records);
+    loaded = std::move(file.records);
+    shuffle_records(loaded, go.seed);
+    records = loaded;
   } else {
     vocab = resume ? resume->vocab : read_vocabulary(job.input, vo, co.thread_count(), job.save_vocab);
     CooccurrenceCounter counter(vocab, co);
@@ -108,7 +90,6 @@ int run_glove(const TrainJob& job, GloveOptions go, CooccurrenceOptions co, cons
     if (!job.save_cooccurrence.empty())
       writer = std::make_unique<CooccurrenceWriter>(job.save_cooccurrence, vocab,
                                                     CooccurrenceFileHeader{co.window, co.distance_weighting});
-    RecordCollector collector;
     spdlog::info("counting co-occurrences: window {}, memory budget {:.2f} GiB, {} threads", co.window,
                  co.memory_bytes() / 1073741824.0, co.thread_count());
     CooccurrenceStats stats;
@@ -118,7 +99,7 @@ int run_glove(const TrainJob& job, GloveOptions go, CooccurrenceOptions co, cons
           job.input,
           [&](std::span<const CooccurrenceRecord> batch) {
             if (writer) writer->write(batch);
-            if (!count_only) collector.add(batch);
+            if (!count_only) shuffled.add(batch);
           },
           [&](const TrainingProgress& p) { printer(p); });
       if (interrupts.interrupted()) {
@@ -134,13 +115,15 @@ int run_glove(const TrainJob& job, GloveOptions go, CooccurrenceOptions co, cons
       writer->commit();
       spdlog::info("wrote the co-occurrences to {}", job.save_cooccurrence);
     }
-    records = collector.take();
+    shuffled.finish();
+    records = shuffled.records();
+    if (shuffled.out_of_core())
+      spdlog::info("the records exceed --memory: shuffled out of core, training reads them through a memory map");
   }
   if (count_only) return 0;
   if (records.empty()) throw Error("no co-occurrences to train on (every line has fewer than two known words)");
 
   if (!resume) go.dim = choose_dimension(job.requested_dim, vocab.size());
-  shuffle_records(records, go.seed);
   const Kernels kernels = select_kernels();
   GloveTrainer trainer(vocab.size(), go, kernels);
   if (resume) {

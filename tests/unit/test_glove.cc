@@ -178,6 +178,35 @@ TEST(Cooccurrence, ShuffleIsAPermutationFixedByTheSeed) {
   EXPECT_TRUE(same_records(a, b));
 }
 
+TEST(Cooccurrence, OutOfCoreShuffleIsAPermutationFixedByTheSeedAndCleansUp) {
+  TempDir dir, temp;
+  const auto corpus = testing::random_corpus(dir, 3000, 9);
+  const Vocabulary vocab = Vocabulary::build(corpus, {1, 0});
+  const auto records = count_all(corpus, vocab, {});
+  auto shuffle = [&](std::uint64_t memory_bytes, std::uint64_t seed, bool expect_out_of_core) {
+    ShuffledRecords shuffled(memory_bytes, temp.path(), seed);
+    for (std::size_t i = 0; i < records.size(); i += 1000)
+      shuffled.add(std::span(records).subspan(i, std::min<std::size_t>(1000, records.size() - i)));
+    shuffled.finish();
+    EXPECT_EQ(shuffled.out_of_core(), expect_out_of_core);
+    std::vector<CooccurrenceRecord> out(shuffled.records().begin(), shuffled.records().end());
+    return out;
+  };
+  const auto in_memory = shuffle(1ull << 30, 5, false);
+  std::vector<CooccurrenceRecord> expected = records;
+  shuffle_records(expected, 5);
+  EXPECT_TRUE(same_records(in_memory, expected)) << "in memory it is shuffle_records";
+  const auto out_a = shuffle(20000, 5, true), out_b = shuffle(20000, 5, true), out_c = shuffle(20000, 6, true);
+  EXPECT_TRUE(same_records(out_a, out_b));
+  EXPECT_FALSE(same_records(out_a, out_c));
+  EXPECT_FALSE(same_records(out_a, records));
+  auto sorted = out_a;
+  std::sort(sorted.begin(), sorted.end(),
+            [](auto& x, auto& y) { return std::pair(x.row, x.col) < std::pair(y.row, y.col); });
+  EXPECT_TRUE(same_records(sorted, records)) << "a permutation of the records";
+  EXPECT_TRUE(std::filesystem::is_empty(temp.path())) << "temporary buckets and the mapped file removed";
+}
+
 // ------------------------------------------------------------------ training
 
 // The loss of one record in double precision, from the model's current values.
