@@ -6,9 +6,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <optional>
 #include <thread>
 
 #include "wordvec/error.h"
+#include "wordvec/id_stream.h"
 #include "wordvec/sampling.h"
 
 namespace wordvec {
@@ -39,6 +41,8 @@ void SgnsOptions::validate() const {
                                          std::to_string(alpha));
   require(min_alpha_ratio > 0 && min_alpha_ratio <= 1, "min-alpha ratio must be in (0, 1]");
   require(max_sentence_words >= 1, "max sentence length must be at least 1");
+  require(cache_memory_gib >= 0 && cache_memory_gib <= 1e6,
+          "--cache-memory must be a number of GiB >= 0, got " + std::to_string(cache_memory_gib));
 }
 
 const char* model_name(Model model) { return model == Model::SkipGram ? "skipgram" : "cbow"; }
@@ -77,8 +81,13 @@ namespace sgns_step {
 
 namespace {
 inline float gradient(const SigmoidTable& sig, float score, bool positive, float lr, float& loss) {
-  loss += sig.log_loss(positive ? score : -score);
-  return ((positive ? 1.0f : 0.0f) - sig.sigmoid(score)) * lr;
+  return sig.residual(score, positive, loss) * lr;
+}
+
+// Scores -> gradient coefficients of one context row: target 0 is the positive.
+inline void gradients_of_row(const SigmoidTable& sig, float* g, int n_targets, float lr, float& loss) {
+  g[0] = sig.residual(g[0], true, loss) * lr;
+  for (int t = 1; t < n_targets; ++t) g[t] = sig.residual(g[t], false, loss) * lr;
 }
 }  // namespace
 
@@ -105,8 +114,7 @@ float batched_window(const Kernels& k, std::size_t n, float* const* contexts, in
   float* g = scratch;  // n_contexts x n_targets: scores, then gradients
   k.scores(contexts, n_contexts, targets, n_targets, n, g);
   float loss = 0;
-  for (int c = 0; c < n_contexts; ++c)
-    for (int t = 0; t < n_targets; ++t) g[c * n_targets + t] = gradient(sig, g[c * n_targets + t], t == 0, lr, loss);
+  for (int c = 0; c < n_contexts; ++c) gradients_of_row(sig, g + c * n_targets, n_targets, lr, loss);
   k.hogbatch_update(contexts, n_contexts, targets, n_targets, g, n);
   return loss;
 }
@@ -118,7 +126,7 @@ float cbow(const Kernels& k, std::size_t n, float* const* contexts, int n_contex
   k.mean_rows(contexts, n_contexts, n, mean);
   k.scores(&mean, 1, targets, n_targets, n, g);
   float loss = 0;
-  for (int t = 0; t < n_targets; ++t) g[t] = gradient(sig, g[t], t == 0, lr, loss);
+  gradients_of_row(sig, g, n_targets, lr, loss);
   k.cbow_update(contexts, n_contexts, targets, n_targets, g, mean, n);
   return loss;
 }
@@ -226,7 +234,7 @@ class SgnsWorker {
         shared_(shared),
         index_(index),
         rng_(trainer.options_.seed, 1000003ull + index),
-        n_(trainer.model_.input.stride()) {
+        n_(trainer.kernels_.span(trainer.model_.input.cols())) {
     const SgnsOptions& o = t_.options_;
     contexts_.resize(2 * o.window);
     targets_.rows.resize(o.negative + 1);
@@ -234,6 +242,7 @@ class SgnsWorker {
     scratch_.resize(sgns_step::batched_scratch_floats(n_, 2 * o.window, o.negative + 1) + n_ + o.negative + 1);
     sentence_.reserve(o.max_sentence_words);
     lr_ = schedule_.at(0);
+    cache_budget_ = static_cast<std::size_t>(o.cache_memory_gib * 1073741824.0 / shared_.losses.size());
   }
 
   // Continues from a snapshot's state instead of the shard's start.
@@ -245,38 +254,26 @@ class SgnsWorker {
 
   // Streams the shard until epoch `epochs`, the first epoch from `state`'s
   // position. Returns false if asked to stop; `state` then tells where it was.
+  // An epoch that reads the whole shard from the text records it as an
+  // IdStream (within the memory budget) for the later epochs to replay.
   bool run(const std::string& path, SgnsWorkerState& state, const std::function<void()>& report) {
-    const SgnsOptions& o = t_.options_;
     report_ = &report;
-    for (; state.epoch < static_cast<std::uint64_t>(o.epochs); ++state.epoch, state.position = state.shard_begin) {
-      TokenScanner scanner(path, {state.position, state.shard_end});
+    const auto epochs = static_cast<std::uint64_t>(t_.options_.epochs);
+    for (; state.epoch < epochs; ++state.epoch, state.position = state.shard_begin) {
       sentence_.clear();
-      bool stop = false;
-      // At a sentence boundary the worker may pause for a snapshot.
-      auto boundary = [&] {
-        train_sentence();
-        if (gate_ != nullptr && gate_->requested()) {
-          state.position = scanner.offset();
-          state.rng_state = rng_.state();
-          state.unsynced_words = unsynced_words_;
-          state.learning_rate = lr_;
-          gate_->pause(index_, state);
-          stop = t_.stopped();
-        }
-      };
-      scanner.run(
-          [&](std::string_view token) {
-            if (stop) return;
-            const std::int32_t id = t_.vocab_.id(token);
-            if (id < 0) return;
-            if (subsampler_.keep(id, rng_)) sentence_.push_back(id);
-            if (++unsynced_words_ >= kWordsPerSync) stop = !sync();
-            if (sentence_.size() >= o.max_sentence_words) boundary();
-          },
-          [&] {
-            if (!stop) boundary();
-          });
-      if (stop) return false;
+      bool finished;
+      if (replay_) {
+        finished = replay_->replay([&](std::int32_t id) { return on_word(id); },
+                                   [&](std::uint64_t offset) { return on_sentence_end(offset, state); });
+      } else {
+        const bool record = state.position == state.shard_begin && state.epoch + 1 < epochs;
+        std::optional<IdStream> recording;
+        if (record && cache_budget_ > 0)
+          recording.emplace(state.shard_begin, cache_budget_, expected_stream_bytes(path, state));
+        finished = scan(path, state, recording ? &*recording : nullptr);
+        if (finished && recording && !recording->overflowed()) replay_ = std::move(recording);
+      }
+      if (!finished) return false;
       train_sentence();
       if (!sync()) return false;
     }
@@ -285,6 +282,58 @@ class SgnsWorker {
   }
 
  private:
+  // One epoch (or its rest) from the text, optionally recorded; false if asked to stop.
+  bool scan(const std::string& path, SgnsWorkerState& state, IdStream* recording) {
+    TokenScanner scanner(path, {state.position, state.shard_end});
+    std::size_t words_in_sentence = 0;
+    bool stop = false;
+    auto sentence_end = [&] {
+      words_in_sentence = 0;
+      if (recording) recording->end_sentence(scanner.offset());
+      stop = !on_sentence_end(scanner.offset(), state);
+    };
+    scanner.run(
+        [&](std::string_view token) {
+          if (stop) return;
+          const std::int32_t id = t_.vocab_.id(token);
+          if (id < 0) return;
+          if (recording) recording->add_word(id);
+          stop = !on_word(id);
+          // Long lines are cut by words read, not kept: the cuts are then the
+          // same in every epoch, so a recorded stream can hold them.
+          if (!stop && ++words_in_sentence >= t_.options_.max_sentence_words) sentence_end();
+        },
+        [&] {
+          if (!stop) sentence_end();
+        });
+    return !stop;
+  }
+
+  // The shard's words at ~1.6 bytes each, estimated from its share of the file.
+  std::size_t expected_stream_bytes(const std::string& path, const SgnsWorkerState& state) const {
+    const double share = static_cast<double>(state.shard_end - state.shard_begin) /
+                         static_cast<double>(std::max<std::uint64_t>(1, corpus_file_size(path)));
+    return static_cast<std::size_t>(1.7 * share * static_cast<double>(t_.vocab_.total_count())) + 4096;
+  }
+
+  // A word of the stream; false when the trainer was asked to stop.
+  bool on_word(std::int32_t id) {
+    if (subsampler_.keep(id, rng_)) sentence_.push_back(id);
+    return ++unsynced_words_ < kWordsPerSync || sync();
+  }
+
+  // A sentence end: trains the sentence, then may pause for a snapshot.
+  bool on_sentence_end(std::uint64_t offset, SgnsWorkerState& state) {
+    train_sentence();
+    if (gate_ == nullptr || !gate_->requested()) return true;
+    state.position = offset;
+    state.rng_state = rng_.state();
+    state.unsynced_words = unsynced_words_;
+    state.learning_rate = lr_;
+    gate_->pause(index_, state);
+    return !t_.stopped();
+  }
+
   // Publishes the words done and loss, refreshes the learning rate; returns
   // false when the trainer was asked to stop.
   bool sync() {
@@ -401,13 +450,15 @@ class SgnsWorker {
   SharedState& shared_;
   const unsigned index_;
   Rng rng_;
-  const std::size_t n_;  // padded row length
+  const std::size_t n_;  // floats of each row the kernels process (cols rounded up to registers)
   SigmoidTable sigmoid_;  // per thread: 32 KiB that stays in this core's cache
   const std::function<void()>* report_ = nullptr;
   std::vector<std::int32_t> sentence_;
   std::vector<float*> contexts_;
   Targets targets_, next_targets_;
   std::vector<float> scratch_;
+  std::size_t cache_budget_;        // bytes this worker may keep its shard's IdStream in
+  std::optional<IdStream> replay_;  // the recorded shard, once an epoch read it whole
   float lr_;
   double loss_ = 0;
   std::uint64_t pairs_ = 0;

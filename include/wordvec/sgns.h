@@ -45,7 +45,13 @@ struct SgnsOptions {
   double min_alpha_ratio = 1e-4;  // the rate decays linearly to alpha * this
   std::uint64_t seed = 1;
   SkipGramUpdate update = SkipGramUpdate::Batched;
-  std::size_t max_sentence_words = 10000;  // longer lines are trained in chunks of this many
+  // Longer lines are trained in chunks of this many vocabulary words (counted
+  // before subsampling, so the chunks are the same in every epoch).
+  std::size_t max_sentence_words = 10000;
+  // Epochs after the first replay a compact in-memory copy of the corpus
+  // (IdStream, ~1.6 bytes per word) instead of reading the text, when it fits
+  // in this many GiB; 0 = read the text every epoch. Results are identical.
+  double cache_memory_gib = 1.0;
   double progress_interval_seconds = 1.0;
 
   double start_alpha() const;
@@ -75,7 +81,7 @@ struct SgnsModel {
   static SgnsModel initialise(std::size_t vocab_size, std::size_t dim, std::uint64_t seed);
 };
 
-// The update steps. Rows are padded (length n = Matrix::stride()); the first
+// The update steps. Rows are padded (n = Kernels::span(cols), zeros beyond cols); the first
 // target row is the positive one, the rest are negatives. Each applies
 // row -= lr * dLoss/drow for the loss sum of -log sigmoid(+-score) (word2vec's
 // convention for CBOW: every context row gets the gradient of the mean) and

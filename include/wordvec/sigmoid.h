@@ -18,23 +18,37 @@ class SigmoidTable {
   static constexpr int kSteps = 4096;
 
   SigmoidTable();
-  float sigmoid(float x) const { return sigmoid_[index(x)]; }
+  float sigmoid(float x) const { return table_[index(clip(x))].sigmoid; }
   // -log sigmoid(x): the loss of a pair whose label is 1 and score x.
-  float log_loss(float x) const {
-    if (x < -kSigmoidRange) return -x;  // linear tail, exact to 3e-4
-    return log_loss_[index(x)];
+  float log_loss(float x) const { return table_[index(clip(x))].log_loss + std::max(0.0f, -kSigmoidRange - x); }
+
+  // A pair with score x and label 1 (positive) or 0: returns label - sigmoid(x)
+  // and adds the pair's loss -log sigmoid(+-x) to `loss`, from one lookup
+  // (-log sigmoid(-x) = -log sigmoid(x) + x); linear tails beyond the range.
+  float residual(float x, bool positive, float& loss) const {
+    const float c = clip(x);
+    const Entry& e = table_[index(c)];
+    if (positive) {
+      loss += e.log_loss + std::max(0.0f, -kSigmoidRange - x);
+      return 1.0f - e.sigmoid;
+    }
+    loss += e.log_loss + c + std::max(0.0f, x - kSigmoidRange);
+    return -e.sigmoid;
   }
 
   static float exact_sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
   static float exact_log_loss(float x) { return std::log1p(std::exp(-x)); }
 
  private:
-  static int index(float x) {
-    const float clipped = std::clamp(x, -kSigmoidRange, kSigmoidRange);
+  struct Entry {
+    float sigmoid;
+    float log_loss;  // -log sigmoid
+  };
+  static float clip(float x) { return std::clamp(x, -kSigmoidRange, kSigmoidRange); }
+  static int index(float clipped) {
     return static_cast<int>((clipped + kSigmoidRange) * (kSteps / (2 * kSigmoidRange)) + 0.5f);
   }
-  std::vector<float> sigmoid_;
-  std::vector<float> log_loss_;
+  std::vector<Entry> table_;  // interleaved: one cache line serves both values
 };
 
 }  // namespace wordvec

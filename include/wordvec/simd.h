@@ -15,6 +15,7 @@ enum class SimdLevel { Scalar, Avx2, Avx512 };
 struct Kernels {
   SimdLevel level;
   const char* name;
+  std::size_t width;  // floats per register; the fused kernels' n is a multiple of it
   // sum_i a[i] * b[i]
   float (*dot)(const float* a, const float* b, std::size_t n);
   // y += alpha * x
@@ -22,8 +23,9 @@ struct Kernels {
   // x *= alpha
   void (*scale)(float alpha, float* x, std::size_t n);
 
-  // Fused kernels of the trainer's inner loops. Rows are padded: n must be a
-  // multiple of 16 (Matrix::kRowAlignFloats); at most 65 target rows.
+  // Fused kernels of the trainer's inner loops. n must be a multiple of
+  // `width` (span() of the row length; Matrix rows are padded to 16 floats,
+  // enough for every width); at most 65 target rows.
   // out[i * nt + t] = dot(a[i], b[t])
   void (*scores)(const float* const* a, int na, const float* const* b, int nt, std::size_t n, float* out);
   // HogBatch: contexts[c] += sum_t g[c*nt+t] targets[t]; targets[t] += sum_c g[c*nt+t] contexts[c],
@@ -39,6 +41,11 @@ struct Kernels {
   // squared-gradient sums gw, gc, from the values before the call:
   // w -= g c / sqrt(gw); c -= g w / sqrt(gc); gw += (g c)^2; gc += (g w)^2.
   void (*adagrad_pair)(float* w, float* gw, float* c, float* gc, float g, std::size_t n);
+
+  // The floats the fused kernels process for rows of `cols` values: cols
+  // rounded up to whole registers (dim 100: 104 with AVX2, 112 with AVX-512),
+  // so no work is spent on padding beyond the last register.
+  std::size_t span(std::size_t cols) const { return (cols + width - 1) / width * width; }
 };
 
 // Whether this CPU (and OS) can run the variant.

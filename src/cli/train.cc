@@ -90,6 +90,9 @@ int run_train(const std::vector<std::string>& args) {
       "start learning rate; skip-gram/CBOW decay it linearly to alpha * 1e-4, GloVe keeps it (AdaGrad)")(
       "threads,t", po::value(&o.threads)->default_value(0, "all cores"), "training threads")(
       "seed", po::value(&o.seed)->default_value(o.seed), "random seed (runs with --threads 1 are reproducible)")(
+      "cache-memory", po::value(&o.cache_memory_gib)->default_value(o.cache_memory_gib),
+      "GiB for the compact copy of the corpus (~1.6 bytes per word) that skip-gram/CBOW epochs after the first "
+      "read instead of the text; a larger corpus is re-read (0 = always re-read; results are the same)")(
       "update", po::value(&update)->default_value(update),
       "skip-gram update: batched (negatives shared across the window, faster) or exact (word2vec.c's)");
   po::options_description glove("GloVe (--model glove)");

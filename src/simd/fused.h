@@ -3,8 +3,8 @@
 //
 // V provides: reg, width, zero(), load(p), store(p, r), set1(f), add(a, b),
 // mul(a, b), fmadd(a, b, c) = a*b + c, fnmadd(a, b, c) = c - a*b, hsum(r),
-// rsqrt(r) = 1/sqrt(r) to about single precision. Rows are padded: n is a
-// multiple of Matrix::kRowAlignFloats (16), hence of every width.
+// rsqrt(r) = 1/sqrt(r) to about single precision. n is a multiple of
+// V::width (rows are padded with zeros to at least that).
 #pragma once
 
 #include <cstddef>
@@ -131,7 +131,7 @@ void hogbatch_update(float* const* contexts, int nc, float* const* targets, int 
 template <class V>
 Kernels make_kernels(SimdLevel level, const char* name, decltype(Kernels::dot) dot, decltype(Kernels::axpy) axpy,
                      decltype(Kernels::scale) scale) {
-  return {level, name, dot, axpy, scale, scores<V>, hogbatch_update<V>, mean_rows_t<V>, cbow_update_t<V>,
+  return {level, name, V::width, dot, axpy, scale, scores<V>, hogbatch_update<V>, mean_rows_t<V>, cbow_update_t<V>,
           adagrad_pair_t<V>};
 }
 

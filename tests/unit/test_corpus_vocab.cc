@@ -8,6 +8,7 @@
 #include "test_helpers.h"
 #include "wordvec/corpus.h"
 #include "wordvec/error.h"
+#include "wordvec/id_stream.h"
 #include "wordvec/vocabulary.h"
 
 namespace wordvec {
@@ -144,6 +145,49 @@ TEST(SplitAtLineBreaks, EveryCutIsALineBreakInsideTheRange) {
       EXPECT_TRUE(cut == within.end || text[cut] == '\n') << parts << " parts, cut at " << cut;
     }
   }
+}
+
+// What an IdStream replays: words as ids, sentence ends as "|offset".
+std::vector<std::string> replayed(const IdStream& s, std::size_t stop_after = SIZE_MAX) {
+  std::vector<std::string> events;
+  auto more = [&] { return events.size() < stop_after; };
+  s.replay([&](std::int32_t id) { events.push_back(std::to_string(id)); return more(); },
+           [&](std::uint64_t offset) { events.push_back("|" + std::to_string(offset)); return more(); });
+  return events;
+}
+
+TEST(IdStream, ReplaysWordsAndSentenceEndsExactlyAsRecorded) {
+  IdStream s(1000, 1 << 20, 16);
+  const std::vector<std::int32_t> ids = {0, 126, 127, 128, 16382, 16383, 2097151, 2147483646};
+  std::vector<std::string> expected;
+  std::uint64_t offset = 1000;
+  for (std::int32_t id : ids) {
+    s.add_word(id);
+    expected.push_back(std::to_string(id));
+    offset += 1 + static_cast<std::uint64_t>(id) % 300000;  // gaps of 1 byte up to ~300 kB
+    s.end_sentence(offset);
+    expected.push_back("|" + std::to_string(offset));
+  }
+  s.add_word(7);  // a shard may end without a sentence end
+  expected.push_back("7");
+  EXPECT_EQ(replayed(s), expected);
+  EXPECT_FALSE(s.overflowed());
+  // Frequent ids take one byte: 8 ids + their ends, the last word.
+  EXPECT_LT(s.bytes(), 60u);
+  // A callback returning false stops the replay there.
+  EXPECT_EQ(replayed(s, 3), std::vector<std::string>(expected.begin(), expected.begin() + 3));
+}
+
+TEST(IdStream, OutgrowingTheBudgetDropsItAndReportsOverflow) {
+  IdStream s(0, 100, 100);
+  for (int i = 0; i < 100; ++i) s.add_word(5);
+  EXPECT_FALSE(s.overflowed());
+  s.add_word(300);  // two more bytes: over the budget
+  EXPECT_TRUE(s.overflowed());
+  EXPECT_EQ(s.bytes(), 0u);
+  s.add_word(1);
+  s.end_sentence(10);
+  EXPECT_TRUE(replayed(s).empty());
 }
 
 TEST(CorpusFile, MissingFileOrDirectoryIsAClearError) {

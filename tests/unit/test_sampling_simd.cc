@@ -69,6 +69,17 @@ TEST(Sigmoid, TableIsCloseToExactAndClipped) {
   }
 }
 
+TEST(Sigmoid, ResidualAndLossOfBothLabelsMatchTheExactFunctions) {
+  const SigmoidTable t;
+  for (float x = -20; x <= 20; x += 0.0113f) {
+    float loss_positive = 0.5f, loss_negative = 0.5f;  // adds to what is there
+    EXPECT_NEAR(t.residual(x, true, loss_positive), 1 - SigmoidTable::exact_sigmoid(x), 1e-3) << x;
+    EXPECT_NEAR(t.residual(x, false, loss_negative), -SigmoidTable::exact_sigmoid(x), 1e-3) << x;
+    EXPECT_NEAR(loss_positive, 0.5 + SigmoidTable::exact_log_loss(x), 2e-3) << x;
+    EXPECT_NEAR(loss_negative, 0.5 + SigmoidTable::exact_log_loss(-x), 2e-3) << x;
+  }
+}
+
 TEST(Matrix, RowsAreAlignedPaddedAndZeroed) {
   Matrix m(3, 100);
   EXPECT_EQ(m.stride(), 112u);

@@ -14,15 +14,19 @@ namespace wordvec {
 namespace {
 
 // Rows of a small random problem: contexts (input rows) and targets (output rows).
+// Rows are stored padded to 32 floats, as Matrix pads dim 20; the kernels
+// process the first n (20 scalar, 24 AVX2, 32 AVX-512: Kernels::span), the
+// rest must stay untouched zeros.
 struct Problem {
-  std::size_t n = 16;  // padded row length (dim 13 + zero padding)
-  std::size_t dim = 13;
+  std::size_t dim = 20;
+  std::size_t stride = 32;
+  std::size_t n = 32;
   std::vector<std::vector<float>> contexts, targets;
-  Problem(int n_contexts, int n_targets, unsigned seed) {
+  Problem(int n_contexts, int n_targets, unsigned seed, std::size_t span = 32) : n(span) {
     std::mt19937 gen(seed);
     std::uniform_real_distribution<float> u(-0.6f, 0.6f);
     auto make = [&](int count) {
-      std::vector<std::vector<float>> rows(count, std::vector<float>(n, 0.0f));
+      std::vector<std::vector<float>> rows(count, std::vector<float>(stride, 0.0f));
       for (auto& r : rows)
         for (std::size_t i = 0; i < dim; ++i) r[i] = u(gen);
       return rows;
@@ -92,8 +96,9 @@ void expect_gradient_step(Problem& p, Step step, Loss loss, double context_scale
       EXPECT_NEAR((p.targets[t][i] - before.targets[t][i]) / lr, -g, 2e-3 + 2e-3 * std::abs(g))
           << "target " << t << " coordinate " << i;
     }
-  for (auto& row : p.contexts)
-    for (std::size_t i = p.dim; i < p.n; ++i) EXPECT_EQ(row[i], 0.0f) << "padding must stay zero";
+  for (auto* rows : {&p.contexts, &p.targets})
+    for (auto& row : *rows)
+      for (std::size_t i = p.dim; i < p.stride; ++i) EXPECT_EQ(row[i], 0.0f) << "padding must stay zero";
 }
 
 class StepTest : public ::testing::TestWithParam<SimdLevel> {
@@ -102,12 +107,15 @@ class StepTest : public ::testing::TestWithParam<SimdLevel> {
     if (!simd_supported(GetParam())) GTEST_SKIP() << "this CPU cannot run this variant";
     k = kernels_for(GetParam());
   }
+  Problem problem(int n_contexts, int n_targets, unsigned seed) const {
+    return Problem(n_contexts, n_targets, seed, k.span(20));
+  }
   Kernels k{};
   SigmoidTable sig;
 };
 
 TEST_P(StepTest, ExactPairFollowsTheGradient) {
-  Problem p(1, 6, 1);
+  Problem p = problem(1, 6, 1);
   expect_gradient_step(
       p,
       [&](Problem& q, float lr) {
@@ -119,7 +127,7 @@ TEST_P(StepTest, ExactPairFollowsTheGradient) {
 }
 
 TEST_P(StepTest, BatchedWindowFollowsTheGradient) {
-  Problem p(4, 6, 2);
+  Problem p = problem(4, 6, 2);
   expect_gradient_step(
       p,
       [&](Problem& q, float lr) {
@@ -134,7 +142,7 @@ TEST_P(StepTest, BatchedWindowFollowsTheGradient) {
 TEST_P(StepTest, BatchedWindowFollowsTheGradientForAnyTargetCount) {
   // 2 targets: a register-resident instantiation; 9: the general path.
   for (int n_targets : {2, 9}) {
-    Problem p(3, n_targets, 10 + n_targets);
+    Problem p = problem(3, n_targets, 10 + n_targets);
     expect_gradient_step(
         p,
         [&](Problem& q, float lr) {
@@ -150,7 +158,7 @@ TEST_P(StepTest, BatchedWindowFollowsTheGradientForAnyTargetCount) {
 TEST_P(StepTest, CbowFollowsTheGradientOfTheMeanTimesContextCount) {
   // word2vec applies the gradient of the mean to every context row unscaled,
   // i.e. count x the true gradient of each row.
-  Problem p(3, 6, 3);
+  Problem p = problem(3, 6, 3);
   expect_gradient_step(
       p,
       [&](Problem& q, float lr) {
@@ -163,7 +171,7 @@ TEST_P(StepTest, CbowFollowsTheGradientOfTheMeanTimesContextCount) {
 }
 
 TEST_P(StepTest, ReturnedLossIsTheLossBeforeTheUpdate) {
-  Problem p(4, 6, 4);
+  Problem p = problem(4, 6, 4);
   const double expected = window_loss(p);
   std::vector<float> scratch(sgns_step::batched_scratch_floats(p.n, 4, 6));
   auto contexts = Problem::pointers(p.contexts);
@@ -277,6 +285,26 @@ TEST_F(TrainingOnBundledCorpus, OneThreadWithASeedIsBitReproducible) {
   o.seed = 6;
   const WordVectors c = train(o);
   EXPECT_NE(0, std::memcmp(a.vectors.data(), c.vectors.data(), a.size() * a.vectors.stride() * sizeof(float)));
+}
+
+TEST_F(TrainingOnBundledCorpus, ReplayingTheRecordedCorpusTrainsExactlyAsReadingTheText) {
+  SgnsOptions o;
+  o.dim = 20;
+  o.epochs = 3;
+  o.threads = 1;
+  o.max_sentence_words = 50;  // cuts inside lines are recorded too
+  for (Model model : {Model::SkipGram, Model::Cbow}) {
+    o.model = model;
+    o.cache_memory_gib = 1;  // epochs 2 and 3 replay the IdStream
+    const WordVectors replayed = train(o);
+    o.cache_memory_gib = 0;  // every epoch reads the text
+    const WordVectors read = train(o);
+    o.cache_memory_gib = 1e-6;  // 1 kB: the recording overflows, the text is read again
+    const WordVectors overflowed = train(o);
+    const std::size_t bytes = replayed.size() * replayed.vectors.stride() * sizeof(float);
+    EXPECT_EQ(0, std::memcmp(replayed.vectors.data(), read.vectors.data(), bytes)) << model_name(model);
+    EXPECT_EQ(0, std::memcmp(overflowed.vectors.data(), read.vectors.data(), bytes)) << model_name(model);
+  }
 }
 
 }  // namespace
