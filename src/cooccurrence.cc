@@ -465,7 +465,7 @@ CooccurrenceStats CooccurrenceCounter::count(const std::string& corpus_path, con
   const std::uint64_t chunk_bytes = std::max<std::uint64_t>(1 << 20, budget / 16);
   const auto chunks = split_at_line_breaks(corpus_path, {0, file_size},
                                            static_cast<unsigned>((file_size + chunk_bytes - 1) / chunk_bytes));
-  std::atomic<std::uint64_t> tokens_done{0};
+  std::uint64_t tokens_done = 0;  // only thread 0 counts (and reports); read after the joins
   double last_report = 0;
   auto report = [&](bool finished) {
     if (!progress) return;
@@ -475,7 +475,7 @@ CooccurrenceStats CooccurrenceCounter::count(const std::string& corpus_path, con
     TrainingProgress p;
     p.stage = "counting co-occurrences";
     p.words_total = std::max<std::uint64_t>(1, vocab_.total_count());
-    p.words_done = finished ? p.words_total : std::min(tokens_done.load(), p.words_total);
+    p.words_done = finished ? p.words_total : std::min(tokens_done, p.words_total);
     p.fraction = static_cast<double>(p.words_done) / p.words_total;
     p.elapsed_seconds = elapsed;
     p.words_per_second_per_thread = elapsed > 0 ? p.words_done / elapsed / threads : 0;
@@ -515,15 +515,16 @@ CooccurrenceStats CooccurrenceCounter::count(const std::string& corpus_path, con
             continue;
           }
           const std::size_t reach = std::min<std::size_t>(position, options_.window);
+          const auto target = static_cast<std::uint32_t>(word);
+          const bool owns_target = shard.owns(target);
           for (std::size_t d = 1; d <= reach; ++d) {
             const auto context = static_cast<std::uint32_t>(history[(position - d) % options_.window]);
-            const auto target = static_cast<std::uint32_t>(word);
             if (shard.owns(context)) shard.add(context, target, units[d], run_budget, temp, shard_stats[t]);
-            if (shard.owns(target)) shard.add(target, context, units[d], run_budget, temp, shard_stats[t]);
+            if (owns_target) shard.add(target, context, units[d], run_budget, temp, shard_stats[t]);
           }
           history[position % options_.window] = word;
           ++position;
-          if (t == 0) tokens_done.fetch_add(1, std::memory_order_relaxed);
+          if (t == 0) ++tokens_done;
         }
       }
     });
@@ -536,7 +537,7 @@ CooccurrenceStats CooccurrenceCounter::count(const std::string& corpus_path, con
     stats.runs_spilled += shard_stats[t].runs_spilled;
     stats.bytes_spilled += shard_stats[t].bytes_spilled;
   }
-  stats.tokens = tokens_done.load();
+  stats.tokens = tokens_done;
   report(true);
 
   // The sort buffers are gone by now: their share of the budget reads the spilled runs.
