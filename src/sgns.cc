@@ -237,8 +237,7 @@ class SgnsWorker {
         n_(trainer.kernels_.span(trainer.model_.input.cols())) {
     const SgnsOptions& o = t_.options_;
     contexts_.resize(2 * o.window);
-    targets_.rows.resize(o.negative + 1);
-    next_targets_.rows.resize(o.negative + 1);
+    target_rows_.resize(o.negative + 1);
     scratch_.resize(sgns_step::batched_scratch_floats(n_, 2 * o.window, o.negative + 1) + n_ + o.negative + 1);
     sentence_.reserve(o.max_sentence_words);
     lr_ = schedule_.at(0);
@@ -376,69 +375,76 @@ class SgnsWorker {
     return count;
   }
 
-  // The output rows of a word and its negatives: rows[0] is the word's, then
-  // the distinct negatives (a draw equal to the word itself is skipped, as word2vec does).
-  struct Targets {
-    std::vector<float*> rows;
-    int count = 0;
-  };
-
-  void draw_targets(std::int32_t word, Targets& targets) {
+  // The output rows of a word and its negatives into rows[0..count): the
+  // word's, then the distinct negatives (a draw equal to the word itself is
+  // skipped, as word2vec does). Returns count.
+  int draw_targets(std::int32_t word, float** rows) {
     Matrix& out = t_.model_.output;
-    targets.rows[0] = out.row(word);
-    targets.count = 1;
+    rows[0] = out.row(word);
+    int count = 1;
     for (int d = 0; d < t_.options_.negative; ++d) {
       float* row = out.row(negatives_.sample(rng_));
       // A repeated row would be updated twice from the same old value by
       // the fused kernels; drawing it once is the same up to noise.
-      if (std::find(targets.rows.begin(), targets.rows.begin() + targets.count, row) ==
-          targets.rows.begin() + targets.count)
-        targets.rows[targets.count++] = row;
+      if (std::find(rows, rows + count, row) == rows + count) rows[count++] = row;
     }
+    return count;
   }
 
-  // Draws the targets of position i + 1 while position i is trained and asks
-  // the CPU to fetch their rows: random output rows are the main cache misses.
-  void draw_next_targets(std::size_t i) {
-    if (i + 1 >= sentence_.size()) return;
-    draw_targets(sentence_[i + 1], next_targets_);
-    for (int t = 0; t < next_targets_.count; ++t)
-      for (std::size_t c = 0; c < n_; c += 16) __builtin_prefetch(next_targets_.rows[t] + c, 1, 3);
+  // The targets of every position of the sentence, drawn before any is
+  // trained: the draws' random reads of the alias table then overlap instead
+  // of stalling the training one position at a time.
+  void draw_sentence_targets() {
+    const std::size_t slots = static_cast<std::size_t>(t_.options_.negative) + 1;
+    target_rows_.resize(sentence_.size() * slots);
+    target_counts_.resize(sentence_.size());
+    for (std::size_t i = 0; i < sentence_.size(); ++i)
+      target_counts_[i] = draw_targets(sentence_[i], target_rows_.data() + i * slots);
+  }
+
+  float* const* targets_of(std::size_t i) const {
+    return target_rows_.data() + i * (static_cast<std::size_t>(t_.options_.negative) + 1);
+  }
+
+  // Asks the CPU to fetch the output rows of position i while an earlier one
+  // is trained: random output rows are the main cache misses.
+  void prefetch_targets(std::size_t i) const {
+    if (i >= sentence_.size()) return;
+    for (int t = 0; t < target_counts_[i]; ++t)
+      for (std::size_t c = 0; c < n_; c += 16) __builtin_prefetch(targets_of(i)[t] + c, 1, 3);
   }
 
   void train_skipgram_batched() {
-    draw_targets(sentence_[0], targets_);
+    draw_sentence_targets();
     for (std::size_t i = 0; i < sentence_.size(); ++i) {
-      draw_next_targets(i);
+      prefetch_targets(i + 1);
       const int n_contexts = gather_context(i);
-      loss_ += sgns_step::batched_window(t_.kernels_, n_, contexts_.data(), n_contexts, targets_.rows.data(),
-                                         targets_.count, lr_, sigmoid_, scratch_.data());
-      pairs_ += static_cast<std::uint64_t>(n_contexts) * targets_.count;
-      std::swap(targets_, next_targets_);
+      loss_ += sgns_step::batched_window(t_.kernels_, n_, contexts_.data(), n_contexts, targets_of(i),
+                                         target_counts_[i], lr_, sigmoid_, scratch_.data());
+      pairs_ += static_cast<std::uint64_t>(n_contexts) * target_counts_[i];
     }
   }
 
   void train_skipgram_exact() {
+    float** rows = target_rows_.data();  // one position's worth, redrawn per pair
     for (std::size_t i = 0; i < sentence_.size(); ++i) {
       const int n_contexts = gather_context(i);
       for (int c = 0; c < n_contexts; ++c) {
-        draw_targets(sentence_[i], targets_);
-        loss_ += sgns_step::exact_pair(t_.kernels_, n_, contexts_[c], targets_.rows.data(), targets_.count, lr_,
-                                       sigmoid_, scratch_.data());
-        pairs_ += targets_.count;
+        const int count = draw_targets(sentence_[i], rows);
+        loss_ += sgns_step::exact_pair(t_.kernels_, n_, contexts_[c], rows, count, lr_, sigmoid_, scratch_.data());
+        pairs_ += count;
       }
     }
   }
 
   void train_cbow() {
-    draw_targets(sentence_[0], targets_);
+    draw_sentence_targets();
     for (std::size_t i = 0; i < sentence_.size(); ++i) {
-      draw_next_targets(i);
+      prefetch_targets(i + 1);
       const int n_contexts = gather_context(i);
-      loss_ += sgns_step::cbow(t_.kernels_, n_, contexts_.data(), n_contexts, targets_.rows.data(), targets_.count,
+      loss_ += sgns_step::cbow(t_.kernels_, n_, contexts_.data(), n_contexts, targets_of(i), target_counts_[i],
                                lr_, sigmoid_, scratch_.data());
-      pairs_ += targets_.count;
-      std::swap(targets_, next_targets_);
+      pairs_ += target_counts_[i];
     }
   }
 
@@ -455,7 +461,8 @@ class SgnsWorker {
   const std::function<void()>* report_ = nullptr;
   std::vector<std::int32_t> sentence_;
   std::vector<float*> contexts_;
-  Targets targets_, next_targets_;
+  std::vector<float*> target_rows_;  // negative + 1 slots per position of the sentence
+  std::vector<int> target_counts_;   // the rows used of each position's slots
   std::vector<float> scratch_;
   std::size_t cache_budget_;        // bytes this worker may keep its shard's IdStream in
   std::optional<IdStream> replay_;  // the recorded shard, once an epoch read it whole

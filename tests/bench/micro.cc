@@ -1,4 +1,5 @@
-// Micro-benchmarks (Google Benchmark): the SIMD kernels, one SGNS window and
+// Micro-benchmarks (Google Benchmark): the SIMD kernels, one SGNS window (fused
+// kernels, and the same window through OpenBLAS sgemm for comparison) and
 // one GloVe record per kernel variant, and whole-corpus skip-gram on one
 // thread. Cycles are derived from the clock measured by a chain of dependent
 // integer adds (one per cycle on any x86-64 core), since the machines this
@@ -6,10 +7,12 @@
 // nominal clock, not the boosted one the core runs at.
 //   make bench-micro                     (the bundled corpus for the training case)
 #include <benchmark/benchmark.h>
+#include <cblas.h>
 
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <random>
 #include <string>
 #include <vector>
@@ -79,6 +82,37 @@ void BM_SkipGramWindow(benchmark::State& state, SimdLevel level) {
                                                        benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
+// The same window through OpenBLAS, as pWord2Vec does it: gather the rows
+// into two dense blocks, one sgemm for the 6 x 6 scores, the sigmoid, two
+// sgemm for the gradients of both blocks, and scatter-add them back.
+void BM_SkipGramWindowSgemm(benchmark::State& state) {
+  const Kernels k = select_kernels();
+  const std::size_t dim = state.range(0);
+  const int d = static_cast<int>(dim), n = static_cast<int>(k.span(dim));
+  Matrix in = random_rows(6, dim, 2), out = random_rows(6, dim, 3);
+  const SigmoidTable sig;
+  std::vector<float> c(6 * n), t(6 * n), g(36), dc(6 * n), dt(6 * n);
+  openblas_set_num_threads(1);  // one worker's view: no BLAS threads of its own
+  for (auto _ : state) {
+    for (int i = 0; i < 6; ++i) {
+      std::memcpy(&c[i * n], in.row(i), n * sizeof(float));
+      std::memcpy(&t[i * n], out.row(i), n * sizeof(float));
+    }
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, 6, 6, d, 1, c.data(), n, t.data(), n, 0, g.data(), 6);
+    float loss = 0;
+    for (int i = 0; i < 36; ++i) g[i] = sig.residual(g[i], i % 6 == 0, loss) * 1e-6f;
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, 6, d, 6, 1, g.data(), 6, t.data(), n, 0, dc.data(), n);
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, 6, d, 6, 1, g.data(), 6, c.data(), n, 0, dt.data(), n);
+    for (int i = 0; i < 6; ++i) {
+      k.axpy(1, &dc[i * n], in.row(i), n);
+      k.axpy(1, &dt[i * n], out.row(i), n);
+    }
+    benchmark::DoNotOptimize(loss);
+  }
+  state.counters["cycles/window"] = benchmark::Counter(static_cast<double>(state.iterations()) / core_hz(),
+                                                       benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+
 void BM_GloveRecord(benchmark::State& state, SimdLevel level) {
   if (skip_unsupported(state, level)) return;
   const Kernels k = kernels_for(level);
@@ -121,6 +155,7 @@ void BM_SkipGramCorpus(benchmark::State& state) {
 
 WORDVEC_PER_KERNEL(BM_Dot, ->Arg(50)->Arg(100)->Arg(300));
 WORDVEC_PER_KERNEL(BM_SkipGramWindow, ->Arg(50)->Arg(100)->Arg(300));
+BENCHMARK(BM_SkipGramWindowSgemm)->Arg(50)->Arg(100)->Arg(300);
 WORDVEC_PER_KERNEL(BM_GloveRecord, ->Arg(100));
 BENCHMARK(BM_SkipGramCorpus)->Arg(100)->Unit(benchmark::kSecond)->Iterations(1)->UseRealTime();
 
