@@ -25,7 +25,7 @@
 namespace wordvec {
 namespace {
 
-// The core's clock in Hz: 4 x 10^9 dependent adds take 10^9 x 4 cycles.
+// The core's clock in Hz: 10^9 dependent adds take 10^9 cycles.
 double measure_hz() {
   std::uint64_t loops = 250'000'000, x = 0;
   const auto start = std::chrono::steady_clock::now();
@@ -37,6 +37,12 @@ double measure_hz() {
 double core_hz() {
   static const double hz = measure_hz();
   return hz;
+}
+
+// A counter that shows cycles per item: kIsRate | kInvert turns
+// (items / Hz) into seconds x Hz / items.
+benchmark::Counter cycles_per(double items) {
+  return benchmark::Counter(items / core_hz(), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
 Matrix random_rows(std::size_t rows, std::size_t dim, unsigned seed) {
@@ -77,9 +83,7 @@ void BM_SkipGramWindow(benchmark::State& state, SimdLevel level) {
   for (auto _ : state)
     benchmark::DoNotOptimize(sgns_step::batched_window(k, k.span(dim), contexts.data(), 6, targets.data(), 6,
                                                        1e-6f, sig, scratch.data()));
-  // kIsRate | kInvert turns (iterations / Hz) into seconds x Hz / iterations.
-  state.counters["cycles/window"] = benchmark::Counter(static_cast<double>(state.iterations()) / core_hz(),
-                                                       benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["cycles/window"] = cycles_per(static_cast<double>(state.iterations()));
 }
 
 // The same window through OpenBLAS, as pWord2Vec does it: gather the rows
@@ -109,8 +113,7 @@ void BM_SkipGramWindowSgemm(benchmark::State& state) {
     }
     benchmark::DoNotOptimize(loss);
   }
-  state.counters["cycles/window"] = benchmark::Counter(static_cast<double>(state.iterations()) / core_hz(),
-                                                       benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["cycles/window"] = cycles_per(static_cast<double>(state.iterations()));
 }
 
 void BM_GloveRecord(benchmark::State& state, SimdLevel level) {
@@ -144,8 +147,7 @@ void BM_SkipGramCorpus(benchmark::State& state) {
     words += trainer.train(corpus).words;
   }
   state.counters["words/s"] = benchmark::Counter(static_cast<double>(words), benchmark::Counter::kIsRate);
-  state.counters["cycles/word"] = benchmark::Counter(static_cast<double>(words) / core_hz(),
-                                                     benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["cycles/word"] = cycles_per(static_cast<double>(words));
 }
 
 #define WORDVEC_PER_KERNEL(fn, ...)                                                       \
