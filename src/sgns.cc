@@ -84,10 +84,21 @@ inline float gradient(const SigmoidTable& sig, float score, bool positive, float
   return sig.residual(score, positive, loss) * lr;
 }
 
-// Scores -> gradient coefficients of one context row: target 0 is the positive.
-inline void gradients_of_row(const SigmoidTable& sig, float* g, int n_targets, float lr, float& loss) {
-  g[0] = sig.residual(g[0], true, loss) * lr;
-  for (int t = 1; t < n_targets; ++t) g[t] = sig.residual(g[t], false, loss) * lr;
+// The loss of a block of scores, rows of n_targets whose first is the positive.
+float block_loss(const SigmoidTable& sig, const float* scores, int rows, int n_targets) {
+  float loss = 0;
+  for (int r = 0; r < rows; ++r, scores += n_targets) {
+    loss += sig.log_loss(scores[0]);
+    for (int t = 1; t < n_targets; ++t) loss += sig.log_loss(-scores[t]);
+  }
+  return loss;
+}
+
+// Scores -> gradient coefficients lr (label - sigmoid(score)), vectorised:
+// -lr sigmoid for every pair, then + lr for each row's positive.
+void gradients_of_block(const Kernels& k, float* g, int rows, int n_targets, float lr) {
+  k.scaled_sigmoid(g, static_cast<std::size_t>(rows) * n_targets, -lr, kSigmoidRange);
+  for (int r = 0; r < rows; ++r) g[r * n_targets] += lr;
 }
 }  // namespace
 
@@ -110,23 +121,24 @@ float exact_pair(const Kernels& k, std::size_t n, float* context, float* const* 
 }
 
 float batched_window(const Kernels& k, std::size_t n, float* const* contexts, int n_contexts,
-                     float* const* targets, int n_targets, float lr, const SigmoidTable& sig, float* scratch) {
+                     float* const* targets, int n_targets, float lr, const SigmoidTable& sig, float* scratch,
+                     bool measure_loss) {
   float* g = scratch;  // n_contexts x n_targets: scores, then gradients
   k.scores(contexts, n_contexts, targets, n_targets, n, g);
-  float loss = 0;
-  for (int c = 0; c < n_contexts; ++c) gradients_of_row(sig, g + c * n_targets, n_targets, lr, loss);
+  const float loss = measure_loss ? block_loss(sig, g, n_contexts, n_targets) : 0;
+  gradients_of_block(k, g, n_contexts, n_targets, lr);
   k.hogbatch_update(contexts, n_contexts, targets, n_targets, g, n);
   return loss;
 }
 
 float cbow(const Kernels& k, std::size_t n, float* const* contexts, int n_contexts, float* const* targets,
-           int n_targets, float lr, const SigmoidTable& sig, float* scratch) {
+           int n_targets, float lr, const SigmoidTable& sig, float* scratch, bool measure_loss) {
   float* mean = scratch;
   float* g = scratch + n;
   k.mean_rows(contexts, n_contexts, n, mean);
   k.scores(&mean, 1, targets, n_targets, n, g);
-  float loss = 0;
-  gradients_of_row(sig, g, n_targets, lr, loss);
+  const float loss = measure_loss ? block_loss(sig, g, 1, n_targets) : 0;
+  gradients_of_block(k, g, 1, n_targets, lr);
   k.cbow_update(contexts, n_contexts, targets, n_targets, g, mean, n);
   return loss;
 }
@@ -138,6 +150,9 @@ float cbow(const Kernels& k, std::size_t n, float* const* contexts, int n_contex
 namespace {
 
 constexpr std::uint64_t kWordsPerSync = 10000;  // words between updates of the shared counter
+// The batched steps measure the loss (for progress reports) at every this many
+// positions: an unbiased sample that keeps its cost out of the step.
+constexpr unsigned kLossSampleInterval = 16;
 
 using Clock = std::chrono::steady_clock;
 
@@ -377,13 +392,14 @@ class SgnsWorker {
 
   // The output rows of a word and its negatives into rows[0..count): the
   // word's, then the distinct negatives (a draw equal to the word itself is
-  // skipped, as word2vec does). Returns count.
-  int draw_targets(std::int32_t word, float** rows) {
+  // skipped, as word2vec does), the negatives from the random numbers
+  // draws[0..negative). Returns count.
+  int targets_from(std::int32_t word, const std::uint64_t* draws, float** rows) {
     Matrix& out = t_.model_.output;
     rows[0] = out.row(word);
     int count = 1;
     for (int d = 0; d < t_.options_.negative; ++d) {
-      float* row = out.row(negatives_.sample(rng_));
+      float* row = out.row(negatives_.sample_of(draws[d]));
       // A repeated row would be updated twice from the same old value by
       // the fused kernels; drawing it once is the same up to noise.
       if (std::find(rows, rows + count, row) == rows + count) rows[count++] = row;
@@ -391,37 +407,67 @@ class SgnsWorker {
     return count;
   }
 
+  // One position's targets, drawn now.
+  int draw_targets(std::int32_t word, float** rows) {
+    draws_.resize(static_cast<std::size_t>(t_.options_.negative));
+    for (auto& r : draws_) r = rng_.next();
+    return targets_from(word, draws_.data(), rows);
+  }
+
   // The targets of every position of the sentence, drawn before any is
-  // trained: the draws' random reads of the alias table then overlap instead
-  // of stalling the training one position at a time.
+  // trained, in two passes: all random numbers first, prefetching their
+  // alias-table entries, then the rows. The table's cache misses then overlap
+  // instead of stalling one draw at a time (same draws as one at a time).
   void draw_sentence_targets() {
-    const std::size_t slots = static_cast<std::size_t>(t_.options_.negative) + 1;
+    const std::size_t negative = static_cast<std::size_t>(t_.options_.negative);
+    const std::size_t slots = negative + 1;
+    draws_.resize(sentence_.size() * negative);
+    for (auto& r : draws_) {
+      r = rng_.next();
+      negatives_.prefetch(r);
+    }
     target_rows_.resize(sentence_.size() * slots);
     target_counts_.resize(sentence_.size());
     for (std::size_t i = 0; i < sentence_.size(); ++i)
-      target_counts_[i] = draw_targets(sentence_[i], target_rows_.data() + i * slots);
+      target_counts_[i] = targets_from(sentence_[i], draws_.data() + i * negative, target_rows_.data() + i * slots);
   }
 
   float* const* targets_of(std::size_t i) const {
     return target_rows_.data() + i * (static_cast<std::size_t>(t_.options_.negative) + 1);
   }
 
-  // Asks the CPU to fetch the output rows of position i while an earlier one
-  // is trained: random output rows are the main cache misses.
-  void prefetch_targets(std::size_t i) const {
+  // Asks the CPU to fetch the rows position i will touch first while an
+  // earlier one is trained: its output rows (the word's and the negatives')
+  // and the input row of the word entering the window's far edge. Random
+  // rows are the main cache misses.
+  void prefetch_position(std::size_t i) const {
     if (i >= sentence_.size()) return;
-    for (int t = 0; t < target_counts_[i]; ++t)
-      for (std::size_t c = 0; c < n_; c += 16) __builtin_prefetch(targets_of(i)[t] + c, 1, 3);
+    for (int t = 0; t < target_counts_[i]; ++t) prefetch_row(targets_of(i)[t]);
+    const std::size_t edge = i + static_cast<std::size_t>(t_.options_.window);
+    if (edge < sentence_.size()) prefetch_row(t_.model_.input.row(sentence_[edge]));
+  }
+  void prefetch_row(const float* row) const {
+    for (std::size_t c = 0; c < n_; c += 16) __builtin_prefetch(row + c, 1, 3);
+  }
+
+  bool measure_loss_now() {
+    if (loss_countdown_ > 0) {
+      --loss_countdown_;
+      return false;
+    }
+    loss_countdown_ = kLossSampleInterval - 1;
+    return true;
   }
 
   void train_skipgram_batched() {
     draw_sentence_targets();
     for (std::size_t i = 0; i < sentence_.size(); ++i) {
-      prefetch_targets(i + 1);
+      prefetch_position(i + 1);
       const int n_contexts = gather_context(i);
+      const bool measure = measure_loss_now();
       loss_ += sgns_step::batched_window(t_.kernels_, n_, contexts_.data(), n_contexts, targets_of(i),
-                                         target_counts_[i], lr_, sigmoid_, scratch_.data());
-      pairs_ += static_cast<std::uint64_t>(n_contexts) * target_counts_[i];
+                                         target_counts_[i], lr_, sigmoid_, scratch_.data(), measure);
+      if (measure) pairs_ += static_cast<std::uint64_t>(n_contexts) * target_counts_[i];
     }
   }
 
@@ -440,11 +486,12 @@ class SgnsWorker {
   void train_cbow() {
     draw_sentence_targets();
     for (std::size_t i = 0; i < sentence_.size(); ++i) {
-      prefetch_targets(i + 1);
+      prefetch_position(i + 1);
       const int n_contexts = gather_context(i);
+      const bool measure = measure_loss_now();
       loss_ += sgns_step::cbow(t_.kernels_, n_, contexts_.data(), n_contexts, targets_of(i), target_counts_[i],
-                               lr_, sigmoid_, scratch_.data());
-      pairs_ += target_counts_[i];
+                               lr_, sigmoid_, scratch_.data(), measure);
+      if (measure) pairs_ += target_counts_[i];
     }
   }
 
@@ -463,12 +510,14 @@ class SgnsWorker {
   std::vector<float*> contexts_;
   std::vector<float*> target_rows_;  // negative + 1 slots per position of the sentence
   std::vector<int> target_counts_;   // the rows used of each position's slots
+  std::vector<std::uint64_t> draws_;  // random numbers of the negatives being drawn
   std::vector<float> scratch_;
   std::size_t cache_budget_;        // bytes this worker may keep its shard's IdStream in
   std::optional<IdStream> replay_;  // the recorded shard, once an epoch read it whole
   float lr_;
   double loss_ = 0;
-  std::uint64_t pairs_ = 0;
+  std::uint64_t pairs_ = 0;  // of the loss measured
+  unsigned loss_countdown_ = 0;  // positions until the next loss measurement
   std::uint64_t unsynced_words_ = 0;
 };
 

@@ -70,11 +70,17 @@ class AliasSampler {
   // Unigram counts raised to `power` (0.75 for word2vec's negatives).
   static AliasSampler unigram(const std::vector<std::uint64_t>& counts, double power = 0.75);
 
-  std::int32_t sample(Rng& rng) const {
-    const std::uint64_t r = rng.next();
-    const auto column = static_cast<std::uint32_t>(((r >> 32) * size_) >> 32);
-    return static_cast<std::uint32_t>(r) < entries_[column].threshold ? static_cast<std::int32_t>(column)
-                                                                      : entries_[column].alias;
+  std::int32_t sample(Rng& rng) const { return sample_of(rng.next()); }
+  // The same draw in two steps, for drawing many at once: prefetch(r) for
+  // every r = rng.next() first, then sample_of(r) finds the entries in cache.
+  void prefetch(std::uint64_t r) const { __builtin_prefetch(&entries_[column_of(r)]); }
+  std::int32_t sample_of(std::uint64_t r) const {
+    const std::uint32_t column = column_of(r);
+    const Entry e = entries_[column];
+    // Branch-free: a mispredicted branch on a cache-missing entry would also
+    // discard the loads of the draws after it.
+    const std::int32_t keep = -static_cast<std::int32_t>(static_cast<std::uint32_t>(r) < e.threshold);
+    return (static_cast<std::int32_t>(column) & keep) | (e.alias & ~keep);
   }
   std::size_t size() const { return size_; }
   // The exact probability the sampler gives to id (for tests).
@@ -85,6 +91,9 @@ class AliasSampler {
     std::uint32_t threshold;  // keep the column iff low 32 bits < threshold
     std::int32_t alias;
   };
+  // The high 32 bits of r pick the column, the low 32 bits keep it or take its alias.
+  std::uint32_t column_of(std::uint64_t r) const { return static_cast<std::uint32_t>(((r >> 32) * size_) >> 32); }
+
   std::vector<Entry> entries_;
   std::uint64_t size_ = 0;
 };

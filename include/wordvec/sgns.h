@@ -85,7 +85,9 @@ struct SgnsModel {
 // target row is the positive one, the rest are negatives. Each applies
 // row -= lr * dLoss/drow for the loss sum of -log sigmoid(+-score) (word2vec's
 // convention for CBOW: every context row gets the gradient of the mean) and
-// returns that loss, measured before the update.
+// returns that loss, measured before the update (the batched steps: only when
+// measure_loss; training samples it, as its scalar table lookups cost more than
+// the vectorised sigmoid of the step itself).
 namespace sgns_step {
 
 // Scratch floats that batched_window needs.
@@ -99,11 +101,11 @@ float exact_pair(const Kernels& k, std::size_t n, float* context, float* const* 
 // HogBatch skip-gram: all context rows of a window against shared targets.
 float batched_window(const Kernels& k, std::size_t n, float* const* contexts, int n_contexts,
                      float* const* targets, int n_targets, float lr, const SigmoidTable& sig,
-                     float* scratch);
+                     float* scratch, bool measure_loss = true);
 
 // CBOW: the mean of the context rows against the targets. scratch: n + n_targets floats.
 float cbow(const Kernels& k, std::size_t n, float* const* contexts, int n_contexts, float* const* targets,
-           int n_targets, float lr, const SigmoidTable& sig, float* scratch);
+           int n_targets, float lr, const SigmoidTable& sig, float* scratch, bool measure_loss = true);
 
 }  // namespace sgns_step
 

@@ -41,6 +41,10 @@ struct Kernels {
   // squared-gradient sums gw, gc, from the values before the call:
   // w -= g c / sqrt(gw); c -= g w / sqrt(gc); gw += (g c)^2; gc += (g w)^2.
   void (*adagrad_pair)(float* w, float* gw, float* c, float* gc, float g, std::size_t n);
+  // x[i] = scale * sigmoid(x[i] clipped to [-limit, limit]), limit <= 87; the
+  // gradient coefficients of a block of scores, computed (not tabulated) to
+  // about 1e-7, any count.
+  void (*scaled_sigmoid)(float* x, std::size_t count, float scale, float limit);
 
   // The floats the fused kernels process for rows of `cols` values: cols
   // rounded up to whole registers (dim 100: 104 with AVX2, 112 with AVX-512),

@@ -30,7 +30,13 @@ struct ScalarVec {
   static void store(float* p, float r) { *p = r; }
   static float set1(float f) { return f; }
   static float add(float a, float b) { return a + b; }
+  static float sub(float a, float b) { return a - b; }
   static float mul(float a, float b) { return a * b; }
+  static float recip(float x) { return 1.0f / x; }
+  static float min(float a, float b) { return std::fmin(a, b); }
+  static float max(float a, float b) { return std::fmax(a, b); }
+  static float round(float x) { return std::nearbyint(x); }
+  static float pow2(float n) { return std::ldexp(1.0f, static_cast<int>(n)); }
   static float fmadd(float a, float b, float c) { return a * b + c; }
   static float hsum(float r) { return r; }
   static float fnmadd(float a, float b, float c) { return c - a * b; }

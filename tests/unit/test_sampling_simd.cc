@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -112,6 +113,27 @@ TEST_P(KernelTest, MatchesScalarReferenceForEveryLength) {
     for (std::size_t i = 0; i < n; ++i)
       EXPECT_NEAR(y[i], -2.5f * (y_ref[i] + 0.3f * a[i]), 1e-5) << k.name << " n=" << n;
   }
+}
+
+TEST_P(KernelTest, ScaledSigmoidMatchesTheExactFunctionAndClips) {
+  if (!simd_supported(GetParam())) GTEST_SKIP() << "this CPU cannot run this variant";
+  const Kernels k = kernels_for(GetParam());
+  // Every count up to three registers (the tails), scores across [-20, 20].
+  for (std::size_t count = 1; count <= 48; ++count) {
+    std::vector<float> x(count), expected(count);
+    for (std::size_t i = 0; i < count; ++i) {
+      x[i] = -20.0f + 40.0f * static_cast<float>(i * 37 % count) / static_cast<float>(count) + 0.013f * i;
+      const float clipped = std::clamp(x[i], -8.0f, 8.0f);
+      expected[i] = -0.25f / (1.0f + std::exp(-clipped));
+    }
+    k.scaled_sigmoid(x.data(), count, -0.25f, 8.0f);
+    for (std::size_t i = 0; i < count; ++i)
+      EXPECT_NEAR(x[i], expected[i], 1e-6f * 0.25f + 1e-6f * std::fabs(expected[i])) << k.name << " count=" << count;
+  }
+  float big[2] = {1e30f, -1e30f};  // clipped, not overflowed
+  k.scaled_sigmoid(big, 2, 1.0f, 8.0f);
+  EXPECT_NEAR(big[0], 1.0f / (1.0f + std::exp(-8.0f)), 1e-6f) << k.name;
+  EXPECT_NEAR(big[1], 1.0f / (1.0f + std::exp(8.0f)), 1e-7f) << k.name;
 }
 
 INSTANTIATE_TEST_SUITE_P(AllVariants, KernelTest,

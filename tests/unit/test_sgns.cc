@@ -181,6 +181,20 @@ TEST_P(StepTest, ReturnedLossIsTheLossBeforeTheUpdate) {
   EXPECT_LT(window_loss(p), expected);  // and a step lowers it
 }
 
+TEST_P(StepTest, SkippingTheLossChangesNothingElse) {
+  Problem measured = problem(4, 6, 4), unmeasured = measured;
+  std::vector<float> scratch(sgns_step::batched_scratch_floats(measured.n, 4, 6));
+  auto step = [&](Problem& p, bool measure) {
+    auto contexts = Problem::pointers(p.contexts);
+    auto targets = Problem::pointers(p.targets);
+    return sgns_step::batched_window(k, p.n, contexts.data(), 4, targets.data(), 6, 0.1f, sig, scratch.data(), measure);
+  };
+  EXPECT_GT(step(measured, true), 0.0f);
+  EXPECT_EQ(step(unmeasured, false), 0.0f);
+  EXPECT_EQ(measured.contexts, unmeasured.contexts);
+  EXPECT_EQ(measured.targets, unmeasured.targets);
+}
+
 INSTANTIATE_TEST_SUITE_P(AllVariants, StepTest,
                          ::testing::Values(SimdLevel::Scalar, SimdLevel::Avx2, SimdLevel::Avx512),
                          [](const auto& info) { return std::string(simd_level_name(info.param)); });
