@@ -436,18 +436,12 @@ class SgnsWorker {
     return target_rows_.data() + i * (static_cast<std::size_t>(t_.options_.negative) + 1);
   }
 
-  // Asks the CPU to fetch the rows position i will touch first while an
-  // earlier one is trained: its output rows (the word's and the negatives')
-  // and the input row of the word entering the window's far edge. Random
-  // rows are the main cache misses.
-  void prefetch_position(std::size_t i) const {
+  // Asks the CPU to fetch the output rows of position i while an earlier one
+  // is trained: random output rows are the main cache misses.
+  void prefetch_targets(std::size_t i) const {
     if (i >= sentence_.size()) return;
-    for (int t = 0; t < target_counts_[i]; ++t) prefetch_row(targets_of(i)[t]);
-    const std::size_t edge = i + static_cast<std::size_t>(t_.options_.window);
-    if (edge < sentence_.size()) prefetch_row(t_.model_.input.row(sentence_[edge]));
-  }
-  void prefetch_row(const float* row) const {
-    for (std::size_t c = 0; c < n_; c += 16) __builtin_prefetch(row + c, 1, 3);
+    for (int t = 0; t < target_counts_[i]; ++t)
+      for (std::size_t c = 0; c < n_; c += 16) __builtin_prefetch(targets_of(i)[t] + c, 1, 3);
   }
 
   bool measure_loss_now() {
@@ -462,7 +456,7 @@ class SgnsWorker {
   void train_skipgram_batched() {
     draw_sentence_targets();
     for (std::size_t i = 0; i < sentence_.size(); ++i) {
-      prefetch_position(i + 1);
+      prefetch_targets(i + 1);
       const int n_contexts = gather_context(i);
       const bool measure = measure_loss_now();
       loss_ += sgns_step::batched_window(t_.kernels_, n_, contexts_.data(), n_contexts, targets_of(i),
@@ -486,7 +480,7 @@ class SgnsWorker {
   void train_cbow() {
     draw_sentence_targets();
     for (std::size_t i = 0; i < sentence_.size(); ++i) {
-      prefetch_position(i + 1);
+      prefetch_targets(i + 1);
       const int n_contexts = gather_context(i);
       const bool measure = measure_loss_now();
       loss_ += sgns_step::cbow(t_.kernels_, n_, contexts_.data(), n_contexts, targets_of(i), target_counts_[i],
