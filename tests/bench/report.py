@@ -21,7 +21,13 @@ for base in [out, os.path.join(out, 'peers')]:
         if not os.path.isfile(os.path.join(d, 'time.txt')):
             continue
         wall, cpu, rss = time_stats(os.path.join(d, 'time.txt'))
-        row = {'run': name, 'wall_s': wall, 'cpu_s': cpu, 'peak_rss_mb': rss,
+        walls = [wall]
+        again = os.path.join(d, 'again', 'time.txt')
+        if os.path.isfile(again):  # timed before and after the peers: the mean of both
+            wall2, cpu2, rss2 = time_stats(again)
+            walls.append(wall2)
+            wall, cpu, rss = (wall + wall2) / 2, (cpu + cpu2) / 2, max(rss, rss2)
+        row = {'run': name, 'wall_s': wall, 'walls_s': walls, 'cpu_s': cpu, 'peak_rss_mb': rss,
                'kw_s_thread': words * epochs / wall / threads / 1000, 'kw_cpu_s': words * epochs / cpu / 1000,
                'analogy': None, 'ws353': None, 'reused': base != out and bool(peers_from)}
         ev = os.path.join(d, 'eval.json')
@@ -59,6 +65,10 @@ for r in rows:
         fmt(r['d_analogy_w2v'], '%+.1f'), fmt(r['ws353'], '%.3f'), fmt(r['d_ws353_w2v'], '%+.3f')))
 print('kw/s/thr = corpus words x epochs / whole-process wall s / threads; x w2v, x gensim = speed ratio to the same '
       'model of word2vec.c and gensim; d_an, d_ws = quality minus word2vec.c\'s (analogy points, WS353 rho)')
+for r in rows:
+    if len(r['walls_s']) > 1:
+        print('%s: wall s = mean of the run before the peers and the one after them (%s)' % (
+            r['run'], ', '.join('%.1f' % w for w in r['walls_s'])))
 
 with open(os.path.join(out, 'results.json'), 'w') as f:
     json.dump(rows, f, indent=1)

@@ -8,7 +8,8 @@
 #
 # Environment: QUICK=1, EPOCHS [5], THREADS [2], RUNS [wv-sg wv-cbow w2v-sg w2v-cbow ft-sg ft-cbow gs-sg gs-cbow],
 #   OUT [bench-data/run-DATE], WORDVEC [build/wordvec], WV_ARGS (extra wordvec train flags),
-#   PEERS_FROM=DIR reuse the peers' results of an earlier run (marked as such in the table).
+#   PEERS_FROM=DIR reuse the peers' results of an earlier run (marked as such in the table),
+#   WV_AGAIN [1] time each wordvec run a second time after the peers (the table shows the mean).
 # Output: OUT/results.tsv, OUT/results.json and a table on stdout. Speed is corpus words x epochs /
 # whole-process wall seconds / threads for every tool alike; ratios are against word2vec.c and gensim.
 set -euo pipefail
@@ -25,22 +26,27 @@ echo "bench: corpus $CORPUS, $EPOCHS epochs, $THREADS threads, runs: $RUNS -> $O
   echo "wordvec: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'), kernels ${WORDVEC_SIMD:-auto}"
 } > "$OUT/versions.txt"
 
-# wordvec runs, measured exactly as run-peers.sh measures the peers.
-wv_runs=() peer_runs=()
-for r in $RUNS; do case $r in wv-*) wv_runs+=("$r");; *) peer_runs+=("$r");; esac; done
-for r in "${wv_runs[@]}"; do
+# wordvec runs, measured exactly as run-peers.sh measures the peers. DEST is the run's
+# directory; KEEP=0 discards the vectors (a timing-only repeat).
+run_wordvec() {  # RUN DEST KEEP
+  local r=$1 d=$2 keep=$3 args
   case $r in
     wv-sg)   args=(--model skipgram --alpha 0.025);;
     wv-cbow) args=(--model cbow --alpha 0.05);;
     wv-sg-exact) args=(--model skipgram --alpha 0.025 --update exact);;
-    *) echo "bench: unknown run $r" >&2; continue;;
+    *) echo "bench: unknown run $r" >&2; return;;
   esac
-  d=$OUT/$r; mkdir -p "$d"
-  echo "bench: $r" >&2
+  mkdir -p "$d"
+  echo "bench: $r${4:-}" >&2
   /usr/bin/time -v -o "$d/time.txt" "$WORDVEC" train --input "$CORPUS" --output "$d/vectors.bin" \
       --dim 100 --window 5 --negative 5 --sample 1e-4 --min-count 5 --epochs "$EPOCHS" --threads "$THREADS" \
       "${args[@]}" ${WV_ARGS:-} > "$d/train.log" 2>&1 || echo "bench: $r FAILED (see $d/train.log)" >&2
-done
+  [ "$keep" = 1 ] || rm -f "$d/vectors.bin"
+}
+
+wv_runs=() peer_runs=()
+for r in $RUNS; do case $r in wv-*) wv_runs+=("$r");; *) peer_runs+=("$r");; esac; done
+for r in "${wv_runs[@]}"; do run_wordvec "$r" "$OUT/$r" 1; done
 
 # The peers, through the shared script (same setting).
 if [ ${#peer_runs[@]} -gt 0 ]; then
@@ -49,6 +55,13 @@ if [ ${#peer_runs[@]} -gt 0 ]; then
     ln -sfn "$(cd "$PEERS_FROM" && pwd)" "$OUT/peers"
   else
     RUNS="${peer_runs[*]}" ITER=$EPOCHS THREADS=$THREADS "$shared/bench/run-peers.sh" "$CORPUS" "$OUT/peers" >&2
+    # This machine's speed drifts by 20-40 % over the hour the peers take;
+    # a wordvec run lasts a minute or two and would sample one moment of it.
+    # Each wordvec run is timed again after the peers, and the table uses
+    # the mean of both (WV_AGAIN=0 skips this).
+    if [ "${WV_AGAIN:-1}" = 1 ]; then
+      for r in "${wv_runs[@]}"; do run_wordvec "$r" "$OUT/$r/again" 0 " (again, after the peers)"; done
+    fi
   fi
 fi
 
