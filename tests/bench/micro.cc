@@ -19,6 +19,7 @@
 
 #include "wordvec/glove.h"
 #include "wordvec/matrix.h"
+#include "wordvec/sampling.h"
 #include "wordvec/sgns.h"
 #include "wordvec/simd.h"
 
@@ -84,6 +85,38 @@ void BM_SkipGramWindow(benchmark::State& state, SimdLevel level) {
   for (auto _ : state)
     benchmark::DoNotOptimize(sgns_step::batched_window(k, k.span(dim), contexts.data(), 6, targets.data(), 6,
                                                        1e-6f, sig, scratch.data(), false));
+  state.counters["cycles/window"] = cycles_per(static_cast<double>(state.iterations()));
+}
+
+// The same window on rows that are not in cache: each iteration takes 12
+// random rows of two 100,000-row matrices (as rare words' rows are in
+// training), optionally prefetched `distance` windows ahead. What training
+// pays for its rows beyond the hot window above.
+void BM_SkipGramWindowColdRows(benchmark::State& state) {
+  const Kernels k = select_kernels();
+  const std::size_t dim = 100, n = k.span(dim), rows = 100000;
+  const int distance = static_cast<int>(state.range(0));
+  Matrix in = random_rows(rows, dim, 2), out = random_rows(rows, dim, 3);
+  constexpr int kWindows = 1024;  // 2 x 6 x 1024 rows: far more than the caches hold
+  std::vector<float*> contexts(kWindows * 6), targets(kWindows * 6);
+  Rng rng(5);
+  for (std::size_t i = 0; i < contexts.size(); ++i)
+    contexts[i] = in.row(rng.below(rows)), targets[i] = out.row(rng.below(rows));
+  const SigmoidTable sig;
+  std::vector<float> scratch(sgns_step::batched_scratch_floats(n, 6, 6));
+  int w = 0;
+  for (auto _ : state) {
+    if (distance > 0) {
+      const int ahead = (w + distance) % kWindows;
+      for (int i = 0; i < 6; ++i)
+        for (std::size_t c = 0; c < n; c += 16) {
+          __builtin_prefetch(contexts[ahead * 6 + i] + c, 1, 3);
+          __builtin_prefetch(targets[ahead * 6 + i] + c, 1, 3);
+        }
+    }
+    sgns_step::batched_window(k, n, &contexts[w * 6], 6, &targets[w * 6], 6, 1e-6f, sig, scratch.data(), false);
+    w = (w + 1) % kWindows;
+  }
   state.counters["cycles/window"] = cycles_per(static_cast<double>(state.iterations()));
 }
 
@@ -158,6 +191,7 @@ void BM_SkipGramCorpus(benchmark::State& state) {
 
 WORDVEC_PER_KERNEL(BM_Dot, ->Arg(50)->Arg(100)->Arg(300));
 WORDVEC_PER_KERNEL(BM_SkipGramWindow, ->Arg(50)->Arg(100)->Arg(300));
+BENCHMARK(BM_SkipGramWindowColdRows)->Arg(0)->Arg(1)->Arg(4);
 BENCHMARK(BM_SkipGramWindowSgemm)->Arg(50)->Arg(100)->Arg(300);
 WORDVEC_PER_KERNEL(BM_GloveRecord, ->Arg(100));
 BENCHMARK(BM_SkipGramCorpus)->Arg(100)->Unit(benchmark::kSecond)->Iterations(1)->UseRealTime();
