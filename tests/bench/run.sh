@@ -27,8 +27,8 @@ echo "bench: corpus $CORPUS, $EPOCHS epochs, $THREADS threads, runs: $RUNS -> $O
 } > "$OUT/versions.txt"
 
 # wordvec runs, measured exactly as run-peers.sh measures the peers. DEST is the run's
-# directory; KEEP=0 discards the vectors (a timing-only repeat).
-run_wordvec() {  # RUN DEST KEEP
+# directory; KEEP=0 discards the vectors (a timing-only repeat); LABEL is added to the log line.
+run_wordvec() {  # RUN DEST KEEP [LABEL]
   local r=$1 d=$2 keep=$3 args
   case $r in
     wv-sg)   args=(--model skipgram --alpha 0.025);;
