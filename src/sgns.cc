@@ -34,6 +34,8 @@ void SgnsOptions::validate() const {
   require(dim >= 1 && dim <= 10000, "--dim must be between 1 and 10000, got " + std::to_string(dim));
   require(window >= 1 && window <= 1000, "--window must be between 1 and 1000, got " + std::to_string(window));
   require(negative >= 1 && negative <= 64, "--negative must be between 1 and 64, got " + std::to_string(negative));
+  require(negative_share >= 1 && negative_share <= 64,
+          "--share-negatives must be between 1 and 64, got " + std::to_string(negative_share));
   require(sample >= 0 && sample < 1, "--sample must be in [0, 1), got " + std::to_string(sample));
   require(epochs >= 1 && epochs <= 100000, "--epochs must be between 1 and 100000, got " + std::to_string(epochs));
   require(threads <= 1024, "--threads must be between 0 (all cores) and 1024, got " + std::to_string(threads));
@@ -418,10 +420,12 @@ class SgnsWorker {
   // trained, in two passes: all random numbers first, prefetching their
   // alias-table entries, then the rows. The table's cache misses then overlap
   // instead of stalling one draw at a time (same draws as one at a time).
+  // Each run of negative_share positions uses one draw.
   void draw_sentence_targets() {
     const std::size_t negative = static_cast<std::size_t>(t_.options_.negative);
+    const std::size_t share = static_cast<std::size_t>(t_.options_.negative_share);
     const std::size_t slots = negative + 1;
-    draws_.resize(sentence_.size() * negative);
+    draws_.resize((sentence_.size() + share - 1) / share * negative);
     for (auto& r : draws_) {
       r = rng_.next();
       negatives_.prefetch(r);
@@ -429,7 +433,7 @@ class SgnsWorker {
     target_rows_.resize(sentence_.size() * slots);
     target_counts_.resize(sentence_.size());
     for (std::size_t i = 0; i < sentence_.size(); ++i)
-      target_counts_[i] = targets_from(sentence_[i], draws_.data() + i * negative, target_rows_.data() + i * slots);
+      target_counts_[i] = targets_from(sentence_[i], draws_.data() + i / share * negative, target_rows_.data() + i * slots);
   }
 
   float* const* targets_of(std::size_t i) const {

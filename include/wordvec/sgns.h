@@ -45,6 +45,12 @@ struct SgnsOptions {
   double min_alpha_ratio = 1e-4;  // the rate decays linearly to alpha * this
   std::uint64_t seed = 1;
   SkipGramUpdate update = SkipGramUpdate::Batched;
+  // Consecutive positions of a sentence that train against one draw of
+  // negatives (batched skip-gram and CBOW; the exact update ignores it). The
+  // second position then finds the negatives' output rows in cache: with 2,
+  // training is 10-20 % faster at the same analogy and WS353 scores (see the
+  // README); 1 draws for every position as word2vec.c does.
+  int negative_share = 2;
   // Longer lines are trained in chunks of this many vocabulary words (counted
   // before subsampling, so the chunks are the same in every epoch).
   std::size_t max_sentence_words = 10000;

@@ -20,6 +20,7 @@ Checkpoint sgns_checkpoint(const TrainJob& job, const SgnsOptions& o, const Voca
                 {"dim", setting_text(o.dim)},
                 {"window", setting_text(o.window)},
                 {"negative", setting_text(o.negative)},
+                {"negative_share", setting_text(o.negative_share)},
                 {"sample", setting_text(o.sample)},
                 {"epochs", setting_text(o.epochs)},
                 {"alpha", setting_text(o.start_alpha())},
@@ -44,6 +45,7 @@ SgnsOptions sgns_options_from(const Checkpoint& c) {
   o.dim = static_cast<int>(setting_number(c, "dim"));
   o.window = static_cast<int>(setting_number(c, "window"));
   o.negative = static_cast<int>(setting_number(c, "negative"));
+  o.negative_share = static_cast<int>(setting_number(c, "negative_share"));
   o.sample = setting_number(c, "sample");
   o.epochs = static_cast<int>(setting_number(c, "epochs"));
   o.alpha = setting_number(c, "alpha");
@@ -67,10 +69,10 @@ int run_sgns(const TrainJob& job, SgnsOptions o, const VocabOptions& vo, Checkpo
                  vocab.total_count() * o.epochs, state.workers.size());
     trainer.restore(SgnsModel{std::move(resume->matrices[0]), std::move(resume->matrices[1])}, state);
   }
-  spdlog::info("training {} ({} update), dim {}, window {}, negative {}, sample {}, {} epochs, {} threads, "
-               "alpha {}, {} kernels",
+  spdlog::info("training {} ({} update), dim {}, window {}, negative {} (shared by {} positions), sample {}, "
+               "{} epochs, {} threads, alpha {}, {} kernels",
                model_name(o.model), o.model == Model::SkipGram ? (o.update == SkipGramUpdate::Exact ? "exact" : "batched") : "cbow",
-               o.dim, o.window, o.negative, o.sample, o.epochs, o.thread_count(), o.start_alpha(), kernels.name);
+               o.dim, o.window, o.negative, o.update == SkipGramUpdate::Exact && o.model == Model::SkipGram ? 1 : o.negative_share, o.sample, o.epochs, o.thread_count(), o.start_alpha(), kernels.name);
   if (!job.checkpoint.empty())
     trainer.set_snapshots({job.checkpoint_seconds, [&](const SgnsRunState& state) {
                              write_checkpoint(job.checkpoint, sgns_checkpoint(job, o, vocab, trainer, state));

@@ -222,6 +222,9 @@ TEST(SgnsOptions, InvalidValuesAreRejectedWithTheRange) {
   o = {};
   o.negative = 0;
   EXPECT_THROW(o.validate(), Error);
+  o = {};
+  o.negative_share = 0;
+  EXPECT_THROW(o.validate(), Error);
 }
 
 TEST(SgnsModel, InitialisationIsWord2vecsAndIndependentOfThreads) {
@@ -282,6 +285,29 @@ TEST_F(TrainingOnBundledCorpus, ExactSkipGramUpdatePlacesRelatedWordsCloser) {
   o.update = SkipGramUpdate::Exact;
   o.dim = 50;
   o.epochs = 1;
+  o.threads = 2;
+  testing::expect_related_closer(NearestNeighbors(train(o)));
+}
+
+TEST_F(TrainingOnBundledCorpus, NegativesDrawnPerPositionTrainToo) {
+  SgnsOptions o;
+  o.dim = 20;
+  o.epochs = 1;
+  o.threads = 1;
+  for (Model model : {Model::SkipGram, Model::Cbow}) {
+    o.model = model;
+    o.negative_share = 2;
+    const WordVectors shared = train(o);
+    o.negative_share = 1;
+    const WordVectors per_position = train(o);
+    // The draws differ, so the vectors do (the option reaches the workers).
+    EXPECT_NE(0, std::memcmp(shared.vectors.data(), per_position.vectors.data(),
+                             shared.size() * shared.vectors.stride() * sizeof(float)))
+        << model_name(model);
+  }
+  o.model = Model::SkipGram;
+  o.dim = 50;
+  o.epochs = 2;
   o.threads = 2;
   testing::expect_related_closer(NearestNeighbors(train(o)));
 }
