@@ -22,6 +22,11 @@ double SgnsOptions::start_alpha() const {
   return model == Model::SkipGram ? 0.025 : 0.05;
 }
 
+int SgnsOptions::positions_per_negative_draw() const {
+  if (negative_share > 0) return negative_share;
+  return model == Model::SkipGram ? 2 : 1;
+}
+
 unsigned SgnsOptions::thread_count() const {
   if (threads > 0) return threads;
   return std::max(1u, std::thread::hardware_concurrency());
@@ -34,8 +39,8 @@ void SgnsOptions::validate() const {
   require(dim >= 1 && dim <= 10000, "--dim must be between 1 and 10000, got " + std::to_string(dim));
   require(window >= 1 && window <= 1000, "--window must be between 1 and 1000, got " + std::to_string(window));
   require(negative >= 1 && negative <= 64, "--negative must be between 1 and 64, got " + std::to_string(negative));
-  require(negative_share >= 1 && negative_share <= 64,
-          "--share-negatives must be between 1 and 64, got " + std::to_string(negative_share));
+  require(negative_share >= 0 && negative_share <= 64,
+          "--share-negatives must be between 0 (the model's default) and 64, got " + std::to_string(negative_share));
   require(sample >= 0 && sample < 1, "--sample must be in [0, 1), got " + std::to_string(sample));
   require(epochs >= 1 && epochs <= 100000, "--epochs must be between 1 and 100000, got " + std::to_string(epochs));
   require(threads <= 1024, "--threads must be between 0 (all cores) and 1024, got " + std::to_string(threads));
@@ -423,7 +428,7 @@ class SgnsWorker {
   // Each run of negative_share positions uses one draw.
   void draw_sentence_targets() {
     const std::size_t negative = static_cast<std::size_t>(t_.options_.negative);
-    const std::size_t share = static_cast<std::size_t>(t_.options_.negative_share);
+    const std::size_t share = static_cast<std::size_t>(t_.options_.positions_per_negative_draw());
     const std::size_t slots = negative + 1;
     draws_.resize((sentence_.size() + share - 1) / share * negative);
     for (auto& r : draws_) {

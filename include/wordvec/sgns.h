@@ -47,10 +47,11 @@ struct SgnsOptions {
   SkipGramUpdate update = SkipGramUpdate::Batched;
   // Consecutive positions of a sentence that train against one draw of
   // negatives (batched skip-gram and CBOW; the exact update ignores it). The
-  // second position then finds the negatives' output rows in cache: with 2,
-  // training is 10-20 % faster at the same analogy and WS353 scores (see the
-  // README); 1 draws for every position as word2vec.c does.
-  int negative_share = 2;
+  // second position then finds the negatives' output rows in cache: 2 makes
+  // skip-gram 10-20 % faster at the same analogy and WS353 scores (see the
+  // README); 1 draws for every position as word2vec.c does. 0 = 2 skip-gram,
+  // 1 CBOW (whose analogy score dipped by about a point with 2).
+  int negative_share = 0;
   // Longer lines are trained in chunks of this many vocabulary words (counted
   // before subsampling, so the chunks are the same in every epoch).
   std::size_t max_sentence_words = 10000;
@@ -61,6 +62,7 @@ struct SgnsOptions {
   double progress_interval_seconds = 1.0;
 
   double start_alpha() const;
+  int positions_per_negative_draw() const;  // negative_share with 0 resolved
   unsigned thread_count() const;
   // Throws Error naming the option and its valid range.
   void validate() const;

@@ -72,7 +72,7 @@ int run_sgns(const TrainJob& job, SgnsOptions o, const VocabOptions& vo, Checkpo
   spdlog::info("training {} ({} update), dim {}, window {}, negative {} (shared by {} positions), sample {}, "
                "{} epochs, {} threads, alpha {}, {} kernels",
                model_name(o.model), o.model == Model::SkipGram ? (o.update == SkipGramUpdate::Exact ? "exact" : "batched") : "cbow",
-               o.dim, o.window, o.negative, o.update == SkipGramUpdate::Exact && o.model == Model::SkipGram ? 1 : o.negative_share, o.sample, o.epochs, o.thread_count(), o.start_alpha(), kernels.name);
+               o.dim, o.window, o.negative, o.update == SkipGramUpdate::Exact && o.model == Model::SkipGram ? 1 : o.positions_per_negative_draw(), o.sample, o.epochs, o.thread_count(), o.start_alpha(), kernels.name);
   if (!job.checkpoint.empty())
     trainer.set_snapshots({job.checkpoint_seconds, [&](const SgnsRunState& state) {
                              write_checkpoint(job.checkpoint, sgns_checkpoint(job, o, vocab, trainer, state));

@@ -223,8 +223,16 @@ TEST(SgnsOptions, InvalidValuesAreRejectedWithTheRange) {
   o.negative = 0;
   EXPECT_THROW(o.validate(), Error);
   o = {};
-  o.negative_share = 0;
+  o.negative_share = -1;
   EXPECT_THROW(o.validate(), Error);
+  o.negative_share = 65;
+  EXPECT_THROW(o.validate(), Error);
+  o = {};
+  EXPECT_EQ(o.positions_per_negative_draw(), 2);
+  o.model = Model::Cbow;
+  EXPECT_EQ(o.positions_per_negative_draw(), 1);
+  o.negative_share = 3;
+  EXPECT_EQ(o.positions_per_negative_draw(), 3);
 }
 
 TEST(SgnsModel, InitialisationIsWord2vecsAndIndependentOfThreads) {
