@@ -69,10 +69,14 @@ int run_sgns(const TrainJob& job, SgnsOptions o, const VocabOptions& vo, Checkpo
                  vocab.total_count() * o.epochs, state.workers.size());
     trainer.restore(SgnsModel{std::move(resume->matrices[0]), std::move(resume->matrices[1])}, state);
   }
-  spdlog::info("training {} ({} update), dim {}, window {}, negative {} (shared by {} positions), sample {}, "
+  const bool exact = o.model == Model::SkipGram && o.update == SkipGramUpdate::Exact;
+  const int share = exact ? 1 : o.positions_per_negative_draw();
+  const std::string draws = share == 1 ? (exact ? "drawn per pair" : "drawn per position")
+                                       : fmt::format("drawn per {} positions", share);
+  spdlog::info("training {} ({} update), dim {}, window {}, negative {} ({}), sample {}, "
                "{} epochs, {} threads, alpha {}, {} kernels",
-               model_name(o.model), o.model == Model::SkipGram ? (o.update == SkipGramUpdate::Exact ? "exact" : "batched") : "cbow",
-               o.dim, o.window, o.negative, o.update == SkipGramUpdate::Exact && o.model == Model::SkipGram ? 1 : o.positions_per_negative_draw(), o.sample, o.epochs, o.thread_count(), o.start_alpha(), kernels.name);
+               model_name(o.model), o.model == Model::SkipGram ? (exact ? "exact" : "batched") : "cbow",
+               o.dim, o.window, o.negative, draws, o.sample, o.epochs, o.thread_count(), o.start_alpha(), kernels.name);
   if (!job.checkpoint.empty())
     trainer.set_snapshots({job.checkpoint_seconds, [&](const SgnsRunState& state) {
                              write_checkpoint(job.checkpoint, sgns_checkpoint(job, o, vocab, trainer, state));
