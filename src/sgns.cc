@@ -425,7 +425,7 @@ class SgnsWorker {
   // trained, in two passes: all random numbers first, prefetching their
   // alias-table entries, then the rows. The table's cache misses then overlap
   // instead of stalling one draw at a time (same draws as one at a time).
-  // Each run of negative_share positions uses one draw.
+  // Each run of positions_per_negative_draw() positions uses one draw.
   void draw_sentence_targets() {
     const std::size_t negative = static_cast<std::size_t>(t_.options_.negative);
     const std::size_t share = static_cast<std::size_t>(t_.options_.positions_per_negative_draw());
