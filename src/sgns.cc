@@ -445,12 +445,20 @@ class SgnsWorker {
     return target_rows_.data() + i * (static_cast<std::size_t>(t_.options_.negative) + 1);
   }
 
-  // Asks the CPU to fetch the output rows of position i while an earlier one
-  // is trained: random output rows are the main cache misses.
-  void prefetch_targets(std::size_t i) const {
-    if (i >= sentence_.size()) return;
-    for (int t = 0; t < target_counts_[i]; ++t)
-      for (std::size_t c = 0; c < n_; c += 16) __builtin_prefetch(targets_of(i)[t] + c, 1, 3);
+  // Asks the CPU to fetch output rows before they are trained, while
+  // position i is: random output rows are the main cache misses. The next
+  // position's own word one step ahead; the negatives of the next draw a
+  // whole draw ahead (the positions sharing a draw find its rows in cache).
+  void prefetch_targets_after(std::size_t i) const {
+    if (i + 1 < sentence_.size()) prefetch_row(targets_of(i + 1)[0]);
+    const std::size_t share = static_cast<std::size_t>(t_.options_.positions_per_negative_draw());
+    const std::size_t next_draw = i + share;
+    if (i % share != 0 || next_draw >= sentence_.size()) return;
+    for (int t = 1; t < target_counts_[next_draw]; ++t) prefetch_row(targets_of(next_draw)[t]);
+  }
+
+  void prefetch_row(const float* row) const {
+    for (std::size_t c = 0; c < n_; c += 16) __builtin_prefetch(row + c, 1, 3);
   }
 
   bool measure_loss_now() {
@@ -465,7 +473,7 @@ class SgnsWorker {
   void train_skipgram_batched() {
     draw_sentence_targets();
     for (std::size_t i = 0; i < sentence_.size(); ++i) {
-      prefetch_targets(i + 1);
+      prefetch_targets_after(i);
       const int n_contexts = gather_context(i);
       const bool measure = measure_loss_now();
       loss_ += sgns_step::batched_window(t_.kernels_, n_, contexts_.data(), n_contexts, targets_of(i),
@@ -489,7 +497,7 @@ class SgnsWorker {
   void train_cbow() {
     draw_sentence_targets();
     for (std::size_t i = 0; i < sentence_.size(); ++i) {
-      prefetch_targets(i + 1);
+      prefetch_targets_after(i);
       const int n_contexts = gather_context(i);
       const bool measure = measure_loss_now();
       loss_ += sgns_step::cbow(t_.kernels_, n_, contexts_.data(), n_contexts, targets_of(i), target_counts_[i],
