@@ -24,7 +24,7 @@ double SgnsOptions::start_alpha() const {
 
 int SgnsOptions::positions_per_negative_draw() const {
   if (negative_share > 0) return negative_share;
-  return model == Model::SkipGram ? 2 : 1;
+  return model == Model::SkipGram ? 4 : 1;
 }
 
 unsigned SgnsOptions::thread_count() const {

@@ -47,10 +47,11 @@ struct SgnsOptions {
   SkipGramUpdate update = SkipGramUpdate::Batched;
   // Consecutive positions of a sentence that train against one draw of
   // negatives (batched skip-gram and CBOW; the exact update ignores it). The
-  // second position then finds the negatives' output rows in cache: 2 makes
-  // skip-gram 10-20 % faster at the same analogy and WS353 scores (see the
-  // README); 1 draws for every position as word2vec.c does. 0 = 2 skip-gram,
-  // 1 CBOW (whose analogy score dipped by about a point with 2).
+  // later positions then find the negatives' output rows in cache: 4 makes
+  // skip-gram about 20 % faster than 1 at analogy and WS353 scores within
+  // seed noise (see the README); 1 draws for every position as word2vec.c
+  // does. 0 = 4 skip-gram, 1 CBOW (whose analogy score dipped by about a
+  // point with 2).
   int negative_share = 0;
   // Longer lines are trained in chunks of this many vocabulary words (counted
   // before subsampling, so the chunks are the same in every epoch).

@@ -95,7 +95,7 @@ int run_train(const std::vector<std::string>& args) {
       "read instead of the text; a larger corpus is re-read (0 = always re-read; results are the same)")(
       "update", po::value(&update)->default_value(update),
       "skip-gram update: batched (negatives shared across the window, faster) or exact (word2vec.c's)")(
-      "share-negatives", po::value(&o.negative_share)->default_value(0, "2 skipgram, 1 cbow"),
+      "share-negatives", po::value(&o.negative_share)->default_value(0, "4 skipgram, 1 cbow"),
       "consecutive positions that train against one draw of negatives (batched skip-gram and CBOW): 2 makes "
       "skip-gram 10-20% faster at the same quality; 1 draws per position as word2vec.c");
   po::options_description glove("GloVe (--model glove)");

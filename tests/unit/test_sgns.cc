@@ -228,7 +228,7 @@ TEST(SgnsOptions, InvalidValuesAreRejectedWithTheRange) {
   o.negative_share = 65;
   EXPECT_THROW(o.validate(), Error);
   o = {};
-  EXPECT_EQ(o.positions_per_negative_draw(), 2);
+  EXPECT_EQ(o.positions_per_negative_draw(), 4);
   o.model = Model::Cbow;
   EXPECT_EQ(o.positions_per_negative_draw(), 1);
   o.negative_share = 3;
