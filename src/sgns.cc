@@ -256,7 +256,8 @@ class SgnsWorker {
         shared_(shared),
         index_(index),
         rng_(trainer.options_.seed, 1000003ull + index),
-        n_(trainer.kernels_.span(trainer.model_.input.cols())) {
+        n_(trainer.kernels_.span(trainer.model_.input.cols())),
+        positions_per_draw_(static_cast<std::size_t>(trainer.options_.positions_per_negative_draw())) {
     const SgnsOptions& o = t_.options_;
     contexts_.resize(2 * o.window);
     target_rows_.resize(o.negative + 1);
@@ -425,10 +426,10 @@ class SgnsWorker {
   // trained, in two passes: all random numbers first, prefetching their
   // alias-table entries, then the rows. The table's cache misses then overlap
   // instead of stalling one draw at a time (same draws as one at a time).
-  // Each run of positions_per_negative_draw() positions uses one draw.
+  // Each run of positions_per_draw_ positions uses one draw.
   void draw_sentence_targets() {
     const std::size_t negative = static_cast<std::size_t>(t_.options_.negative);
-    const std::size_t share = static_cast<std::size_t>(t_.options_.positions_per_negative_draw());
+    const std::size_t share = positions_per_draw_;
     const std::size_t slots = negative + 1;
     draws_.resize((sentence_.size() + share - 1) / share * negative);
     for (auto& r : draws_) {
@@ -451,9 +452,8 @@ class SgnsWorker {
   // whole draw ahead (the positions sharing a draw find its rows in cache).
   void prefetch_targets_after(std::size_t i) const {
     if (i + 1 < sentence_.size()) prefetch_row(targets_of(i + 1)[0]);
-    const std::size_t share = static_cast<std::size_t>(t_.options_.positions_per_negative_draw());
-    const std::size_t next_draw = i + share;
-    if (i % share != 0 || next_draw >= sentence_.size()) return;
+    const std::size_t next_draw = i + positions_per_draw_;
+    if (i % positions_per_draw_ != 0 || next_draw >= sentence_.size()) return;
     for (int t = 1; t < target_counts_[next_draw]; ++t) prefetch_row(targets_of(next_draw)[t]);
   }
 
@@ -515,6 +515,7 @@ class SgnsWorker {
   const unsigned index_;
   Rng rng_;
   const std::size_t n_;  // floats of each row the kernels process (cols rounded up to registers)
+  const std::size_t positions_per_draw_;  // consecutive positions sharing one draw of negatives
   SigmoidTable sigmoid_;  // per thread: 32 KiB that stays in this core's cache
   const std::function<void()>* report_ = nullptr;
   std::vector<std::int32_t> sentence_;
