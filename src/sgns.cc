@@ -446,11 +446,14 @@ class SgnsWorker {
     return target_rows_.data() + i * (static_cast<std::size_t>(t_.options_.negative) + 1);
   }
 
-  // Asks the CPU to fetch output rows before they are trained, while
-  // position i is: random output rows are the main cache misses. The next
-  // position's own word one step ahead; the negatives of the next draw a
-  // whole draw ahead (the positions sharing a draw find its rows in cache).
-  void prefetch_targets_after(std::size_t i) const {
+  // Asks the CPU to fetch rows before they are trained, while position i
+  // is: random rows are the main cache misses. The input row that enters the
+  // widest window next and the next position's own output row one step
+  // ahead; the negatives of the next draw a whole draw ahead (the positions
+  // sharing a draw find its rows in cache).
+  void prefetch_rows_after(std::size_t i) const {
+    const std::size_t entering = i + static_cast<std::size_t>(t_.options_.window) + 1;
+    if (entering < sentence_.size()) prefetch_row(t_.model_.input.row(sentence_[entering]));
     if (i + 1 < sentence_.size()) prefetch_row(targets_of(i + 1)[0]);
     const std::size_t next_draw = i + positions_per_draw_;
     if (i % positions_per_draw_ != 0 || next_draw >= sentence_.size()) return;
@@ -473,7 +476,7 @@ class SgnsWorker {
   void train_skipgram_batched() {
     draw_sentence_targets();
     for (std::size_t i = 0; i < sentence_.size(); ++i) {
-      prefetch_targets_after(i);
+      prefetch_rows_after(i);
       const int n_contexts = gather_context(i);
       const bool measure = measure_loss_now();
       loss_ += sgns_step::batched_window(t_.kernels_, n_, contexts_.data(), n_contexts, targets_of(i),
@@ -497,7 +500,7 @@ class SgnsWorker {
   void train_cbow() {
     draw_sentence_targets();
     for (std::size_t i = 0; i < sentence_.size(); ++i) {
-      prefetch_targets_after(i);
+      prefetch_rows_after(i);
       const int n_contexts = gather_context(i);
       const bool measure = measure_loss_now();
       loss_ += sgns_step::cbow(t_.kernels_, n_, contexts_.data(), n_contexts, targets_of(i), target_counts_[i],
