@@ -15,7 +15,8 @@ enum class SimdLevel { Scalar, Avx2, Avx512 };
 struct Kernels {
   SimdLevel level;
   const char* name;
-  std::size_t width;  // floats per register; the fused kernels' n is a multiple of it
+  std::size_t width;       // floats per register
+  std::size_t tail_width;  // floats of the register that ends a row (4; 1 scalar): n's multiple
   // sum_i a[i] * b[i]
   float (*dot)(const float* a, const float* b, std::size_t n);
   // y += alpha * x
@@ -24,8 +25,8 @@ struct Kernels {
   void (*scale)(float alpha, float* x, std::size_t n);
 
   // Fused kernels of the trainer's inner loops. n must be a multiple of
-  // `width` (span() of the row length; Matrix rows are padded to 16 floats,
-  // enough for every width); at most 65 target rows.
+  // `tail_width` (span() of the row length; Matrix rows are padded to 16
+  // floats, enough for every variant); at most 65 target rows.
   // out[i * nt + t] = dot(a[i], b[t])
   void (*scores)(const float* const* a, int na, const float* const* b, int nt, std::size_t n, float* out);
   // HogBatch: contexts[c] += sum_t g[c*nt+t] targets[t]; targets[t] += sum_c g[c*nt+t] contexts[c],
@@ -47,9 +48,9 @@ struct Kernels {
   void (*scaled_sigmoid)(float* x, std::size_t count, float scale, float limit);
 
   // The floats the fused kernels process for rows of `cols` values: cols
-  // rounded up to whole registers (dim 100: 104 with AVX2, 112 with AVX-512),
-  // so no work is spent on padding beyond the last register.
-  std::size_t span(std::size_t cols) const { return (cols + width - 1) / width * width; }
+  // rounded up to whole tail registers (dim 100: 12 AVX2 registers and one of
+  // 4 floats, not 13 registers), so little work is spent on padding.
+  std::size_t span(std::size_t cols) const { return (cols + tail_width - 1) / tail_width * tail_width; }
 };
 
 // Whether this CPU (and OS) can run the variant.

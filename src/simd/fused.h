@@ -3,10 +3,12 @@
 //
 // V provides: reg, width, zero(), load(p), store(p, r), set1(f), add(a, b),
 // sub(a, b), mul(a, b), min(a, b), max(a, b), fmadd(a, b, c) = a*b + c,
-// fnmadd(a, b, c) = c - a*b, hsum(r), recip(r) = 1/r and rsqrt(r) = 1/sqrt(r)
-// to about single precision, round(r) to the nearest integer, pow2(n) = 2^n
-// for integral n in [-126, 127]. n is a multiple of V::width (rows are padded
-// with zeros to at least that).
+// fnmadd(a, b, c) = c - a*b, recip(r) = 1/r and rsqrt(r) = 1/sqrt(r) to about
+// single precision, round(r) to the nearest integer, pow2(n) = 2^n for integral
+// n in [-126, 127]; tail, the narrower type that ends a row (Vec128, or V
+// itself when V is one float: it has the arithmetic above and hsum(r)), and
+// fold(r) = a tail register with the same sum of lanes. n is a multiple of
+// tail::width (rows are padded with zeros to at least that).
 #pragma once
 
 #include <cstddef>
@@ -17,38 +19,62 @@ namespace wordvec::simd {
 
 inline constexpr int kMaxTargets = 65;  // negative <= 64, plus the positive
 
+// Calls step.template operator()<W>(j) for each register of a row of n
+// floats: W = V over the whole V registers, then W = V::tail (4 floats, or V
+// itself for the scalar variant) over the rest. n is a multiple of V::tail::width.
+// These helpers and the steps are inlined by force: left to GCC, the kernels'
+// register arrays went through memory (BM_SkipGramCorpus 7 % slower).
+template <class V, class Step>
+[[gnu::always_inline]] inline void for_each_register(std::size_t n, Step&& step) {
+  std::size_t j = 0;
+  for (; j + V::width <= n; j += V::width) step.template operator()<V>(j);
+  if constexpr (V::tail::width < V::width)
+    for (; j < n; j += V::tail::width) step.template operator()<typename V::tail>(j);
+}
+
+// acc[r][t] += a[r][j..] * b[t][j..] for one register W at j.
+template <class W, int R, int Cap>
+[[gnu::always_inline]] inline void accumulate_scores(const float* const* a, const float* const* b, int count,
+                                                     std::size_t j, typename W::reg (&acc)[R][Cap]) {
+  typename W::reg x[R];
+  for (int r = 0; r < R; ++r) x[r] = W::load(a[r] + j);
+  for (int t = 0; t < count; ++t) {
+    const typename W::reg y = W::load(b[t] + j);
+    for (int r = 0; r < R; ++r) acc[r][t] = W::fmadd(x[r], y, acc[r][t]);
+  }
+}
+
+// out[r * count + t] = dot(a[r], b[t]) for R rows of a. The whole registers
+// accumulate in V, fold to the tail register, which adds the row's end.
+template <class V, int T, int R>
+[[gnu::always_inline]] inline void score_rows(const float* const* a, const float* const* b, int count, std::size_t n,
+                                              float* out) {
+  using Tail = typename V::tail;
+  constexpr int kCap = T > 0 ? T : kMaxTargets;
+  typename V::reg acc[R][kCap];
+  for (int r = 0; r < R; ++r)
+    for (int t = 0; t < count; ++t) acc[r][t] = V::zero();
+  std::size_t j = 0;
+  for (; j + V::width <= n; j += V::width) accumulate_scores<V>(a, b, count, j, acc);
+  typename Tail::reg folded[R][kCap];
+  for (int r = 0; r < R; ++r)
+    for (int t = 0; t < count; ++t) folded[r][t] = V::fold(acc[r][t]);
+  for (; j < n; j += Tail::width) accumulate_scores<Tail>(a, b, count, j, folded);
+  for (int r = 0; r < R; ++r)
+    for (int t = 0; t < count; ++t) out[r * count + t] = Tail::hsum(folded[r][t]);
+}
+
 // T = number of target rows when fixed at compile time (kept in registers);
 // T = 0: any count up to kMaxTargets, read from nt.
 template <class V, int T>
 void scores_t(const float* const* a, int na, const float* const* b, int nt, std::size_t n, float* out) {
-  constexpr int kCap = T > 0 ? T : kMaxTargets;
   const int count = T > 0 ? T : nt;
   int i = 0;
   // With the targets known to fit, two rows of a at a time: each target load
   // then feeds two FMAs (loads, not FMAs, bound the one-row loop).
   if constexpr (T > 0 && 2 * T + 3 <= 16)
-    for (; i + 2 <= na; i += 2) {
-      typename V::reg acc0[T], acc1[T];
-      for (int t = 0; t < T; ++t) acc0[t] = acc1[t] = V::zero();
-      for (std::size_t j = 0; j < n; j += V::width) {
-        const typename V::reg x0 = V::load(a[i] + j), x1 = V::load(a[i + 1] + j);
-        for (int t = 0; t < T; ++t) {
-          const typename V::reg y = V::load(b[t] + j);
-          acc0[t] = V::fmadd(x0, y, acc0[t]);
-          acc1[t] = V::fmadd(x1, y, acc1[t]);
-        }
-      }
-      for (int t = 0; t < T; ++t) out[i * T + t] = V::hsum(acc0[t]), out[(i + 1) * T + t] = V::hsum(acc1[t]);
-    }
-  for (; i < na; ++i) {
-    typename V::reg acc[kCap];
-    for (int t = 0; t < count; ++t) acc[t] = V::zero();
-    for (std::size_t j = 0; j < n; j += V::width) {
-      const typename V::reg x = V::load(a[i] + j);
-      for (int t = 0; t < count; ++t) acc[t] = V::fmadd(x, V::load(b[t] + j), acc[t]);
-    }
-    for (int t = 0; t < count; ++t) out[i * count + t] = V::hsum(acc[t]);
-  }
+    for (; i + 2 <= na; i += 2) score_rows<V, T, 2>(a + i, b, count, n, out + i * count);
+  for (; i < na; ++i) score_rows<V, T, 1>(a + i, b, count, n, out + i * count);
 }
 
 // contexts[c] += sum_t g[c][t] targets[t] and targets[t] += sum_c g[c][t] contexts[c],
@@ -58,33 +84,33 @@ void hogbatch_update_t(float* const* contexts, int nc, float* const* targets, in
                        std::size_t n) {
   constexpr int kCap = T > 0 ? T : kMaxTargets;
   const int count = T > 0 ? T : nt;
-  for (std::size_t j = 0; j < n; j += V::width) {
-    typename V::reg target[kCap], target_new[kCap];
-    for (int t = 0; t < count; ++t) target_new[t] = target[t] = V::load(targets[t] + j);
+  for_each_register<V>(n, [&]<class W>(std::size_t j) __attribute__((always_inline)) {
+    typename W::reg target[kCap], target_new[kCap];
+    for (int t = 0; t < count; ++t) target_new[t] = target[t] = W::load(targets[t] + j);
     for (int c = 0; c < nc; ++c) {
-      const typename V::reg x = V::load(contexts[c] + j);
-      typename V::reg x_new = x;
+      const typename W::reg x = W::load(contexts[c] + j);
+      typename W::reg x_new = x;
       const float* gc = g + c * count;
       for (int t = 0; t < count; ++t) {
-        const typename V::reg gv = V::set1(gc[t]);
-        x_new = V::fmadd(gv, target[t], x_new);
-        target_new[t] = V::fmadd(gv, x, target_new[t]);
+        const typename W::reg gv = W::set1(gc[t]);
+        x_new = W::fmadd(gv, target[t], x_new);
+        target_new[t] = W::fmadd(gv, x, target_new[t]);
       }
-      V::store(contexts[c] + j, x_new);
+      W::store(contexts[c] + j, x_new);
     }
-    for (int t = 0; t < count; ++t) V::store(targets[t] + j, target_new[t]);
-  }
+    for (int t = 0; t < count; ++t) W::store(targets[t] + j, target_new[t]);
+  });
 }
 
 // mean = the average of the rows.
 template <class V>
 void mean_rows_t(const float* const* rows, int count, std::size_t n, float* mean) {
-  const typename V::reg scale = V::set1(1.0f / static_cast<float>(count));
-  for (std::size_t j = 0; j < n; j += V::width) {
-    typename V::reg sum = V::load(rows[0] + j);
-    for (int r = 1; r < count; ++r) sum = V::add(sum, V::load(rows[r] + j));
-    V::store(mean + j, V::mul(sum, scale));
-  }
+  const float scale = 1.0f / static_cast<float>(count);
+  for_each_register<V>(n, [&]<class W>(std::size_t j) __attribute__((always_inline)) {
+    typename W::reg sum = W::load(rows[0] + j);
+    for (int r = 1; r < count; ++r) sum = W::add(sum, W::load(rows[r] + j));
+    W::store(mean + j, W::mul(sum, W::set1(scale)));
+  });
 }
 
 // CBOW: e = sum_t g[t] targets[t] (old values); targets[t] += g[t] mean;
@@ -92,33 +118,33 @@ void mean_rows_t(const float* const* rows, int count, std::size_t n, float* mean
 template <class V>
 void cbow_update_t(float* const* contexts, int nc, float* const* targets, int nt, const float* g,
                    const float* mean, std::size_t n) {
-  for (std::size_t j = 0; j < n; j += V::width) {
-    const typename V::reg h = V::load(mean + j);
-    typename V::reg e = V::zero();
+  for_each_register<V>(n, [&]<class W>(std::size_t j) __attribute__((always_inline)) {
+    const typename W::reg h = W::load(mean + j);
+    typename W::reg e = W::zero();
     for (int t = 0; t < nt; ++t) {
-      const typename V::reg gv = V::set1(g[t]);
-      const typename V::reg row = V::load(targets[t] + j);
-      e = V::fmadd(gv, row, e);
-      V::store(targets[t] + j, V::fmadd(gv, h, row));
+      const typename W::reg gv = W::set1(g[t]);
+      const typename W::reg row = W::load(targets[t] + j);
+      e = W::fmadd(gv, row, e);
+      W::store(targets[t] + j, W::fmadd(gv, h, row));
     }
-    for (int c = 0; c < nc; ++c) V::store(contexts[c] + j, V::add(V::load(contexts[c] + j), e));
-  }
+    for (int c = 0; c < nc; ++c) W::store(contexts[c] + j, W::add(W::load(contexts[c] + j), e));
+  });
 }
 
 // AdaGrad on a pair of rows with gradient g*c for w and g*w for c (old values):
 // w -= g c / sqrt(gw); c -= g w / sqrt(gc); gw += (g c)^2; gc += (g w)^2.
 template <class V>
 void adagrad_pair_t(float* w, float* gw, float* c, float* gc, float g, std::size_t n) {
-  const typename V::reg gv = V::set1(g);
-  for (std::size_t j = 0; j < n; j += V::width) {
-    const typename V::reg wv = V::load(w + j), cv = V::load(c + j);
-    const typename V::reg dw = V::mul(gv, cv), dc = V::mul(gv, wv);
-    const typename V::reg gwv = V::load(gw + j), gcv = V::load(gc + j);
-    V::store(w + j, V::fnmadd(dw, V::rsqrt(gwv), wv));
-    V::store(c + j, V::fnmadd(dc, V::rsqrt(gcv), cv));
-    V::store(gw + j, V::fmadd(dw, dw, gwv));
-    V::store(gc + j, V::fmadd(dc, dc, gcv));
-  }
+  for_each_register<V>(n, [&]<class W>(std::size_t j) __attribute__((always_inline)) {
+    const typename W::reg gv = W::set1(g);
+    const typename W::reg wv = W::load(w + j), cv = W::load(c + j);
+    const typename W::reg dw = W::mul(gv, cv), dc = W::mul(gv, wv);
+    const typename W::reg gwv = W::load(gw + j), gcv = W::load(gc + j);
+    W::store(w + j, W::fnmadd(dw, W::rsqrt(gwv), wv));
+    W::store(c + j, W::fnmadd(dc, W::rsqrt(gcv), cv));
+    W::store(gw + j, W::fmadd(dw, dw, gwv));
+    W::store(gc + j, W::fmadd(dc, dc, gcv));
+  });
 }
 
 // e^x for |x| <= 87: x = k ln 2 + r with |r| <= ln 2 / 2 (ln 2 split in two
@@ -187,8 +213,8 @@ void hogbatch_update(float* const* contexts, int nc, float* const* targets, int 
 template <class V>
 Kernels make_kernels(SimdLevel level, const char* name, decltype(Kernels::dot) dot, decltype(Kernels::axpy) axpy,
                      decltype(Kernels::scale) scale) {
-  return {level,          name,          V::width,          dot,
-          axpy,           scale,         scores<V>,         hogbatch_update<V>,
+  return {level,     name,      V::width,           V::tail::width, dot,
+          axpy,      scale,     scores<V>,          hogbatch_update<V>,
           mean_rows_t<V>, cbow_update_t<V>, adagrad_pair_t<V>, scaled_sigmoid_t<V>};
 }
 

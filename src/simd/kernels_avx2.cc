@@ -3,18 +3,15 @@
 
 #include "fused.h"
 #include "kernels_impl.h"
+#include "vec128.h"
 
 namespace wordvec::simd {
 namespace {
 
-float horizontal_sum(__m256 v) {
-  const __m128 low = _mm256_castps256_ps128(v);
-  const __m128 high = _mm256_extractf128_ps(v, 1);
-  __m128 s = _mm_add_ps(low, high);
-  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-  s = _mm_add_ss(s, _mm_movehdup_ps(s));
-  return _mm_cvtss_f32(s);
-}
+// The two 128-bit halves added: the same sum of lanes in a quarter of the floats.
+__m128 fold_to_128(__m256 v) { return _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1)); }
+
+float horizontal_sum(__m256 v) { return Vec128::hsum(fold_to_128(v)); }
 
 float dot(const float* a, const float* b, std::size_t n) {
   __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
@@ -49,6 +46,7 @@ void scale(float alpha, float* x, std::size_t n) {
 
 struct Avx2Vec {
   using reg = __m256;
+  using tail = Vec128;
   static constexpr std::size_t width = 8;
   static reg zero() { return _mm256_setzero_ps(); }
   static reg load(const float* p) { return _mm256_loadu_ps(p); }
@@ -71,7 +69,7 @@ struct Avx2Vec {
     return _mm256_castsi256_ps(_mm256_slli_epi32(e, 23));
   }
   static reg fmadd(reg a, reg b, reg c) { return _mm256_fmadd_ps(a, b, c); }
-  static float hsum(reg r) { return horizontal_sum(r); }
+  static Vec128::reg fold(reg r) { return fold_to_128(r); }
   static reg fnmadd(reg a, reg b, reg c) { return _mm256_fnmadd_ps(a, b, c); }
   // rsqrt's 12-bit estimate refined by one Newton step: about 23 bits.
   static reg rsqrt(reg x) {

@@ -9,19 +9,20 @@
 
 #include "fused.h"
 #include "kernels_impl.h"
+#include "vec128.h"
 
 namespace wordvec::simd {
 namespace {
 
-// Reduce by halves (GCC 12's _mm512_reduce_add_ps trips -Wuninitialized).
-float horizontal_sum(__m512 v) {
+// Halves added twice: the same sum of lanes in a quarter of the floats (GCC
+// 12's _mm512_reduce_add_ps trips -Wuninitialized).
+__m128 fold_to_128(__m512 v) {
   const __m256 half = _mm256_add_ps(_mm512_castps512_ps256(v),
                                     _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)));
-  __m128 q = _mm_add_ps(_mm256_castps256_ps128(half), _mm256_extractf128_ps(half, 1));
-  q = _mm_add_ps(q, _mm_movehl_ps(q, q));
-  q = _mm_add_ss(q, _mm_movehdup_ps(q));
-  return _mm_cvtss_f32(q);
+  return _mm_add_ps(_mm256_castps256_ps128(half), _mm256_extractf128_ps(half, 1));
 }
+
+float horizontal_sum(__m512 v) { return Vec128::hsum(fold_to_128(v)); }
 
 __mmask16 tail_mask(std::size_t remaining) { return static_cast<__mmask16>((1u << remaining) - 1u); }
 
@@ -63,6 +64,7 @@ void scale(float alpha, float* x, std::size_t n) {
 
 struct Avx512Vec {
   using reg = __m512;
+  using tail = Vec128;
   static constexpr std::size_t width = 16;
   static reg zero() { return _mm512_setzero_ps(); }
   static reg load(const float* p) { return _mm512_loadu_ps(p); }
@@ -85,7 +87,7 @@ struct Avx512Vec {
     return _mm512_castsi512_ps(_mm512_slli_epi32(e, 23));
   }
   static reg fmadd(reg a, reg b, reg c) { return _mm512_fmadd_ps(a, b, c); }
-  static float hsum(reg r) { return horizontal_sum(r); }
+  static Vec128::reg fold(reg r) { return fold_to_128(r); }
   static reg fnmadd(reg a, reg b, reg c) { return _mm512_fnmadd_ps(a, b, c); }
   // rsqrt14's estimate refined by one Newton step: full single precision.
   static reg rsqrt(reg x) {

@@ -24,6 +24,7 @@ void scale(float alpha, float* x, std::size_t n) {
 // One float at a time: the reference the wider variants are tested against.
 struct ScalarVec {
   using reg = float;
+  using tail = ScalarVec;  // one float needs no narrower end
   static constexpr std::size_t width = 1;
   static float zero() { return 0.0f; }
   static float load(const float* p) { return *p; }
@@ -39,6 +40,7 @@ struct ScalarVec {
   static float pow2(float n) { return std::ldexp(1.0f, static_cast<int>(n)); }
   static float fmadd(float a, float b, float c) { return a * b + c; }
   static float hsum(float r) { return r; }
+  static float fold(float r) { return r; }
   static float fnmadd(float a, float b, float c) { return c - a * b; }
   static float rsqrt(float x) { return 1.0f / std::sqrt(x); }
 };

@@ -115,6 +115,76 @@ TEST_P(KernelTest, MatchesScalarReferenceForEveryLength) {
   }
 }
 
+// Rows of random values; pointers to each for the kernels' row lists.
+struct RowSet {
+  RowSet(int count, std::size_t n, std::mt19937& gen) : values(count, std::vector<float>(n)) {
+    std::uniform_real_distribution<float> u(-1, 1);
+    for (auto& row : values)
+      for (float& x : row) x = u(gen);
+    refresh();
+  }
+  void refresh() {
+    rows.clear();
+    for (auto& row : values) rows.push_back(row.data());
+  }
+  std::vector<std::vector<float>> values;
+  std::vector<float*> rows;
+};
+
+void expect_rows_near(const RowSet& got, const RowSet& want, const char* what, const Kernels& k, std::size_t n) {
+  for (std::size_t r = 0; r < got.values.size(); ++r)
+    for (std::size_t j = 0; j < n; ++j)
+      ASSERT_NEAR(got.values[r][j], want.values[r][j], 1e-5f) << what << " " << k.name << " n=" << n << " row " << r;
+}
+
+// The fused kernels against the scalar variant for row lengths that end in
+// whole registers and in the narrower tail register, and for target counts
+// kept in registers (3) and not (9).
+TEST_P(KernelTest, FusedKernelsMatchTheScalarVariantForEveryRowEnd) {
+  if (!simd_supported(GetParam())) GTEST_SKIP() << "this CPU cannot run this variant";
+  const Kernels k = kernels_for(GetParam()), ref = kernels_for(SimdLevel::Scalar);
+  for (std::size_t n : {4u, 8u, 12u, 16u, 20u, 52u, 100u, 300u}) {
+    ASSERT_EQ(k.span(n), n);
+    for (int nt : {3, 9}) {
+      std::mt19937 gen(static_cast<unsigned>(n * 10 + nt));
+      const int nc = 5;
+      RowSet contexts(nc, n, gen), targets(nt, n, gen), g(1, static_cast<std::size_t>(nc * nt), gen);
+      RowSet contexts_ref = contexts, targets_ref = targets;
+      contexts_ref.refresh(), targets_ref.refresh();
+
+      std::vector<float> scores(nc * nt), scores_ref(nc * nt);
+      k.scores(contexts.rows.data(), nc, targets.rows.data(), nt, n, scores.data());
+      ref.scores(contexts.rows.data(), nc, targets.rows.data(), nt, n, scores_ref.data());
+      for (int i = 0; i < nc * nt; ++i) EXPECT_NEAR(scores[i], scores_ref[i], 1e-4f) << k.name << " n=" << n;
+
+      k.hogbatch_update(contexts.rows.data(), nc, targets.rows.data(), nt, g.rows[0], n);
+      ref.hogbatch_update(contexts_ref.rows.data(), nc, targets_ref.rows.data(), nt, g.rows[0], n);
+      expect_rows_near(contexts, contexts_ref, "hogbatch contexts", k, n);
+      expect_rows_near(targets, targets_ref, "hogbatch targets", k, n);
+
+      std::vector<float> mean(n), mean_ref(n);
+      k.mean_rows(contexts.rows.data(), nc, n, mean.data());
+      ref.mean_rows(contexts.rows.data(), nc, n, mean_ref.data());
+      for (std::size_t j = 0; j < n; ++j) ASSERT_NEAR(mean[j], mean_ref[j], 1e-6f) << k.name << " n=" << n;
+
+      k.cbow_update(contexts.rows.data(), nc, targets.rows.data(), nt, g.rows[0], mean.data(), n);
+      ref.cbow_update(contexts_ref.rows.data(), nc, targets_ref.rows.data(), nt, g.rows[0], mean.data(), n);
+      expect_rows_near(contexts, contexts_ref, "cbow contexts", k, n);
+      expect_rows_near(targets, targets_ref, "cbow targets", k, n);
+    }
+    // AdaGrad sums are positive: the squares of the random rows plus one.
+    std::mt19937 gen(static_cast<unsigned>(n));
+    RowSet rows(4, n, gen);
+    for (int r : {1, 3})
+      for (float& x : rows.values[r]) x = 1.0f + x * x;
+    RowSet rows_ref = rows;
+    rows.refresh(), rows_ref.refresh();
+    k.adagrad_pair(rows.rows[0], rows.rows[1], rows.rows[2], rows.rows[3], 0.3f, n);
+    ref.adagrad_pair(rows_ref.rows[0], rows_ref.rows[1], rows_ref.rows[2], rows_ref.rows[3], 0.3f, n);
+    expect_rows_near(rows, rows_ref, "adagrad", k, n);
+  }
+}
+
 TEST_P(KernelTest, ScaledSigmoidMatchesTheExactFunctionAndClips) {
   if (!simd_supported(GetParam())) GTEST_SKIP() << "this CPU cannot run this variant";
   const Kernels k = kernels_for(GetParam());
