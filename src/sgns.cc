@@ -517,7 +517,7 @@ class SgnsWorker {
   SharedState& shared_;
   const unsigned index_;
   Rng rng_;
-  const std::size_t n_;  // floats of each row the kernels process (cols rounded up to registers)
+  const std::size_t n_;  // floats of each row the kernels process (Kernels::span: cols rounded up to 4)
   const std::size_t positions_per_draw_;  // consecutive positions sharing one draw of negatives
   SigmoidTable sigmoid_;  // per thread: 32 KiB that stays in this core's cache
   const std::function<void()>* report_ = nullptr;

@@ -1,6 +1,6 @@
 // Dense row-major float matrix whose rows start on 64-byte boundaries and are
 // padded with zeros to a multiple of 16 floats (the widest SIMD register), so
-// kernels run on whole registers without tail handling. Every kernel keeps
+// a kernel may run over a row's padding instead of masking. Every kernel keeps
 // the padding at zero: axpy of zero-padded rows leaves zero padding.
 #pragma once
 

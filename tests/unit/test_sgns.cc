@@ -15,8 +15,8 @@ namespace {
 
 // Rows of a small random problem: contexts (input rows) and targets (output rows).
 // Rows are stored padded to 32 floats, as Matrix pads dim 20; the kernels
-// process the first n (20 scalar, 24 AVX2, 32 AVX-512: Kernels::span), the
-// rest must stay untouched zeros.
+// process the first n (Kernels::span(20) = 20 for every variant: whole
+// registers, then 4-float tails), the rest must stay untouched zeros.
 struct Problem {
   std::size_t dim = 20;
   std::size_t stride = 32;
