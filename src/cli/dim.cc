@@ -1,5 +1,4 @@
 // wordvec dim: the minimum-entropy dimension for a vocabulary size.
-#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include <cmath>
@@ -63,6 +62,17 @@ std::vector<int> parse_dims(const std::string& text) {
   return dims;
 }
 
+// The inverse of parse_dims. (fmt::join would do, but GCC 12 warns falsely
+// inside Debian's fmt 9 when it parses the joined items' format.)
+std::string comma_separated(const std::vector<int>& dims) {
+  std::string text;
+  for (int d : dims) {
+    if (!text.empty()) text += ',';
+    text += std::to_string(d);
+  }
+  return text;
+}
+
 void write_text_file(const std::string& path, const std::string& content) {
   AtomicFileWriter out(path);
   out.write(content);
@@ -86,7 +96,7 @@ int run_sweep(const po::variables_map& vm, const std::string& input, const Vocab
   const double work = static_cast<double>(vocab.total_count()) * sweep.training.epochs;
   const double threads = sweep.training.thread_count();
   spdlog::info("sweep: {} words, suggested n = {}; {} runs at dims {}; estimated {}", vocab.size(), suggested,
-               dims.size(), fmt::join(dims, ","), format_duration(work * dim_sum / 3e7 / threads));
+               dims.size(), comma_separated(dims), format_duration(work * dim_sum / 3e7 / threads));
   double done_dims = 0, seconds_per_dim = 0;
   const SweepResult result = run_dimension_sweep(
       input, vocab, sweep, select_kernels(), [&](std::size_t i, std::size_t count, const SweepPoint* finished) {
