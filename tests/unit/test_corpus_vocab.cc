@@ -62,7 +62,7 @@ TEST(TokenScanner, CutsOverlongTokensAtACharacterBoundaryAndCountsThem) {
 TEST(TokenScanner, ALineLongerThanTheBufferLosesNoToken) {
   TempDir dir;
   std::string line;
-  for (int i = 0; i < 400000; ++i) line += "w" + std::to_string(i % 1000) + " ";  // ~2.3 MB, one line
+  for (int i = 0; i < 400000; ++i) line += testing::numbered_word(i % 1000) + " ";  // ~2.3 MB, one line
   const auto path = dir.write("c.txt", line + "\nlast\n");
   const auto tokens = tokens_of(path, {0, corpus_file_size(path)});
   ASSERT_EQ(tokens.size(), 400000u + 3u);
@@ -85,7 +85,7 @@ TEST(TokenScanner, ATenMegabyteTokenIsCutNotKept) {
 TEST(TokenScanner, AFileThatShrinksOrGrowsWhileReadIsReadSafely) {
   TempDir dir;
   std::string text;
-  for (int i = 0; i < 20000; ++i) text += "w" + std::to_string(i) + " ";
+  for (int i = 0; i < 20000; ++i) text += testing::numbered_word(i) + " ";
   const auto path = dir.write("c.txt", text);
   const std::uint64_t size = corpus_file_size(path);
   {
@@ -222,7 +222,7 @@ TEST(Vocabulary, CountsSortsByFrequencyAndAppliesMinCount) {
 TEST(Vocabulary, CountingInParallelGivesTheSameVocabulary) {
   TempDir dir;
   std::string text;
-  for (int i = 0; i < 20000; ++i) text += "w" + std::to_string(i * 7919 % 613) + (i % 11 ? " " : "\n");
+  for (int i = 0; i < 20000; ++i) text += testing::numbered_word(i * 7919 % 613) + (i % 11 ? " " : "\n");
   const auto path = dir.write("c.txt", text);
   const Vocabulary one = Vocabulary::build(path, {2, 0}, nullptr, 1);
   for (unsigned threads : {2u, 3u, 8u}) {

@@ -79,7 +79,7 @@ TEST(Analogies, AgreeWithBruteForceOnRandomVectors) {
   WordVectors v{{}, Matrix(words, dim)};
   std::vector<std::vector<double>> unit(words, std::vector<double>(dim));
   for (std::size_t r = 0; r < words; ++r) {
-    v.words.push_back("w" + std::to_string(r));
+    v.words.push_back(testing::numbered_word(r));
     double norm = 0;
     for (std::size_t c = 0; c < dim; ++c) norm += std::pow(v.vectors.row(r)[c] = normal(gen), 2);
     for (std::size_t c = 0; c < dim; ++c) unit[r][c] = v.vectors.row(r)[c] / std::sqrt(norm);

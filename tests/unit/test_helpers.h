@@ -43,6 +43,13 @@ inline std::string bundled_corpus() {
   return p != nullptr && std::filesystem::exists(p) ? p : "";
 }
 
+// "w<i>", built piecewise: GCC 12 warns falsely (-Wrestrict) on "w" + std::to_string(i).
+inline std::string numbered_word(long i) {
+  std::string word = "w";
+  word += std::to_string(i);
+  return word;
+}
+
 // A synthetic corpus of `lines` lines of Zipf-like words "w0", "w1", ... in dir/random.txt.
 inline std::string random_corpus(const TempDir& dir, int lines, unsigned seed) {
   std::mt19937 gen(seed);
@@ -51,8 +58,7 @@ inline std::string random_corpus(const TempDir& dir, int lines, unsigned seed) {
   std::string text;
   for (int l = 0; l < lines; ++l) {
     for (int i = length(gen); i > 0; --i) {
-      text += 'w';  // appended piecewise: GCC 12 warns (-Wrestrict) on "w" + to_string(...)
-      text += std::to_string(word(gen));
+      text += numbered_word(word(gen));
       text += ' ';
     }
     text += "\n";

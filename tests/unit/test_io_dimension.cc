@@ -23,7 +23,7 @@ WordVectors random_vectors(std::size_t words, std::size_t dim, unsigned seed) {
   std::normal_distribution<float> u;
   WordVectors v{{}, Matrix(words, dim)};
   for (std::size_t r = 0; r < words; ++r) {
-    v.words.push_back("w" + std::to_string(r) + (r % 7 == 0 ? "\xC3\xA9" : ""));
+    v.words.push_back(testing::numbered_word(r) + (r % 7 == 0 ? "\xC3\xA9" : ""));
     for (std::size_t c = 0; c < dim; ++c) v.vectors.row(r)[c] = u(gen);
   }
   return v;
