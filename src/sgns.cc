@@ -22,11 +22,6 @@ double SgnsOptions::start_alpha() const {
   return model == Model::SkipGram ? 0.025 : 0.05;
 }
 
-int SgnsOptions::positions_per_negative_draw() const {
-  if (negative_share > 0) return negative_share;
-  return model == Model::SkipGram ? 4 : 1;
-}
-
 unsigned SgnsOptions::thread_count() const {
   if (threads > 0) return threads;
   return std::max(1u, std::thread::hardware_concurrency());
@@ -39,8 +34,8 @@ void SgnsOptions::validate() const {
   require(dim >= 1 && dim <= 10000, "--dim must be between 1 and 10000, got " + std::to_string(dim));
   require(window >= 1 && window <= 1000, "--window must be between 1 and 1000, got " + std::to_string(window));
   require(negative >= 1 && negative <= 64, "--negative must be between 1 and 64, got " + std::to_string(negative));
-  require(negative_share >= 0 && negative_share <= 64,
-          "--share-negatives must be between 0 (the model's default) and 64, got " + std::to_string(negative_share));
+  require(negative_share >= 1 && negative_share <= 64,
+          "--share-negatives must be between 1 and 64, got " + std::to_string(negative_share));
   require(sample >= 0 && sample < 1, "--sample must be in [0, 1), got " + std::to_string(sample));
   require(epochs >= 1 && epochs <= 100000, "--epochs must be between 1 and 100000, got " + std::to_string(epochs));
   require(threads <= 1024, "--threads must be between 0 (all cores) and 1024, got " + std::to_string(threads));
@@ -80,6 +75,30 @@ SgnsModel SgnsModel::initialise(std::size_t vocab_size, std::size_t dim, std::ui
     for (std::size_t c = 0; c < dim; ++c) row[c] = (rng.uniform() - 0.5f) * scale;
   }
   return m;
+}
+
+// ---------------------------------------------------------------- negative draws
+
+NegativeDraws::NegativeDraws(std::size_t sentence_length, int share, int window)
+    : length_(sentence_length),
+      share_(static_cast<std::size_t>(share)),
+      stride_(2 * static_cast<std::size_t>(window) + 1),
+      block_(share_ * stride_) {}
+
+std::size_t NegativeDraws::count() const { return (length_ + share_ - 1) / share_; }
+
+// A full block has stride draws; the last one ceil(its length / share).
+std::size_t NegativeDraws::draws_in_block(std::size_t position) const {
+  const std::size_t start = position - offset_in_block(position);
+  return (std::min(block_, length_ - start) + share_ - 1) / share_;
+}
+
+std::size_t NegativeDraws::of(std::size_t position) const {
+  return position / block_ * stride_ + offset_in_block(position) % draws_in_block(position);
+}
+
+bool NegativeDraws::first_use(std::size_t position) const {
+  return offset_in_block(position) < draws_in_block(position);
 }
 
 // ---------------------------------------------------------------- update steps
@@ -256,8 +275,7 @@ class SgnsWorker {
         shared_(shared),
         index_(index),
         rng_(trainer.options_.seed, 1000003ull + index),
-        n_(trainer.kernels_.span(trainer.model_.input.cols())),
-        positions_per_draw_(static_cast<std::size_t>(trainer.options_.positions_per_negative_draw())) {
+        n_(trainer.kernels_.span(trainer.model_.input.cols())) {
     const SgnsOptions& o = t_.options_;
     contexts_.resize(2 * o.window);
     target_rows_.resize(o.negative + 1);
@@ -426,12 +444,12 @@ class SgnsWorker {
   // trained, in two passes: all random numbers first, prefetching their
   // alias-table entries, then the rows. The table's cache misses then overlap
   // instead of stalling one draw at a time (same draws as one at a time).
-  // Each run of positions_per_draw_ positions uses one draw.
+  // Each draw serves negative_share positions (NegativeDraws).
   void draw_sentence_targets() {
     const std::size_t negative = static_cast<std::size_t>(t_.options_.negative);
-    const std::size_t share = positions_per_draw_;
     const std::size_t slots = negative + 1;
-    draws_.resize((sentence_.size() + share - 1) / share * negative);
+    draw_plan_ = NegativeDraws(sentence_.size(), t_.options_.negative_share, t_.options_.window);
+    draws_.resize(draw_plan_.count() * negative);
     for (auto& r : draws_) {
       r = rng_.next();
       negatives_.prefetch(r);
@@ -439,7 +457,8 @@ class SgnsWorker {
     target_rows_.resize(sentence_.size() * slots);
     target_counts_.resize(sentence_.size());
     for (std::size_t i = 0; i < sentence_.size(); ++i)
-      target_counts_[i] = targets_from(sentence_[i], draws_.data() + i / share * negative, target_rows_.data() + i * slots);
+      target_counts_[i] =
+          targets_from(sentence_[i], draws_.data() + draw_plan_.of(i) * negative, target_rows_.data() + i * slots);
   }
 
   float* const* targets_of(std::size_t i) const {
@@ -449,15 +468,15 @@ class SgnsWorker {
   // Asks the CPU to fetch rows before they are trained, while position i
   // is: random rows are the main cache misses. The input row that enters the
   // widest window next and the next position's own output row one step
-  // ahead; the negatives of the next draw a whole draw ahead (the positions
-  // sharing a draw find its rows in cache).
+  // ahead; a draw's negatives two positions before its first use (its later
+  // positions find them in cache).
   void prefetch_rows_after(std::size_t i) const {
     const std::size_t entering = i + static_cast<std::size_t>(t_.options_.window) + 1;
     if (entering < sentence_.size()) prefetch_row(t_.model_.input.row(sentence_[entering]));
     if (i + 1 < sentence_.size()) prefetch_row(targets_of(i + 1)[0]);
-    const std::size_t next_draw = i + positions_per_draw_;
-    if (i % positions_per_draw_ != 0 || next_draw >= sentence_.size()) return;
-    for (int t = 1; t < target_counts_[next_draw]; ++t) prefetch_row(targets_of(next_draw)[t]);
+    const std::size_t ahead = i + 2;
+    if (ahead >= sentence_.size() || !draw_plan_.first_use(ahead)) return;
+    for (int t = 1; t < target_counts_[ahead]; ++t) prefetch_row(targets_of(ahead)[t]);
   }
 
   void prefetch_row(const float* row) const {
@@ -518,7 +537,6 @@ class SgnsWorker {
   const unsigned index_;
   Rng rng_;
   const std::size_t n_;  // floats of each row the kernels process (Kernels::span: cols rounded up to 4)
-  const std::size_t positions_per_draw_;  // consecutive positions sharing one draw of negatives
   SigmoidTable sigmoid_;  // per thread: 32 KiB that stays in this core's cache
   const std::function<void()>* report_ = nullptr;
   std::vector<std::int32_t> sentence_;
@@ -526,6 +544,7 @@ class SgnsWorker {
   std::vector<float*> target_rows_;  // negative + 1 slots per position of the sentence
   std::vector<int> target_counts_;   // the rows used of each position's slots
   std::vector<std::uint64_t> draws_;  // random numbers of the negatives being drawn
+  NegativeDraws draw_plan_{0, 1, 1};  // the sentence's positions -> draws
   std::vector<float> scratch_;
   std::size_t cache_budget_;        // bytes this worker may keep its shard's IdStream in
   std::optional<IdStream> replay_;  // the recorded shard, once an epoch read it whole

@@ -45,14 +45,13 @@ struct SgnsOptions {
   double min_alpha_ratio = 1e-4;  // the rate decays linearly to alpha * this
   std::uint64_t seed = 1;
   SkipGramUpdate update = SkipGramUpdate::Batched;
-  // Consecutive positions of a sentence that train against one draw of
-  // negatives (batched skip-gram and CBOW; the exact update ignores it). The
-  // later positions then find the negatives' output rows in cache: 4 makes
-  // skip-gram about 20 % faster than 1 at analogy and WS353 scores within
-  // seed noise (see the README); 1 draws for every position as word2vec.c
-  // does. 0 = 4 skip-gram, 1 CBOW (whose analogy score dipped by about a
-  // point with 2).
-  int negative_share = 0;
+  // Positions of a sentence that train against one draw of negatives
+  // (batched skip-gram and CBOW; the exact update ignores it), spaced
+  // 2 window + 1 apart so that no context word meets one draw twice
+  // (NegativeDraws). Their output rows are then drawn and fetched once per
+  // share positions: 4 is faster than 1 with analogy and WS353 scores as good
+  // (see the README); 1 draws for every position as word2vec.c does.
+  int negative_share = 4;
   // Longer lines are trained in chunks of this many vocabulary words (counted
   // before subsampling, so the chunks are the same in every epoch).
   std::size_t max_sentence_words = 10000;
@@ -63,7 +62,6 @@ struct SgnsOptions {
   double progress_interval_seconds = 1.0;
 
   double start_alpha() const;
-  int positions_per_negative_draw() const;  // negative_share with 0 resolved
   unsigned thread_count() const;
   // Throws Error naming the option and its valid range.
   void validate() const;
@@ -92,6 +90,26 @@ struct SgnsModel {
 
 // The update steps. Rows are padded (n = Kernels::span(cols), zeros beyond cols); the first
 // target row is the positive one, the rest are negatives. Each applies
+// Which draw of negatives each position of a sentence trains against, when
+// `share` positions share one. Consecutive positions would share most of their
+// context words, which then met the same negatives up to share times (about
+// half a point of analogy lost at share 4). So the positions sharing a draw
+// are a stride of 2 window + 1 apart: their windows are disjoint. The sentence
+// is cut into blocks of share x stride positions; the last, shorter block
+// spreads its share-position groups over a shorter stride.
+class NegativeDraws {
+ public:
+  NegativeDraws(std::size_t sentence_length, int share, int window);
+  std::size_t count() const;                 // draws the sentence needs: ceil(length / share)
+  std::size_t of(std::size_t position) const;  // the draw of a position, < count()
+  bool first_use(std::size_t position) const;  // no earlier position uses its draw
+
+ private:
+  std::size_t offset_in_block(std::size_t position) const { return position % block_; }
+  std::size_t draws_in_block(std::size_t position) const;
+  std::size_t length_, share_, stride_, block_;
+};
+
 // row -= lr * dLoss/drow for the loss sum of -log sigmoid(+-score) (word2vec's
 // convention for CBOW: every context row gets the gradient of the mean) and
 // returns that loss, measured before the update (the batched steps: only when

@@ -95,10 +95,10 @@ int run_train(const std::vector<std::string>& args) {
       "read instead of the text; a larger corpus is re-read (0 = always re-read; results are the same)")(
       "update", po::value(&update)->default_value(update),
       "skip-gram update: batched (negatives shared across the window, faster) or exact (word2vec.c's)")(
-      "share-negatives", po::value(&o.negative_share)->default_value(0, "4 skipgram, 1 cbow"),
-      "consecutive positions that train against one draw of negatives (batched skip-gram and CBOW): 4 makes "
-      "skip-gram about 20% faster than 1, analogy and WS353 scores within seed noise; 1 draws per position as "
-      "word2vec.c");
+      "share-negatives", po::value(&o.negative_share)->default_value(o.negative_share),
+      "positions that train against one draw of negatives (batched skip-gram and CBOW), spaced 2 window + 1 "
+      "apart so no context word meets a draw twice; 4 is faster than 1 at analogy and WS353 scores as good; "
+      "1 draws per position as word2vec.c");
   po::options_description glove("GloVe (--model glove)");
   glove.add_options()("x-max", po::value(&go.x_max)->default_value(go.x_max),
                       "counts at or above get full weight (GloVe's demo uses 10 for small corpora)")(

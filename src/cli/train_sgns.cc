@@ -70,9 +70,9 @@ int run_sgns(const TrainJob& job, SgnsOptions o, const VocabOptions& vo, Checkpo
     trainer.restore(SgnsModel{std::move(resume->matrices[0]), std::move(resume->matrices[1])}, state);
   }
   const bool exact = o.model == Model::SkipGram && o.update == SkipGramUpdate::Exact;
-  const int share = exact ? 1 : o.positions_per_negative_draw();
+  const int share = exact ? 1 : o.negative_share;
   const std::string draws = share == 1 ? (exact ? "drawn per pair" : "drawn per position")
-                                       : fmt::format("drawn per {} positions", share);
+                                       : fmt::format("a draw per {} positions", share);
   spdlog::info("training {} ({} update), dim {}, window {}, negative {} ({}), sample {}, "
                "{} epochs, {} threads, alpha {}, {} kernels",
                model_name(o.model), o.model == Model::SkipGram ? (exact ? "exact" : "batched") : "cbow",

@@ -66,7 +66,7 @@ expect_error "unwritable output folder" 1 "does not exist" -- train --input "$CO
 expect_error "output is the input" 1 "same file as --input" -- train --input "$T/rare.txt" --output "$T/rare.txt"
 expect_error "window 0" 1 "--window must be between 1 and 1000" -- train --input "$CORPUS" --output "$T/out/v.bin" --window 0
 expect_error "negative sample" 1 "--sample must be in [0, 1)" -- train --input "$CORPUS" --output "$T/out/v.bin" --sample -1
-expect_error "share-negatives 65" 1 "--share-negatives must be between 0 (the model's default) and 64" -- train --input "$CORPUS" --output "$T/out/v.bin" --share-negatives 65
+expect_error "share-negatives 65" 1 "--share-negatives must be between 1 and 64" -- train --input "$CORPUS" --output "$T/out/v.bin" --share-negatives 65
 expect_error "bad model" 1 "unknown model 'glove2'" -- train --input "$CORPUS" --output "$T/out/v.bin" --model glove2
 expect_error "bad format" 1 "unknown vector format 'csv'" -- train --input "$CORPUS" --output "$T/out/v.bin" --format csv
 expect_error "bad dim" 2 "--dim must be 'auto' or a positive integer" -- train --input "$CORPUS" --output "$T/out/v.bin" --dim -3

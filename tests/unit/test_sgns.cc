@@ -223,16 +223,56 @@ TEST(SgnsOptions, InvalidValuesAreRejectedWithTheRange) {
   o.negative = 0;
   EXPECT_THROW(o.validate(), Error);
   o = {};
-  o.negative_share = -1;
+  o.negative_share = 0;
   EXPECT_THROW(o.validate(), Error);
   o.negative_share = 65;
   EXPECT_THROW(o.validate(), Error);
-  o = {};
-  EXPECT_EQ(o.positions_per_negative_draw(), 4);
-  o.model = Model::Cbow;
-  EXPECT_EQ(o.positions_per_negative_draw(), 1);
-  o.negative_share = 3;
-  EXPECT_EQ(o.positions_per_negative_draw(), 3);
+  o.negative_share = 64;
+  EXPECT_NO_THROW(o.validate());
+}
+
+// Every draw serves at most `share` positions, the draws are numbered densely,
+// and (in full blocks) no two positions of one draw have overlapping windows.
+TEST(NegativeDraws, SharedDrawsServeDisjointWindows) {
+  for (int window : {1, 2, 5})
+    for (int share : {1, 2, 4, 8})
+      for (std::size_t length : {1, 2, 7, 11, 43, 44, 45, 100, 1000}) {
+        const NegativeDraws draws(length, share, window);
+        SCOPED_TRACE(::testing::Message() << "window " << window << " share " << share << " length " << length);
+        ASSERT_EQ(draws.count(), (length + share - 1) / share);
+        std::vector<std::vector<std::size_t>> users(draws.count());
+        for (std::size_t i = 0; i < length; ++i) {
+          ASSERT_LT(draws.of(i), draws.count());
+          EXPECT_EQ(draws.first_use(i), users[draws.of(i)].empty()) << "position " << i;
+          users[draws.of(i)].push_back(i);
+        }
+        const std::size_t stride = 2 * window + 1, full = length / (share * stride) * (share * stride);
+        for (const auto& positions : users) {
+          EXPECT_FALSE(positions.empty());
+          EXPECT_LE(positions.size(), static_cast<std::size_t>(share));
+          for (std::size_t k = 1; k < positions.size(); ++k) {
+            if (positions[k] < full) {
+              EXPECT_GE(positions[k] - positions[k - 1], stride);
+            }
+          }
+        }
+      }
+}
+
+TEST(NegativeDraws, ShareOneIsADrawPerPosition) {
+  const NegativeDraws draws(30, 1, 5);
+  for (std::size_t i = 0; i < 30; ++i) {
+    EXPECT_EQ(draws.of(i), i);
+    EXPECT_TRUE(draws.first_use(i));
+  }
+}
+
+// A block of share x stride positions: position 0's draw is used again a
+// stride later, then every stride (window 1: stride 3, blocks of 6 at share 2).
+TEST(NegativeDraws, ReferenceLayout) {
+  const NegativeDraws draws(14, 2, 1);
+  const std::vector<std::size_t> expected = {0, 1, 2, 0, 1, 2, 3, 4, 5, 3, 4, 5, 6, 6};
+  for (std::size_t i = 0; i < expected.size(); ++i) EXPECT_EQ(draws.of(i), expected[i]) << "position " << i;
 }
 
 TEST(SgnsModel, InitialisationIsWord2vecsAndIndependentOfThreads) {
