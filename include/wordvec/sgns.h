@@ -88,8 +88,6 @@ struct SgnsModel {
   static SgnsModel initialise(std::size_t vocab_size, std::size_t dim, std::uint64_t seed);
 };
 
-// The update steps. Rows are padded (n = Kernels::span(cols), zeros beyond cols); the first
-// target row is the positive one, the rest are negatives. Each applies
 // Which draw of negatives each position of a sentence trains against, when
 // `share` positions share one. Consecutive positions would share most of their
 // context words, which then met the same negatives up to share times (about
@@ -100,7 +98,7 @@ struct SgnsModel {
 class NegativeDraws {
  public:
   NegativeDraws(std::size_t sentence_length, int share, int window);
-  std::size_t count() const;                 // draws the sentence needs: ceil(length / share)
+  std::size_t count() const;                   // draws the sentence needs: ceil(length / share)
   std::size_t of(std::size_t position) const;  // the draw of a position, < count()
   bool first_use(std::size_t position) const;  // no earlier position uses its draw
 
@@ -110,6 +108,8 @@ class NegativeDraws {
   std::size_t length_, share_, stride_, block_;
 };
 
+// The update steps. Rows are padded (n = Kernels::span(cols), zeros beyond cols); the first
+// target row is the positive one, the rest are negatives. Each applies
 // row -= lr * dLoss/drow for the loss sum of -log sigmoid(+-score) (word2vec's
 // convention for CBOW: every context row gets the gradient of the mean) and
 // returns that loss, measured before the update (the batched steps: only when
