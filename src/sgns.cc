@@ -85,12 +85,12 @@ NegativeDraws::NegativeDraws(std::size_t sentence_length, int share, int window)
       stride_(2 * static_cast<std::size_t>(window) + 1),
       block_(share_ * stride_) {}
 
-std::size_t NegativeDraws::count() const { return (length_ + share_ - 1) / share_; }
+std::size_t NegativeDraws::count() const { return draws_for(length_); }
 
-// A full block has stride draws; the last one ceil(its length / share).
+// A full block has stride draws; the last one fewer.
 std::size_t NegativeDraws::draws_in_block(std::size_t position) const {
   const std::size_t start = position - offset_in_block(position);
-  return (std::min(block_, length_ - start) + share_ - 1) / share_;
+  return draws_for(std::min(block_, length_ - start));
 }
 
 std::size_t NegativeDraws::of(std::size_t position) const {

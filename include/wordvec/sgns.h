@@ -103,6 +103,7 @@ class NegativeDraws {
   bool first_use(std::size_t position) const;  // no earlier position uses its draw
 
  private:
+  std::size_t draws_for(std::size_t positions) const { return (positions + share_ - 1) / share_; }
   std::size_t offset_in_block(std::size_t position) const { return position % block_; }
   std::size_t draws_in_block(std::size_t position) const;
   std::size_t length_, share_, stride_, block_;
