@@ -12,9 +12,9 @@ CXXFLAGS ?=
 # Portable x86-64 by default: only src/simd/kernels_<isa>.cc get ISA flags.
 BASEFLAGS := -std=c++20 $(OPT) -g -Wall -Wextra -pthread -Iinclude \
              -I/usr/include/x86_64-linux-gnu/openblas-pthread -DSPDLOG_FMT_EXTERNAL $(CXXFLAGS)
-LDLIBS   := -lboost_program_options -lspdlog -lfmt -lopenblas -pthread
+LDLIBS   := -lboost_program_options -lspdlog -lfmt -lopenblas -lxxhash -pthread
 
-DEB_PACKAGES := g++ make libboost-program-options-dev libopenblas-dev libspdlog-dev libgtest-dev
+DEB_PACKAGES := g++ make libboost-program-options-dev libopenblas-dev libspdlog-dev libgtest-dev libxxhash-dev
 # Only the tests need these: a real gensim to check interoperability, bc for
 # timings, clang with its sanitizer/fuzzer runtimes for the fuzz targets.
 TEST_PACKAGES := python3-gensim bc clang libclang-rt-14-dev
@@ -94,6 +94,7 @@ unit-test: $(UNIT) $(CORPUS)
 
 cli-test: $(WORDVEC) $(CORPUS)
 	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) bash tests/cli/run.sh
+	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) bash tests/cli/reliability.sh
 	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) bash tests/cli/gensim_agreement.sh
 
 example-test: $(EXAMPLE) $(WORDVEC) $(CORPUS)
@@ -112,13 +113,15 @@ test: test-deps
 # ---- hardening (part of make test): the same tests under sanitizers, and fuzzing.
 # AddressSanitizer + UndefinedBehaviorSanitizer: every unit and CLI test.
 ASAN_BUILD := build-asan
-SAN_FLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+SAN_FLAGS  := -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer -fno-sanitize-recover=all
 sanitize: test-deps $(CORPUS)
 	$(MAKE) -j$$(nproc) BUILD=$(ASAN_BUILD) OPT=-O1 CXXFLAGS="$(SAN_FLAGS)" $(ASAN_BUILD)/wordvec_tests $(ASAN_BUILD)/wordvec
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 OPENBLAS_NUM_THREADS=1 \
 	  WORDVEC_TEST_CORPUS=$(CORPUS) $(ASAN_BUILD)/wordvec_tests --gtest_brief=1
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 OPENBLAS_NUM_THREADS=1 \
 	  WORDVEC=$(ASAN_BUILD)/wordvec CORPUS=$(CORPUS) bash tests/cli/run.sh
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 OPENBLAS_NUM_THREADS=1 \
+	  WORDVEC=$(ASAN_BUILD)/wordvec CORPUS=$(CORPUS) bash tests/cli/reliability.sh
 	@echo "sanitize: ASan + UBSan clean"
 
 # ThreadSanitizer: short multithreaded runs of every trainer. Only the
@@ -135,7 +138,7 @@ tsan: test-deps $(CORPUS)
 FUZZ_BUILD   := build-fuzz
 FUZZ_TARGETS := tokenizer vectors cooccurrence checkpoint
 FUZZ_SECONDS ?= 12
-FUZZ_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all
 fuzz: test-deps
 	$(MAKE) -j$$(nproc) CXX=clang++ BUILD=$(FUZZ_BUILD) OPT=-O1 CXXFLAGS="$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link" \
 	  $(FUZZ_BUILD)/libwordvec.a

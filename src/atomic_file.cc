@@ -1,10 +1,14 @@
 #include "wordvec/atomic_file.h"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <random>
 
@@ -20,7 +24,61 @@ std::string parent_folder(const std::string& path) {
   return path.substr(0, slash);
 }
 
+std::string base_name(const std::string& path) {
+  const std::size_t slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// The temporary files being written, for remove_unfinished_files(). A signal
+// handler can reach only static storage; lock-free atomics keep it safe there.
+constexpr int kPendingSlots = 64;
+std::atomic<char*> g_pending[kPendingSlots];
+
+int register_pending(const std::string& temp_path) {
+  char* copy = ::strdup(temp_path.c_str());
+  for (int i = 0; i < kPendingSlots && copy != nullptr; ++i) {
+    char* expected = nullptr;
+    if (g_pending[i].compare_exchange_strong(expected, copy)) return i;
+  }
+  std::free(copy);  // more writers than slots: that file is only removed by its destructor
+  return -1;
+}
+
+void unregister_pending(int slot) {
+  if (slot >= 0) std::free(g_pending[slot].exchange(nullptr));
+}
+
+// Digits only, and not empty.
+bool all_digits(const std::string& s) { return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos; }
+
+// Removes TARGET.tmp.PID.RANDOM files beside `path` whose process is gone
+// (left by a kill -9 or a power cut); files of live processes are theirs.
+void remove_stale_temp_files(const std::string& path) {
+  const std::string folder = parent_folder(path);
+  const std::string prefix = base_name(path) + ".tmp.";
+  DIR* dir = ::opendir(folder.c_str());
+  if (dir == nullptr) return;
+  while (const dirent* entry = ::readdir(dir)) {
+    const std::string name = entry->d_name;
+    if (name.compare(0, prefix.size(), prefix) != 0) continue;
+    const std::string rest = name.substr(prefix.size());
+    const std::size_t dot = rest.find('.');
+    if (dot == std::string::npos || !all_digits(rest.substr(0, dot)) || !all_digits(rest.substr(dot + 1))) continue;
+    const long pid = std::strtol(rest.substr(0, dot).c_str(), nullptr, 10);
+    if (pid <= 0 || pid == ::getpid()) continue;
+    if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) ::unlink((folder + "/" + name).c_str());
+  }
+  ::closedir(dir);
+}
+
 }  // namespace
+
+void remove_unfinished_files() noexcept {
+  for (auto& slot : g_pending) {
+    const char* temp_path = slot.load();
+    if (temp_path != nullptr) ::unlink(temp_path);
+  }
+}
 
 void check_output_path(const std::string& path) {
   if (path.empty()) throw Error("the output path is empty");
@@ -39,14 +97,17 @@ void check_output_path(const std::string& path) {
 
 AtomicFileWriter::AtomicFileWriter(const std::string& path) : path_(path) {
   check_output_path(path);
+  remove_stale_temp_files(path);
   std::random_device rd;
   for (int attempt = 0; attempt < 100 && file_ == nullptr; ++attempt) {
     temp_path_ = path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(rd() % 1000000);
+    // O_EXCL: never opens (or truncates) an existing file, whatever its name.
     const int fd = ::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0) {
       if (errno == EEXIST) continue;
       throw file_error(path, std::string("cannot create a file beside it: ") + std::strerror(errno));
     }
+    pending_slot_ = register_pending(temp_path_);
     file_ = ::fdopen(fd, "wb");
   }
   if (file_ == nullptr) throw file_error(path, "cannot create a temporary file beside it");
@@ -56,6 +117,7 @@ AtomicFileWriter::AtomicFileWriter(const std::string& path) : path_(path) {
 AtomicFileWriter::~AtomicFileWriter() {
   if (file_ != nullptr) std::fclose(file_);
   if (!committed_) ::unlink(temp_path_.c_str());
+  unregister_pending(pending_slot_);
 }
 
 void AtomicFileWriter::write(const void* data, std::size_t size) {
@@ -73,6 +135,8 @@ void AtomicFileWriter::commit() {
   if (std::rename(temp_path_.c_str(), path_.c_str()) != 0)
     throw file_error(path_, std::string("cannot rename the finished file into place: ") + std::strerror(errno));
   committed_ = true;
+  unregister_pending(pending_slot_);
+  pending_slot_ = -1;
 }
 
 }  // namespace wordvec

@@ -3,15 +3,16 @@
 #include <cerrno>
 #include <cstring>
 
-#include "wordvec/corpus.h"
+#include "wordvec/files.h"
 #include "wordvec/error.h"
 
 namespace wordvec {
 
 BinaryReader::BinaryReader(const std::string& path)
-    : path_(path), file_(std::fopen(path.c_str(), "rb"), std::fclose) {
+    : path_(path), file_(nullptr, std::fclose) {
+  size_ = readable_file_size(path);  // before fopen: a FIFO must not block
+  file_.reset(std::fopen(path.c_str(), "rb"));
   if (!file_) throw file_error(path, std::strerror(errno));
-  size_ = corpus_file_size(path);
   if (size_ < 8) throw file_error(path, "truncated: too short to be a wordvec file");
 }
 

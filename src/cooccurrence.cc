@@ -35,7 +35,7 @@ std::uint64_t CooccurrenceOptions::memory_bytes() const {
 void CooccurrenceOptions::validate() const {
   if (window < 1 || window > 20) throw Error("--window must be in 1..20 for GloVe, got " + std::to_string(window));
   if (!(memory_gib >= 0) || memory_gib > 1e6)
-    throw Error("--memory must be a positive number of GiB (0 = default), got " + std::to_string(memory_gib));
+    throw Error("--memory must be a positive number of GiB (0 = default), got " + short_number(memory_gib));
   if (threads > 1024) throw Error("--threads must be in 0..1024, got " + std::to_string(threads));
 }
 

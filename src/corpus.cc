@@ -2,10 +2,12 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
 #include "wordvec/error.h"
+#include "wordvec/files.h"
 
 namespace wordvec {
 namespace {
@@ -51,12 +53,33 @@ std::vector<ByteRange> split_range(const std::string& path, ByteRange range, uns
 
 }  // namespace
 
-std::uint64_t corpus_file_size(const std::string& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) throw file_error(path, std::strerror(errno));
-  if (S_ISDIR(st.st_mode)) throw file_error(path, "is a directory, not a corpus file");
-  std::fclose(open_for_reading(path));  // readable?
-  return static_cast<std::uint64_t>(st.st_size);
+std::uint64_t corpus_file_size(const std::string& path) { return readable_file_size(path); }
+
+std::uint64_t corpus_text_start(const std::string& path) {
+  unsigned char head[4096];
+  std::FILE* f = open_for_reading(path);
+  const std::size_t n = std::fread(head, 1, sizeof head, f);
+  std::fclose(f);
+  auto starts_with = [&](std::initializer_list<unsigned char> magic) {
+    return n >= magic.size() && std::equal(magic.begin(), magic.end(), head);
+  };
+  auto refuse = [&](const std::string& what, const std::string& how) {
+    throw file_error(path, "is " + what + ", not UTF-8 text; " + how);
+  };
+  const std::string decompress = "compressed input is not supported yet: decompress it first, e.g. ";
+  if (starts_with({0x1F, 0x8B})) refuse("gzip-compressed", decompress + "gzip -dc FILE > FILE.txt");
+  if (starts_with({'B', 'Z', 'h'})) refuse("bzip2-compressed", decompress + "bzip2 -dc FILE > FILE.txt");
+  if (starts_with({0xFD, '7', 'z', 'X', 'Z', 0x00})) refuse("xz-compressed", decompress + "xz -dc FILE > FILE.txt");
+  if (starts_with({0x28, 0xB5, 0x2F, 0xFD})) refuse("zstd-compressed", decompress + "zstd -dc FILE > FILE.txt");
+  const std::string convert = "convert it first: iconv -f ";
+  if (starts_with({0xFF, 0xFE, 0x00, 0x00}) || starts_with({0x00, 0x00, 0xFE, 0xFF}))
+    refuse("UTF-32 (byte-order mark)", convert + "UTF-32 -t UTF-8 FILE > FILE.txt");
+  if (starts_with({0xFF, 0xFE}) || starts_with({0xFE, 0xFF}))
+    refuse("UTF-16 (byte-order mark)", convert + "UTF-16 -t UTF-8 FILE > FILE.txt");
+  if (n >= 16 && std::count(head, head + n, 0) * 4 > static_cast<std::ptrdiff_t>(n))
+    refuse("mostly NUL bytes (UTF-16/32 without a byte-order mark, or binary data)",
+           convert + "UTF-16 -t UTF-8 FILE > FILE.txt if it is UTF-16");
+  return starts_with({0xEF, 0xBB, 0xBF}) ? 3 : 0;
 }
 
 std::vector<ByteRange> split_into_ranges(const std::string& path, unsigned parts) {
@@ -74,7 +97,12 @@ TokenScanner::TokenScanner(const std::string& path, ByteRange range)
       buffer_(new char[kBlockBytes]),
       buffer_offset_(range.begin),
       cursor_(range.begin) {
-  seek(file_, path_, range.begin);
+  if (range.begin == 0 && range.end > 0) {  // a UTF-8 byte-order mark is not part of the first word
+    const std::uint64_t skip = std::min(corpus_text_start(path), range.end);
+    remaining_ -= skip;
+    buffer_offset_ = cursor_ = skip;
+  }
+  seek(file_, path_, buffer_offset_);
 }
 
 TokenScanner::~TokenScanner() {

@@ -84,7 +84,7 @@ std::string sweep_csv(const SweepResult& r) {
   csv += "\n";
   for (const auto& p : r.points) {
     csv += std::to_string(p.dim) + "," + (p.dim == r.suggested ? "1" : "0") + format(",%.2f", p.seconds);
-    for (double m : metrics_of(r, p)) csv += format(",%.4f", m);
+    for (double m : metrics_of(r, p)) csv += std::isnan(m) ? "," : format(",%.4f", m);  // undefined: empty
     csv += "\n";
   }
   return csv;

@@ -1,5 +1,7 @@
 #include "wordvec/error.h"
 
+#include <cstdio>
+
 namespace wordvec {
 
 Error file_error(const std::string& path, unsigned long long line, const std::string& message) {
@@ -7,5 +9,11 @@ Error file_error(const std::string& path, unsigned long long line, const std::st
 }
 
 Error file_error(const std::string& path, const std::string& message) { return Error(path + ": " + message); }
+
+std::string short_number(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3g", value);
+  return text;
+}
 
 }  // namespace wordvec

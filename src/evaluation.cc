@@ -6,10 +6,12 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <unordered_map>
 
 #include "wordvec/error.h"
+#include "wordvec/files.h"
 
 namespace wordvec {
 namespace {
@@ -114,7 +116,7 @@ double pearson_r(const std::vector<double>& x, const std::vector<double>& y) {
     sxx += (x[i] - mx) * (x[i] - mx);
     syy += (y[i] - my) * (y[i] - my);
   }
-  return sxx > 0 && syy > 0 ? sxy / std::sqrt(sxx * syy) : 0;
+  return sxx > 0 && syy > 0 ? sxy / std::sqrt(sxx * syy) : std::numeric_limits<double>::quiet_NaN();
 }
 
 double spearman_rho(const std::vector<double>& x, const std::vector<double>& y) {
@@ -125,6 +127,7 @@ AnalogyResult evaluate_analogies(const NearestNeighbors& index, const std::strin
   const WordVectors& v = index.normalized();
   const std::size_t candidates = std::min(restrict_vocab, v.size());
   const auto ids = case_insensitive_ids(v, candidates);
+  readable_file_size(path);  // a directory or FIFO is an error, not an empty file
   std::ifstream in(path);
   if (!in) throw file_error(path, std::strerror(errno));
 
@@ -193,6 +196,7 @@ AnalogyResult evaluate_analogies(const NearestNeighbors& index, const std::strin
 
 SimilarityResult evaluate_similarity(const NearestNeighbors& index, const std::string& path) {
   const auto ids = case_insensitive_ids(index.normalized(), 300000);
+  readable_file_size(path);  // a directory or FIFO is an error, not an empty file
   std::ifstream in(path);
   if (!in) throw file_error(path, std::strerror(errno));
   SimilarityResult result;
@@ -221,10 +225,8 @@ SimilarityResult evaluate_similarity(const NearestNeighbors& index, const std::s
     gold.push_back(score);
     cosine.push_back(cblas_sdot(static_cast<int>(v.dim()), v.vectors.row(ia->second), 1, v.vectors.row(ib->second), 1));
   }
-  if (gold.size() >= 2) {
-    result.spearman = spearman_rho(gold, cosine);
-    result.pearson = pearson_r(gold, cosine);
-  }
+  result.spearman = spearman_rho(gold, cosine);
+  result.pearson = pearson_r(gold, cosine);
   return result;
 }
 

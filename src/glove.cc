@@ -22,10 +22,10 @@ void GloveOptions::validate() const {
   auto fail = [](const std::string& m) { throw Error(m); };
   if (dim < 1 || dim > 10000) fail("--dim must be in 1..10000, got " + std::to_string(dim));
   if (epochs < 0 || epochs > 100000) fail("--epochs must be in 0..100000, got " + std::to_string(epochs));
-  if (!(x_max > 0) || !std::isfinite(x_max)) fail("--x-max must be a positive number, got " + std::to_string(x_max));
-  if (!(alpha >= 0) || alpha > 10) fail("--glove-alpha must be in 0..10, got " + std::to_string(alpha));
-  if (!(learning_rate > 0) || !std::isfinite(learning_rate))
-    fail("--learning-rate must be a positive number, got " + std::to_string(learning_rate));
+  if (!(x_max > 0) || !std::isfinite(x_max)) fail("--x-max must be a positive number, got " + short_number(x_max));
+  if (!(alpha >= 0) || alpha > 10) fail("--glove-alpha must be in 0..10, got " + short_number(alpha));
+  if (!(learning_rate > 0) || learning_rate > 10)
+    fail("--alpha (the GloVe learning rate) must be in (0, 10], got " + short_number(learning_rate));
   if (threads > 1024) fail("--threads must be in 0..1024, got " + std::to_string(threads));
 }
 
@@ -182,8 +182,8 @@ GloveSummary GloveTrainer::train(std::span<const CooccurrenceRecord> records, co
     loss /= std::max<std::size_t>(n, 1);
     if (!std::isfinite(loss))
       throw Error("GloVe training diverged in epoch " + std::to_string(epoch) +
-                  " (the loss is not finite); try a lower --learning-rate than " +
-                  std::to_string(options_.learning_rate));
+                  " (the loss is not finite); no vectors written. Lower the learning rate (--alpha, now " +
+                  short_number(options_.learning_rate) + ")");
     summary.epoch_loss.push_back(loss);
     epochs_done_ = epoch;
     report(before + n, epoch, loss, epoch == options_.epochs);

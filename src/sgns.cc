@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <limits>
 #include <cstring>
 #include <optional>
 #include <thread>
@@ -36,15 +38,15 @@ void SgnsOptions::validate() const {
   require(negative >= 1 && negative <= 64, "--negative must be between 1 and 64, got " + std::to_string(negative));
   require(negative_share >= 1 && negative_share <= 64,
           "--share-negatives must be between 1 and 64, got " + std::to_string(negative_share));
-  require(sample >= 0 && sample < 1, "--sample must be in [0, 1), got " + std::to_string(sample));
+  require(sample >= 0 && sample < 1, "--sample must be in [0, 1), got " + short_number(sample));
   require(epochs >= 1 && epochs <= 100000, "--epochs must be between 1 and 100000, got " + std::to_string(epochs));
   require(threads <= 1024, "--threads must be between 0 (all cores) and 1024, got " + std::to_string(threads));
   require(alpha >= 0 && alpha <= 10, "--alpha must be in (0, 10] (0 = the model's default), got " +
-                                         std::to_string(alpha));
+                                         short_number(alpha));
   require(min_alpha_ratio > 0 && min_alpha_ratio <= 1, "min-alpha ratio must be in (0, 1]");
   require(max_sentence_words >= 1, "max sentence length must be at least 1");
   require(cache_memory_gib >= 0 && cache_memory_gib <= 1e6,
-          "--cache-memory must be a number of GiB >= 0, got " + std::to_string(cache_memory_gib));
+          "--cache-memory must be a number of GiB >= 0, got " + short_number(cache_memory_gib));
 }
 
 const char* model_name(Model model) { return model == Model::SkipGram ? "skipgram" : "cbow"; }
@@ -102,6 +104,22 @@ bool NegativeDraws::first_use(std::size_t position) const {
 }
 
 // ---------------------------------------------------------------- update steps
+
+namespace {
+
+// A mean loss per pair above this means the vectors are exploding: a sane run
+// stays below 1 (log 2 per pair at the start, ~0.3-0.5 once trained), and a
+// pair's loss is about |score| once |score| passes the sigmoid's range.
+constexpr double kDivergedLoss = 50;
+
+bool all_finite(const Matrix& m) {
+  for (std::size_t r = 0; r < m.rows(); ++r)
+    for (std::size_t c = 0; c < m.cols(); ++c)
+      if (!std::isfinite(m.row(r)[c])) return false;
+  return true;
+}
+
+}  // namespace
 
 namespace sgns_step {
 
@@ -615,6 +633,10 @@ void SgnsTrainer::take_snapshots(SnapshotGate& gate, const std::atomic<std::uint
   while (gate.wait(next, [&] { return stopped(); })) {
     SgnsRunState state;
     if (!gate.pause_all(state.workers)) break;
+    if (diverged_.load()) {  // a diverged model is not worth resuming: keep the last good snapshot
+      gate.release();
+      break;
+    }
     state.words_done = words_done.load();
     try {
       snapshots_.save(state);
@@ -671,12 +693,23 @@ TrainingSummary SgnsTrainer::train_shards(const std::string& corpus_path, const 
     p.finished = finished;
     return p;
   };
+  // Divergence is checked at every report, with or without a progress callback.
+  double diverged_loss = 0;
+  int diverged_epoch = 0;
+  auto check_divergence = [&](const TrainingProgress& p) {
+    if (std::isfinite(p.loss) && p.loss <= kDivergedLoss) return;
+    diverged_loss = p.loss;
+    diverged_epoch = p.epoch;
+    diverged_.store(true);
+    request_stop();
+  };
   const std::function<void()> report = [&] {
-    if (!progress) return;
     const double now = seconds_since(start);
     if (now - last_report < options_.progress_interval_seconds) return;
     last_report = now;
-    progress(make_progress(false));
+    const TrainingProgress p = make_progress(false);
+    check_divergence(p);
+    if (progress && !diverged_.load()) progress(p);
   };
   const std::function<void()> no_report;
 
@@ -709,6 +742,19 @@ TrainingSummary SgnsTrainer::train_shards(const std::string& corpus_path, const 
 
   TrainingProgress final_progress = make_progress(true);
   // The final loss: over everything since the last report.
+  if (!diverged_.load()) check_divergence(final_progress);
+  if (!diverged_.load() && !(all_finite(model_.input) && all_finite(model_.output))) {
+    diverged_loss = std::numeric_limits<double>::quiet_NaN();
+    diverged_epoch = final_progress.epoch;
+    diverged_.store(true);
+  }
+  if (diverged_.load())
+    throw Error("training diverged in epoch " + std::to_string(diverged_epoch) + ": the mean loss per pair " +
+                (std::isfinite(diverged_loss) ? "reached " + short_number(diverged_loss) + " (a sane run stays below " +
+                                                    short_number(kDivergedLoss) + ")"
+                                              : std::string("is not finite")) +
+                "; no vectors written. Lower the learning rate (--alpha, now " + short_number(options_.start_alpha()) +
+                ")");
   if (progress) progress(final_progress);
   return {final_progress.words_done, final_progress.elapsed_seconds, final_progress.loss};
 }

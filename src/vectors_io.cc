@@ -13,6 +13,7 @@
 
 #include "wordvec/atomic_file.h"
 #include "wordvec/error.h"
+#include "wordvec/files.h"
 
 namespace wordvec {
 
@@ -41,6 +42,23 @@ std::string npy_words_path(const std::string& npy_path) {
       npy_path.size() > 4 && npy_path.compare(npy_path.size() - 4, 4, ".npy") == 0 ? npy_path.substr(0, npy_path.size() - 4)
                                                                                   : npy_path;
   return stem + ".words.txt";
+}
+
+std::vector<std::string> vector_files_written(const std::string& path, VectorFormat format) {
+  if (format == VectorFormat::Npy) return {path, npy_words_path(path)};
+  return {path};
+}
+
+std::vector<std::string> vector_files_read(const std::string& path) {
+  char magic[6] = {};
+  std::FILE* f = nullptr;
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) f = std::fopen(path.c_str(), "rb");
+  const bool npy = f != nullptr && std::fread(magic, 1, sizeof magic, f) == sizeof magic &&
+                   std::memcmp(magic, "\x93NUMPY", sizeof magic) == 0;
+  if (f != nullptr) std::fclose(f);
+  if (npy) return {path, npy_words_path(path)};
+  return {path};
 }
 
 void normalize_rows(Matrix& vectors) {
@@ -124,6 +142,7 @@ namespace {
 class MappedFile {
  public:
   explicit MappedFile(const std::string& path) {
+    readable_file_size(path);  // before open: a FIFO must not block
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) throw file_error(path, std::strerror(errno));
     struct stat st {};
@@ -238,16 +257,29 @@ class Parser {
   unsigned long long line_ = 1;
 };
 
-// Binary if the bytes after the header line are not text.
-bool looks_binary(std::string_view data) {
-  const std::size_t first_line = data.find('\n');
-  if (first_line == std::string_view::npos) return false;
-  const std::size_t probe_end = std::min(data.size(), first_line + 4096);
-  for (std::size_t i = first_line + 1; i < probe_end; ++i) {
+// Binary unless the first row's values are text. Only the values are
+// looked at: a word may hold any byte but the separators (control bytes
+// included), so the word itself says nothing about the format.
+bool looks_binary(std::string_view data, std::size_t dim) {
+  std::size_t pos = data.find('\n');
+  if (pos == std::string_view::npos) return false;
+  while (pos < data.size() && (data[pos] == '\n' || is_blank(data[pos]))) ++pos;
+  std::size_t word_end = pos;
+  while (word_end < data.size() && data[word_end] != ' ' && data[word_end] != '\t' && data[word_end] != '\n') ++word_end;
+  // Text values are printable ASCII (a malformed one too, for a clear error
+  // later), about dim of them; the bytes of binary floats are not (a 16-byte
+  // row is all printable by chance once in 10^7). Binary floats hold a '\n'
+  // byte now and then: a short "line" of a few values is not text.
+  std::size_t values = 0;
+  bool in_value = false;
+  for (std::size_t i = word_end; i < data.size() && data[i] != '\n'; ++i) {
     const auto c = static_cast<unsigned char>(data[i]);
-    if (c < 9 || (c > 13 && c < 32) || c == 127) return true;
+    if ((c < 0x20 || c > 0x7E) && c != '\t' && c != '\r') return true;
+    const bool blank = is_blank(data[i]);
+    if (!blank && !in_value) ++values;
+    in_value = !blank;
   }
-  return false;
+  return values == 0 || values * 2 < dim;  // half the values or more: text (a malformed row is reported as such)
 }
 
 // "V D" on the first line (two whole numbers and nothing else)?
@@ -298,7 +330,7 @@ WordVectors read_word2vec(const std::string& path, std::string_view data) {
   // Every row takes more than dim bytes: refuse absurd counts before allocating.
   if (words > data.size() / dim + 1)
     throw file_error(path, 1, "the header claims " + std::to_string(words) + " words, more than the file can hold");
-  const bool binary = looks_binary(data);
+  const bool binary = looks_binary(data, dim);
   WordVectors result{{}, Matrix(words, dim), binary ? VectorFormat::Word2VecBinary : VectorFormat::Word2VecText};
   result.words.reserve(words);
   std::vector<unsigned long long> lines;

@@ -7,6 +7,7 @@
 
 #include "wordvec/atomic_file.h"
 #include "wordvec/error.h"
+#include "wordvec/files.h"
 
 namespace wordvec {
 
@@ -161,6 +162,7 @@ Vocabulary Vocabulary::build(const std::string& corpus_path, const VocabOptions&
                              unsigned threads) {
   const std::uint64_t size = corpus_file_size(corpus_path);
   if (size == 0) throw file_error(corpus_path, "the corpus is empty");
+  corpus_text_start(corpus_path);  // not UTF-8 text (compressed, UTF-16): say so before counting
   // Each thread counts its own byte range into its own table; then the tables merge.
   const std::vector<ByteRange> ranges = split_into_ranges(corpus_path, std::max(1u, threads));
   std::vector<WordCounter> counters(ranges.size(), WordCounter(options.prune_at / ranges.size()));
@@ -202,6 +204,7 @@ Vocabulary Vocabulary::build(const std::string& corpus_path, const VocabOptions&
 }
 
 Vocabulary Vocabulary::load(const std::string& path, const VocabOptions& options) {
+  readable_file_size(path);  // a directory or FIFO is an error, not an empty file
   std::ifstream in(path);
   if (!in) throw file_error(path, std::strerror(errno));
   std::vector<std::pair<std::string, std::uint64_t>> counts;

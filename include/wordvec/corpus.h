@@ -31,6 +31,12 @@ struct TokenScanStats {
 // Size of a readable regular file; throws Error naming the path otherwise.
 std::uint64_t corpus_file_size(const std::string& path);
 
+// Where the text of a corpus starts: 3 past a UTF-8 byte-order mark, else 0.
+// Throws Error saying what was found for a file that is not UTF-8 text: a
+// UTF-16/32 byte-order mark or a NUL-heavy start (UTF-16 without a mark),
+// gzip, bzip2, xz or zstd data (compressed input is not supported yet).
+std::uint64_t corpus_text_start(const std::string& path);
+
 // Splits the file into `parts` consecutive ranges covering it, each boundary
 // moved forward to a whitespace byte so no token is split between two ranges.
 std::vector<ByteRange> split_into_ranges(const std::string& path, unsigned parts);

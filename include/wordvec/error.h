@@ -17,4 +17,7 @@ Error file_error(const std::string& path, unsigned long long line, const std::st
 // "PATH: message"
 Error file_error(const std::string& path, const std::string& message);
 
+// A number for a message: 3 significant digits ("0.025", "8.19e+28").
+std::string short_number(double value);
+
 }  // namespace wordvec

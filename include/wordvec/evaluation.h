@@ -36,12 +36,14 @@ AnalogyResult evaluate_analogies(const NearestNeighbors& vectors, const std::str
 struct SimilarityResult {
   std::string file;
   std::size_t pairs = 0, skipped = 0;
+  // NaN when undefined: fewer than 2 pairs known, or constant scores.
   double spearman = 0, pearson = 0;
 };
 
 SimilarityResult evaluate_similarity(const NearestNeighbors& vectors, const std::string& path);
 
-// Spearman's rho with average ranks for ties (exposed for tests).
+// Spearman's rho with average ranks for ties (exposed for tests). Both are NaN
+// when undefined (fewer than 2 values, or either side constant).
 double spearman_rho(const std::vector<double>& x, const std::vector<double>& y);
 double pearson_r(const std::vector<double>& x, const std::vector<double>& y);
 

@@ -204,6 +204,7 @@ class SgnsTrainer {
   Kernels kernels_;
   SgnsModel model_;
   std::atomic<bool> stop_requested_{false};
+  std::atomic<bool> diverged_{false};  // stops the run; no snapshot of it is saved
   SnapshotPolicy snapshots_;
   std::optional<SgnsRunState> resume_;
 };

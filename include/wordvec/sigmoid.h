@@ -19,8 +19,11 @@ class SigmoidTable {
 
   SigmoidTable();
   float sigmoid(float x) const { return table_[index(clip(x))].sigmoid; }
-  // -log sigmoid(x): the loss of a pair whose label is 1 and score x.
-  float log_loss(float x) const { return table_[index(clip(x))].log_loss + std::max(0.0f, -kSigmoidRange - x); }
+  // -log sigmoid(x): the loss of a pair whose label is 1 and score x; NaN
+  // for a NaN or infinite score (x - x), so a diverged run shows in the loss.
+  float log_loss(float x) const {
+    return table_[index(clip(x))].log_loss + std::max(0.0f, -kSigmoidRange - x) + (x - x);
+  }
 
   // A pair with score x and label 1 (positive) or 0: returns label - sigmoid(x)
   // and adds the pair's loss -log sigmoid(+-x) to `loss`, from one lookup
@@ -44,7 +47,13 @@ class SigmoidTable {
     float sigmoid;
     float log_loss;  // -log sigmoid
   };
-  static float clip(float x) { return std::clamp(x, -kSigmoidRange, kSigmoidRange); }
+  // Into [-range, range], NaN included (it lands on range: each comparison
+  // with NaN is false), so that index() is always inside the table.
+  // std::clamp would pass NaN through, and casting NaN to int is undefined.
+  static float clip(float x) {
+    const float low = x > -kSigmoidRange ? x : -kSigmoidRange;
+    return low < kSigmoidRange ? low : kSigmoidRange;
+  }
   static int index(float clipped) {
     return static_cast<int>((clipped + kSigmoidRange) * (kSteps / (2 * kSigmoidRange)) + 0.5f);
   }

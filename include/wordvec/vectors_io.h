@@ -30,6 +30,13 @@ const char* vector_format_name(VectorFormat format);
 // The sidecar word list of an .npy file: "x.npy" -> "x.words.txt".
 std::string npy_words_path(const std::string& npy_path);
 
+// Every file write_vectors(path, ..., format) writes: the path, and for npy
+// its word list. For FilePlan: each must be checked against the inputs.
+std::vector<std::string> vector_files_written(const std::string& path, VectorFormat format);
+// Every file read_vectors(path) reads: the path, and for an .npy file (told
+// by its content, as read_vectors does) its word list.
+std::vector<std::string> vector_files_read(const std::string& path);
+
 struct WordVectors {
   std::vector<std::string> words;
   Matrix vectors;  // one row per word, vectors.cols() = dimension

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "wordvec/files.h"
 #include "wordvec/progress.h"
 #include "wordvec/vectors_io.h"
 
@@ -50,6 +51,11 @@ class ProgressPrinter {
 };
 
 std::string format_duration(double seconds);
+
+// Declares to `plan` the files read_vectors(path) reads, or that
+// write_vectors(path, ..., format) writes (an .npy file's word list too).
+void plan_vector_input(FilePlan& plan, const std::string& path, const std::string& role);
+void plan_vector_output(FilePlan& plan, const std::string& path, VectorFormat format, const std::string& role);
 
 // Reads a vector file (any format) and warns when it listed a word twice.
 WordVectors load_vectors(const std::string& path);

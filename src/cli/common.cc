@@ -10,6 +10,31 @@
 
 namespace wordvec::cli {
 
+namespace {
+
+bool is_unsigned_option(const po::value_semantic* semantic) {
+  return dynamic_cast<const po::typed_value<unsigned>*>(semantic) != nullptr ||
+         dynamic_cast<const po::typed_value<unsigned long>*>(semantic) != nullptr ||
+         dynamic_cast<const po::typed_value<unsigned long long>*>(semantic) != nullptr;
+}
+
+// Boost converts "-1" to an unsigned option as 2^64 - 1; refuse it with the
+// value the user typed.
+void refuse_negative_unsigned(const po::parsed_options& parsed, const po::options_description& options) {
+  for (const po::option& o : parsed.options) {
+    const po::option_description* d = options.find_nothrow(o.string_key, false);
+    if (d == nullptr || !is_unsigned_option(d->semantic().get())) continue;
+    for (const std::string& value : o.value) {
+      const std::size_t first = value.find_first_not_of(" \t");
+      if (first != std::string::npos && value[first] == '-')
+        throw UsageError((o.string_key[0] == '-' ? "" : o.string_key.size() == 1 ? "-" : "--") + o.string_key +
+                         " takes a whole number >= 0, got '" + value + "'");
+    }
+  }
+}
+
+}  // namespace
+
 bool parse_or_help(const std::vector<std::string>& args, const po::options_description& options,
                    const po::positional_options_description* positional, const std::string& usage,
                    po::variables_map& vm) {
@@ -17,7 +42,9 @@ bool parse_or_help(const std::vector<std::string>& args, const po::options_descr
     po::command_line_parser parser(args);
     parser.options(options);
     if (positional != nullptr) parser.positional(*positional);
-    po::store(parser.run(), vm);
+    const po::parsed_options parsed = parser.run();
+    refuse_negative_unsigned(parsed, options);
+    po::store(parsed, vm);
     if (vm.count("help")) {
       std::cout << usage << "\n\n" << options << "\n";
       return false;
@@ -44,6 +71,19 @@ void configure_logging(const po::variables_map& vm) {
   spdlog::set_level(vm.count("quiet") ? spdlog::level::warn
                     : vm.count("verbose") ? spdlog::level::debug
                                           : spdlog::level::info);
+}
+
+void plan_vector_input(FilePlan& plan, const std::string& path, const std::string& role) {
+  const std::vector<std::string> files = vector_files_read(path);
+  plan.input(files[0], role);
+  if (files.size() > 1) plan.input(files[1], role + "'s word list");
+}
+
+void plan_vector_output(FilePlan& plan, const std::string& path, VectorFormat format, const std::string& role) {
+  if (path.empty()) return;
+  const std::vector<std::string> files = vector_files_written(path, format);
+  plan.output(files[0], role);
+  if (files.size() > 1) plan.output(files[1], role + "'s word list");
 }
 
 WordVectors load_vectors(const std::string& path) {

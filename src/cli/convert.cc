@@ -30,7 +30,10 @@ int run_convert(const std::vector<std::string>& args) {
   if (!parse_or_help(args, o, nullptr, kConvertUsage, vm)) return 0;
   configure_logging(vm);
   const VectorFormat format = parse_vector_format(to);
-  if (input == output) throw Error("--output is the same file as --input; write to another file");
+  FilePlan plan;
+  plan_vector_input(plan, input, "--input");
+  plan_vector_output(plan, output, format, "--output");
+  plan.check();
   WordVectors v = load_vectors(input);
   if (vm.count("normalize")) normalize_rows(v.vectors);
   write_vectors(output, v.words, v.vectors, format, max_words);

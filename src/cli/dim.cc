@@ -82,8 +82,13 @@ void write_text_file(const std::string& path, const std::string& content) {
 int run_sweep(const po::variables_map& vm, const std::string& input, const VocabOptions& vo, SweepOptions sweep,
               const std::string& prefix) {
   if (input.empty()) throw UsageError("--sweep needs --input CORPUS");
-  check_output_path(prefix + ".csv");
-  check_output_path(prefix + ".svg");
+  FilePlan plan;
+  plan.input(input, "--input");
+  for (const std::string& file : sweep.similarity_files) plan.input(file, "--eval-similarity");
+  plan.input(sweep.analogy_file, "--eval-analogy");
+  plan.output(prefix + ".csv", "--sweep-output's CSV");
+  plan.output(prefix + ".svg", "--sweep-output's SVG");
+  plan.check();
   if (vm.count("dims")) sweep.dims = parse_dims(vm["dims"].as<std::string>());
   sweep.training.validate();
   const Vocabulary vocab = Vocabulary::build(input, vo, nullptr, sweep.training.thread_count());

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <cmath>
 #include <cstdio>
 
 #include "cli.h"
@@ -57,15 +58,18 @@ int run_eval(const std::vector<std::string>& args) {
     }
   }
   if (json && !similarity.empty()) out += ", \"similarity\": [";
+  // An undefined correlation (under 2 known pairs, constant scores) is not 0.
+  auto text = [](double v) { return std::isnan(v) ? std::string("undefined") : fmt::format("{:6.3f}", v); };
+  auto json_number = [](double v) { return std::isnan(v) ? std::string("null") : fmt::format("{:.6f}", v); };
   for (std::size_t i = 0; i < similarity.size(); ++i) {
     const SimilarityResult r = evaluate_similarity(vectors, similarity[i]);
     if (json)
-      out += fmt::format("{}{{\"file\": \"{}\", \"spearman\": {:.6f}, \"pearson\": {:.6f}, \"pairs\": {}, "
+      out += fmt::format("{}{{\"file\": \"{}\", \"spearman\": {}, \"pearson\": {}, \"pairs\": {}, "
                          "\"skipped\": {}}}",
-                         i ? ", " : "", r.file, r.spearman, r.pearson, r.pairs, r.skipped);
+                         i ? ", " : "", r.file, json_number(r.spearman), json_number(r.pearson), r.pairs, r.skipped);
     else
-      std::printf("similarity %-24s spearman %6.3f  pearson %6.3f  (%zu pairs, %zu skipped as unknown)\n",
-                  r.file.c_str(), r.spearman, r.pearson, r.pairs, r.skipped);
+      std::printf("similarity %-24s spearman %s  pearson %s  (%zu pairs, %zu skipped as unknown)\n", r.file.c_str(),
+                  text(r.spearman).c_str(), text(r.pearson).c_str(), r.pairs, r.skipped);
   }
   if (json) std::printf("%s%s}\n", out.c_str(), similarity.empty() ? "" : "]");
   return 0;

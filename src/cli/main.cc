@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli.h"
+#include "signals.h"
 #include "wordvec/error.h"
 
 namespace {
@@ -30,6 +31,7 @@ int main(int argc, char** argv) {
     std::cout << kUsage;
     return argc < 2 ? 2 : 0;
   }
+  wordvec::cli::install_signal_handlers();
   const std::string command = argv[1];
   const std::vector<std::string> args(argv + 2, argv + argc);
   try {

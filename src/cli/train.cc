@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <map>
+#include <set>
+
 #include "cli.h"
 #include "train_job.h"
 #include "wordvec/atomic_file.h"
@@ -31,15 +34,65 @@ int parse_dimension(const std::string& text) {
   throw UsageError("--dim must be 'auto' or a positive integer, got '" + text + "'");
 }
 
-// Fail before hours of work, not after.
-void check_outputs(const TrainJob& job) {
-  for (const std::string* out : {&job.output, &job.save_vocab, &job.save_cooccurrence, &job.checkpoint}) {
-    if (out->empty()) continue;
-    if (*out == job.input || *out == job.load_cooccurrence)
-      throw Error(*out + ": an output is the same file as --input; refusing to overwrite the input");
-    if (out != &job.checkpoint && *out == job.checkpoint)
-      throw Error(*out + ": the checkpoint and an output are the same file");
-    check_output_path(*out);
+// Fail before hours of work, not after: no output may be an input or another
+// output, and every output must be writable.
+void check_files(const TrainJob& job) {
+  FilePlan plan;
+  plan.input(job.input, "--input");
+  plan.input(job.load_cooccurrence, "--cooccurrence");
+  // The checkpoint being resumed is read once, then replaced by later checkpoints.
+  const bool resume_is_checkpoint = !job.resume.empty() && FilePlan::same_file(job.resume, job.checkpoint);
+  if (!resume_is_checkpoint) plan.input(job.resume, "--resume");
+  plan_vector_output(plan, job.output, job.format, "--output");
+  plan.output(job.save_vocab, "--save-vocab");
+  plan.output(job.save_cooccurrence, "--save-cooccurrence");
+  plan.output(job.checkpoint, resume_is_checkpoint ? "--checkpoint (the --resume file)" : "--checkpoint");
+  plan.check();
+}
+
+// The text a checkpoint would store for an option's value.
+std::string option_text(const po::variable_value& value) {
+  const boost::any& v = value.value();
+  if (const auto* s = boost::any_cast<std::string>(&v)) return *s;
+  if (const auto* d = boost::any_cast<double>(&v)) return setting_text(*d);
+  if (const auto* i = boost::any_cast<int>(&v)) return setting_text(*i);
+  if (const auto* u = boost::any_cast<std::uint64_t>(&v)) return std::to_string(*u);
+  if (const auto* n = boost::any_cast<unsigned>(&v)) return std::to_string(*n);
+  return "";
+}
+
+// A resumed run keeps the checkpoint's model, corpus and vocabulary: an option
+// that would change them is refused (unless it repeats the checkpoint's
+// value), never silently ignored. Outputs, threads and memory may change.
+void check_resume_options(const po::variables_map& vm, const Checkpoint& checkpoint) {
+  static const std::map<std::string, std::string> sgns_keys = {
+      {"model", "model"}, {"update", "update"}, {"dim", "dim"}, {"window", "window"}, {"negative", "negative"},
+      {"share-negatives", "negative_share"}, {"sample", "sample"}, {"epochs", "epochs"}, {"alpha", "alpha"},
+      {"seed", "seed"}};
+  static const std::map<std::string, std::string> glove_keys = {
+      {"dim", "dim"}, {"epochs", "epochs"}, {"x-max", "x_max"}, {"glove-alpha", "glove_alpha"},
+      {"alpha", "alpha"}, {"seed", "seed"}, {"glove-output", "glove_output"}, {"window", "window"},
+      {"no-distance-weighting", "distance_weighting"}};
+  static const std::set<std::string> may_change = {"output", "format", "save-vocab", "save-cooccurrence",
+                                                   "threads", "cache-memory", "memory", "temp-dir",
+                                                   "checkpoint", "checkpoint-every", "resume", "quiet", "verbose"};
+  const bool glove = checkpoint.kind == "glove";
+  const auto& keys = glove ? glove_keys : sgns_keys;
+  for (const auto& [name, value] : vm) {
+    if (value.defaulted() || may_change.count(name)) continue;
+    const auto key = keys.find(name);
+    if (key == keys.end()) {
+      if (name == "model" && glove && option_text(value) == "glove") continue;
+      throw UsageError("--" + name + " cannot be given with --resume: the checkpoint fixes the " +
+                       (name == "input" || name == "cooccurrence" || name == "min-count" || name == "max-vocab"
+                            ? "corpus and the vocabulary"
+                            : "model (" + std::string(glove ? "GloVe" : "skip-gram/CBOW") + ")"));
+    }
+    const std::string& saved = checkpoint.setting(key->second);
+    const std::string given = name == "no-distance-weighting" ? "0" : option_text(value);
+    if (given != saved)
+      throw UsageError("--" + name + " " + given + " conflicts with the checkpoint's " + key->second + " = " + saved +
+                       "; a resumed run keeps its options (only outputs, --threads and memory may change)");
   }
 }
 
@@ -131,24 +184,33 @@ int run_train(const std::vector<std::string>& args) {
   job.format = parse_vector_format(format);
   job.quiet = vm.count("quiet") > 0;
   job.save_vocab = save_vocab;
-  if (!(checkpoint_minutes > 0)) throw UsageError("--checkpoint-every must be a positive number of minutes");
+  if (!(checkpoint_minutes > 0) || checkpoint_minutes > 1e6)
+    throw UsageError("--checkpoint-every must be in (0, 1000000] minutes, got " + short_number(checkpoint_minutes));
   job.checkpoint_seconds = checkpoint_minutes * 60;
 
   if (!job.resume.empty()) {
-    Checkpoint checkpoint = read_checkpoint(job.resume);
-    if (job.checkpoint.empty()) job.checkpoint = job.resume;
     if (job.output.empty()) throw UsageError("--output is required");
+    Checkpoint checkpoint = read_checkpoint(job.resume);
+    check_resume_options(vm, checkpoint);
+    if (job.checkpoint.empty()) job.checkpoint = job.resume;
     spdlog::info("resuming a {} run from {}; its options and corpus come from the checkpoint",
                  checkpoint.kind == "glove" ? "GloVe" : "skip-gram/CBOW", job.resume);
-    check_outputs(job);
     if (checkpoint.kind == "glove") {
+      const CooccurrenceOptions resources = co;  // --memory, --temp-dir: this machine's, not the checkpoint's
       glove_options_from(checkpoint, go, co, job);
       co.threads = go.threads = o.threads;
+      if (!vm["memory"].defaulted()) co.memory_gib = resources.memory_gib;
+      if (vm.count("temp-dir")) co.temp_dir = resources.temp_dir;
+      check_files(job);
       return run_glove(job, go, co, vo, &checkpoint);
     }
     job.input = checkpoint.setting("input");
     check_corpus_fingerprint(checkpoint);
-    return run_sgns(job, sgns_options_from(checkpoint), vo, &checkpoint);
+    SgnsOptions resumed = sgns_options_from(checkpoint);
+    resumed.threads = o.threads;
+    resumed.cache_memory_gib = o.cache_memory_gib;
+    check_files(job);
+    return run_sgns(job, resumed, vo, &checkpoint);
   }
 
   const bool is_glove = model == "glove";
@@ -174,7 +236,7 @@ int run_train(const std::vector<std::string>& args) {
     go.validate();
     if (epochs == 0 && (job.save_cooccurrence.empty() || !job.output.empty()))
       throw UsageError("--model glove --epochs 0 only counts: give --save-cooccurrence FILE and no --output");
-    check_outputs(job);
+    check_files(job);
     return run_glove(job, go, co, vo, nullptr);
   }
 
@@ -184,7 +246,7 @@ int run_train(const std::vector<std::string>& args) {
   o.update = parse_skipgram_update(update);
   o.dim = std::max(1, job.requested_dim);  // placeholder until the vocabulary is known
   o.validate();
-  check_outputs(job);
+  check_files(job);
   return run_sgns(job, o, vo, nullptr);
 }
 

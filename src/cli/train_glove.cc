@@ -32,10 +32,10 @@ Checkpoint glove_checkpoint(const TrainJob& job, const GloveOptions& go, const C
                 {"window", setting_text(co.window)},
                 {"distance_weighting", co.distance_weighting ? "1" : "0"},
                 {"memory", setting_text(co.memory_gib)},
-                {"temp_dir", co.temp_dir},
-                {"input", job.input},
-                {"corpus", job.input.empty() ? "" : corpus_fingerprint(job.input)},
-                {"cooccurrence", job.load_cooccurrence}};
+                {"temp_dir", absolute_path(co.temp_dir)},
+                {"input", absolute_path(job.input)},
+                {"corpus", job.corpus_fingerprint},
+                {"cooccurrence", absolute_path(job.load_cooccurrence)}};
   c.vocab = vocab;
   c.matrices.push_back(model.word_rows().clone());
   c.matrices.push_back(model.context_rows().clone());
@@ -64,9 +64,14 @@ void glove_options_from(const Checkpoint& c, GloveOptions& go, CooccurrenceOptio
   if (job.load_cooccurrence.empty()) check_corpus_fingerprint(c);
 }
 
-int run_glove(const TrainJob& job, GloveOptions go, CooccurrenceOptions co, const VocabOptions& vo,
+int run_glove(TrainJob job, GloveOptions go, CooccurrenceOptions co, const VocabOptions& vo,
               Checkpoint* resume) {
   const bool count_only = go.epochs == 0;
+  const bool from_corpus = job.load_cooccurrence.empty();
+  const CorpusStamp stamp = from_corpus ? corpus_stamp(job.input) : CorpusStamp{};
+  if (!job.checkpoint.empty() && from_corpus)
+    job.corpus_fingerprint = resume ? resume->setting("corpus") : corpus_fingerprint(job.input);
+  std::unique_ptr<CooccurrenceWriter> writer;  // --save-cooccurrence, committed when the run succeeds
   Vocabulary vocab;
   std::vector<CooccurrenceRecord> loaded;  // from --cooccurrence
   ShuffledRecords shuffled(co.memory_bytes(), co.temp_dir, go.seed);
@@ -84,9 +89,8 @@ int run_glove(const TrainJob& job, GloveOptions go, CooccurrenceOptions co, cons
     shuffle_records(loaded, go.seed);
     records = loaded;
   } else {
-    vocab = resume ? resume->vocab : read_vocabulary(job.input, vo, co.thread_count(), job.save_vocab);
+    vocab = resume ? resume->vocab : read_vocabulary(job.input, vo, co.thread_count());
     CooccurrenceCounter counter(vocab, co);
-    std::unique_ptr<CooccurrenceWriter> writer;
     if (!job.save_cooccurrence.empty())
       writer = std::make_unique<CooccurrenceWriter>(job.save_cooccurrence, vocab,
                                                     CooccurrenceFileHeader{co.window, co.distance_weighting});
@@ -104,23 +108,33 @@ int run_glove(const TrainJob& job, GloveOptions go, CooccurrenceOptions co, cons
           [&](const TrainingProgress& p) { printer(p); });
       if (interrupts.interrupted()) {
         spdlog::error("interrupted: no output written, temporary files removed");
-        return 130;
+        return interrupts.exit_code();
       }
     }
     spdlog::info("{} nonzero co-occurrences ({} dense cells for rank products <= {}; {} sorted runs, {} spilled, "
                  "{:.1f} MB on disk; {} pass{} over the corpus)",
                  stats.records, stats.dense_entries, stats.max_product, stats.runs, stats.runs_spilled,
                  stats.bytes_spilled / 1e6, stats.chunks, stats.chunks == 1 ? "" : "es");
-    if (writer) {
-      writer->commit();
-      spdlog::info("wrote the co-occurrences to {}", job.save_cooccurrence);
-    }
+    check_corpus_unchanged(job.input, stamp);
     shuffled.finish();
     records = shuffled.records();
     if (shuffled.out_of_core())
       spdlog::info("the records exceed --memory: shuffled out of core, training reads them through a memory map");
   }
-  if (count_only) return 0;
+  const auto commit_side_outputs = [&] {
+    if (writer) {
+      writer->commit();
+      spdlog::info("wrote the co-occurrences to {}", job.save_cooccurrence);
+    }
+    if (!job.save_vocab.empty()) {
+      vocab.save(job.save_vocab);
+      spdlog::info("wrote the vocabulary to {}", job.save_vocab);
+    }
+  };
+  if (count_only) {
+    commit_side_outputs();
+    return 0;
+  }
   if (records.empty()) throw Error("no co-occurrences to train on (every line has fewer than two known words)");
 
   if (!resume) go.dim = choose_dimension(job.requested_dim, vocab.size());
@@ -148,13 +162,14 @@ int run_glove(const TrainJob& job, GloveOptions go, CooccurrenceOptions co, cons
     trainer.train(records, [&](const TrainingProgress& p) { printer(p); });
     if (interrupts.interrupted()) {
       log_interrupted(job);  // GloVe checkpoints are taken between epochs: the last one stands
-      return 130;
+      return interrupts.exit_code();
     }
   }
   const Matrix vectors = trainer.model().vectors(go.output);
   write_vectors(job.output, vocab.words(), vectors, job.format);
   spdlog::info("wrote {} vectors of dimension {} to {} ({})", vocab.size(), vectors.cols(), job.output,
                vector_format_name(job.format));
+  commit_side_outputs();
   return 0;
 }
 

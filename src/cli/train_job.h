@@ -7,6 +7,7 @@
 #include <string>
 #include <thread>
 
+#include "signals.h"
 #include "wordvec/checkpoint.h"
 #include "wordvec/cooccurrence.h"
 #include "wordvec/glove.h"
@@ -28,46 +29,43 @@ struct TrainJob {
   // skip-gram/CBOW) when checkpoint is set; resume is the one read.
   std::string checkpoint, resume;
   double checkpoint_seconds = 600;
-};
-
-// While alive, SIGINT and SIGTERM call request_stop instead of killing the
-// process, so no partial output is left behind. (Handlers, not a blocked
-// mask: OpenBLAS starts threads before main that would receive the signal.)
-// A signal that was ignored when the process started stays ignored (nohup).
-class InterruptWatcher {
- public:
-  explicit InterruptWatcher(std::function<void()> request_stop);
-  ~InterruptWatcher();
-  InterruptWatcher(const InterruptWatcher&) = delete;
-  InterruptWatcher& operator=(const InterruptWatcher&) = delete;
-  bool interrupted() const;
-
- private:
-  static constexpr int kSignals[2] = {SIGINT, SIGTERM};
-  struct sigaction previous_[2] {};
-  std::atomic<bool> done_{false}, interrupted_{false};
-  std::thread watcher_;
+  std::string corpus_fingerprint;  // of --input, taken once when checkpoints are written
 };
 
 // The dimension to train: the minimum-entropy suggestion for `requested` 0
 // (logged), else `requested`, with a warning when it is below the bound.
 int choose_dimension(int requested, std::size_t vocab_size);
 
-// Builds (and logs, and optionally saves) the vocabulary of the corpus.
-Vocabulary read_vocabulary(const std::string& input, const VocabOptions& vo, unsigned threads,
-                           const std::string& save_vocab);
+// Builds (and logs) the vocabulary of the corpus. --save-vocab is written
+// with the vectors, when the run has succeeded.
+Vocabulary read_vocabulary(const std::string& input, const VocabOptions& vo, unsigned threads);
 
-// The corpus a checkpoint names must still be the same file (size and head).
+// The corpus a checkpoint names must still hold the same bytes (size and a
+// hash of the whole file).
 std::string corpus_fingerprint(const std::string& path);
 void check_corpus_fingerprint(const Checkpoint& checkpoint);
+
+// Cheap identity of the corpus (size, modification time, inode), taken before
+// training and compared after it: a corpus rewritten or truncated while being
+// read would otherwise end an epoch early and under-train silently.
+struct CorpusStamp {
+  std::uint64_t size = 0;
+  long long mtime_seconds = 0, mtime_nanoseconds = 0;
+  unsigned long long inode = 0;
+};
+CorpusStamp corpus_stamp(const std::string& path);
+void check_corpus_unchanged(const std::string& path, const CorpusStamp& before);
+
+// `path` made absolute, so a checkpoint resumes from any working directory.
+std::string absolute_path(const std::string& path);
 
 // Logs that training was interrupted and, with a checkpoint, how to go on.
 void log_interrupted(const TrainJob& job);
 
-int run_sgns(const TrainJob& job, SgnsOptions options, const VocabOptions& vo, Checkpoint* resume);
+int run_sgns(TrainJob job, SgnsOptions options, const VocabOptions& vo, Checkpoint* resume);
 // The options a skip-gram/CBOW checkpoint was taken with.
 SgnsOptions sgns_options_from(const Checkpoint& checkpoint);
-int run_glove(const TrainJob& job, GloveOptions go, CooccurrenceOptions co, const VocabOptions& vo,
+int run_glove(TrainJob job, GloveOptions go, CooccurrenceOptions co, const VocabOptions& vo,
               Checkpoint* resume);
 // The options a GloVe checkpoint was taken with.
 void glove_options_from(const Checkpoint& checkpoint, GloveOptions& go, CooccurrenceOptions& co, TrainJob& job);

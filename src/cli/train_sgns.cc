@@ -27,8 +27,8 @@ Checkpoint sgns_checkpoint(const TrainJob& job, const SgnsOptions& o, const Voca
                 {"min_alpha_ratio", setting_text(o.min_alpha_ratio)},
                 {"seed", std::to_string(o.seed)},
                 {"max_sentence_words", setting_text(static_cast<double>(o.max_sentence_words))},
-                {"input", job.input},
-                {"corpus", corpus_fingerprint(job.input)}};
+                {"input", absolute_path(job.input)},
+                {"corpus", job.corpus_fingerprint}};
   c.vocab = vocab;
   c.matrices.push_back(trainer.model().input.clone());
   c.matrices.push_back(trainer.model().output.clone());
@@ -56,18 +56,29 @@ SgnsOptions sgns_options_from(const Checkpoint& c) {
   return o;
 }
 
-int run_sgns(const TrainJob& job, SgnsOptions o, const VocabOptions& vo, Checkpoint* resume) {
-  const Vocabulary vocab = resume ? resume->vocab : read_vocabulary(job.input, vo, o.thread_count(), job.save_vocab);
+int run_sgns(TrainJob job, SgnsOptions o, const VocabOptions& vo, Checkpoint* resume) {
+  const CorpusStamp stamp = corpus_stamp(job.input);
+  if (!job.checkpoint.empty()) job.corpus_fingerprint = resume ? resume->setting("corpus") : corpus_fingerprint(job.input);
+  SgnsRunState resumed_state;
+  if (resume) {
+    if (resume->matrices.size() != 2) throw Error(job.resume + ": a skip-gram/CBOW checkpoint holds two matrices");
+    resumed_state = SgnsRunState::from_numbers(resume->state);
+    const unsigned shards = static_cast<unsigned>(resumed_state.workers.size());
+    if (o.threads == 0) o.threads = shards;  // the checkpoint's shards, whatever this machine's cores
+    if (o.threads != shards)
+      throw UsageError("--threads " + std::to_string(o.threads) + ": the checkpoint was taken with " +
+                       std::to_string(shards) + " threads; resume it with --threads " + std::to_string(shards) +
+                       " (or without --threads)");
+  }
+  const Vocabulary vocab = resume ? resume->vocab : read_vocabulary(job.input, vo, o.thread_count());
   if (!resume) o.dim = choose_dimension(job.requested_dim, vocab.size());
   const Kernels kernels = select_kernels();
   SgnsTrainer trainer(vocab, o, kernels);
   if (resume) {
-    if (resume->matrices.size() != 2) throw Error(job.resume + ": a skip-gram/CBOW checkpoint holds two matrices");
-    const SgnsRunState state = SgnsRunState::from_numbers(resume->state);
     spdlog::info("resuming from {}: {:.1f}% done ({} of {} words), {} shards", job.resume,
-                 100.0 * state.words_done / (vocab.total_count() * o.epochs), state.words_done,
-                 vocab.total_count() * o.epochs, state.workers.size());
-    trainer.restore(SgnsModel{std::move(resume->matrices[0]), std::move(resume->matrices[1])}, state);
+                 100.0 * resumed_state.words_done / (vocab.total_count() * o.epochs), resumed_state.words_done,
+                 vocab.total_count() * o.epochs, resumed_state.workers.size());
+    trainer.restore(SgnsModel{std::move(resume->matrices[0]), std::move(resume->matrices[1])}, resumed_state);
   }
   const bool exact = o.model == Model::SkipGram && o.update == SkipGramUpdate::Exact;
   const int share = exact ? 1 : o.negative_share;
@@ -90,13 +101,22 @@ int run_sgns(const TrainJob& job, SgnsOptions o, const VocabOptions& vo, Checkpo
     summary = trainer.train(job.input, [&](const TrainingProgress& p) { printer(p); });
     if (interrupts.interrupted()) {
       log_interrupted(job);
-      return 130;
+      return interrupts.exit_code();
     }
   }
-  if (!std::isfinite(summary.final_loss)) throw Error("training diverged (loss is not finite); try a lower --alpha");
+  check_corpus_unchanged(job.input, stamp);
+  const std::uint64_t expected = vocab.total_count() * static_cast<std::uint64_t>(o.epochs);
+  if (summary.words != expected)
+    throw file_error(job.input, "training read " + std::to_string(summary.words) + " words, the vocabulary pass " +
+                                    std::to_string(expected) + " (" + std::to_string(o.epochs) +
+                                    " epochs): the corpus changed while being read; no vectors written");
   write_vectors(job.output, vocab.words(), trainer.model().input, job.format);
   spdlog::info("wrote {} vectors of dimension {} to {} ({})", vocab.size(), o.dim, job.output,
                vector_format_name(job.format));
+  if (!job.save_vocab.empty()) {
+    vocab.save(job.save_vocab);
+    spdlog::info("wrote the vocabulary to {}", job.save_vocab);
+  }
   return 0;
 }
 

@@ -1,7 +1,14 @@
 // Pieces shared by the skip-gram/CBOW and GloVe halves of `wordvec train`.
 #include <spdlog/spdlog.h>
 
+#include <sys/stat.h>
+#include <xxhash.h>
+
+#include <cerrno>
 #include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <memory>
 #include <cstdio>
 
 #include "train_job.h"
@@ -11,11 +18,6 @@
 
 namespace wordvec::cli {
 namespace {
-
-// Set by the signal handler; a signal handler can only reach static storage.
-volatile std::sig_atomic_t g_stop_signal = 0;
-
-extern "C" void on_stop_signal(int signal) { g_stop_signal = signal; }
 
 void log_vocabulary(const VocabStats& stats, const Vocabulary& vocab, const VocabOptions& vo) {
   spdlog::info("{} tokens, {} lines; {} distinct words, {} kept (min-count {}{}), {} training words per epoch",
@@ -31,33 +33,6 @@ void log_vocabulary(const VocabStats& stats, const Vocabulary& vocab, const Voca
 
 
 }  // namespace
-
-InterruptWatcher::InterruptWatcher(std::function<void()> request_stop) {
-  struct sigaction action {};
-  action.sa_handler = on_stop_signal;
-  sigemptyset(&action.sa_mask);
-  for (int i = 0; i < 2; ++i) {
-    sigaction(kSignals[i], nullptr, &previous_[i]);
-    if (previous_[i].sa_handler != SIG_IGN) sigaction(kSignals[i], &action, nullptr);
-  }
-  watcher_ = std::thread([this, request_stop] {
-    while (!done_.load()) {
-      if (g_stop_signal != 0) {
-        request_stop();
-        interrupted_.store(true);
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-  });
-}
-
-InterruptWatcher::~InterruptWatcher() {
-  done_.store(true);
-  watcher_.join();
-  for (int i = 0; i < 2; ++i) sigaction(kSignals[i], &previous_[i], nullptr);
-}
-
-bool InterruptWatcher::interrupted() const { return interrupted_.load() || g_stop_signal != 0; }
 
 int choose_dimension(int requested, std::size_t vocab_size) {
   if (vocab_size < 2) {
@@ -79,35 +54,60 @@ int choose_dimension(int requested, std::size_t vocab_size) {
   return requested;
 }
 
-Vocabulary read_vocabulary(const std::string& input, const VocabOptions& vo, unsigned threads,
-                           const std::string& save_vocab) {
+Vocabulary read_vocabulary(const std::string& input, const VocabOptions& vo, unsigned threads) {
   VocabStats stats;
   spdlog::info("reading vocabulary from {}", input);
   Vocabulary vocab = Vocabulary::build(input, vo, &stats, threads);
   log_vocabulary(stats, vocab, vo);
-  if (!save_vocab.empty()) vocab.save(save_vocab);
   return vocab;
 }
 
 std::string corpus_fingerprint(const std::string& path) {
-  // Size and a hash of the first MiB: cheap, and catches a replaced or edited corpus.
+  // Size and XXH3 of every byte: an edit anywhere is caught. XXH3 runs at
+  // memory speed, so this costs a fraction of one training epoch.
   const std::uint64_t size = corpus_file_size(path);
-  std::string head(std::min<std::uint64_t>(size, 1 << 20), '\0');
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr || std::fread(head.data(), 1, head.size(), f) != head.size()) {
-    if (f != nullptr) std::fclose(f);
-    throw file_error(path, "cannot read the corpus");
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), std::fclose);
+  std::unique_ptr<XXH3_state_t, XXH_errorcode (*)(XXH3_state_t*)> state(XXH3_createState(), XXH3_freeState);
+  if (!f || !state) throw file_error(path, std::string("cannot read the corpus: ") + std::strerror(errno));
+  XXH3_64bits_reset(state.get());
+  std::vector<char> block(1 << 22);
+  std::uint64_t total = 0;
+  while (const std::size_t got = std::fread(block.data(), 1, block.size(), f.get())) {
+    XXH3_64bits_update(state.get(), block.data(), got);
+    total += got;
   }
-  std::fclose(f);
-  std::uint64_t hash = 0xCBF29CE484222325ull;
-  for (unsigned char c : head) hash = (hash ^ c) * 0x100000001B3ull;
-  return std::to_string(size) + ":" + std::to_string(hash);
+  if (std::ferror(f.get()) || total != size) throw file_error(path, "the corpus changed while it was being read");
+  return "xxh3:" + std::to_string(size) + ":" + std::to_string(XXH3_64bits_digest(state.get()));
 }
 
 void check_corpus_fingerprint(const Checkpoint& checkpoint) {
   const std::string& input = checkpoint.setting("input");
   if (corpus_fingerprint(input) != checkpoint.setting("corpus"))
     throw file_error(input, "the corpus changed since the checkpoint was taken; cannot resume");
+}
+
+CorpusStamp corpus_stamp(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) throw file_error(path, std::strerror(errno));
+  return {static_cast<std::uint64_t>(st.st_size), st.st_mtim.tv_sec, st.st_mtim.tv_nsec, st.st_ino};
+}
+
+void check_corpus_unchanged(const std::string& path, const CorpusStamp& before) {
+  if (path.empty()) return;
+  struct stat st {};
+  const bool same = ::stat(path.c_str(), &st) == 0 && static_cast<std::uint64_t>(st.st_size) == before.size &&
+                    st.st_mtim.tv_sec == before.mtime_seconds && st.st_mtim.tv_nsec == before.mtime_nanoseconds &&
+                    st.st_ino == before.inode;
+  if (!same)
+    throw file_error(path, "the corpus changed while training read it (size, time or file differ); "
+                           "no vectors written: train again on a corpus that stays put");
+}
+
+std::string absolute_path(const std::string& path) {
+  if (path.empty()) return path;
+  std::error_code error;
+  const auto absolute = std::filesystem::absolute(path, error);
+  return error ? path : absolute.lexically_normal().string();
 }
 
 void log_interrupted(const TrainJob& job) {

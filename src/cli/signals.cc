@@ -1,0 +1,86 @@
+#include "signals.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstring>
+
+#include "wordvec/atomic_file.h"
+
+namespace wordvec::cli {
+namespace {
+
+// A signal handler can reach only static storage.
+volatile std::sig_atomic_t g_stop_signal = 0;       // the first signal seen while a job can stop
+volatile std::sig_atomic_t g_stoppable_jobs = 0;    // InterruptWatchers alive
+
+constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP};
+constexpr int kEndingSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGALRM, SIGUSR1, SIGUSR2, SIGPIPE, SIGVTALRM, SIGPROF};
+
+bool is_stop_signal(int signal) {
+  for (int s : kStopSignals)
+    if (s == signal) return true;
+  return false;
+}
+
+void write_stderr(const char* text) {
+  const ssize_t ignored = ::write(STDERR_FILENO, text, std::strlen(text));
+  (void)ignored;
+}
+
+// Async-signal-safe only: unlink, write, _exit.
+extern "C" void on_ending_signal(int signal) {
+  if (g_stoppable_jobs > 0 && g_stop_signal == 0 && is_stop_signal(signal)) {
+    g_stop_signal = signal;  // the watcher thread stops the job
+    return;
+  }
+  remove_unfinished_files();
+  if (signal != SIGPIPE) {  // a closed pipe (wordvec nn | head) is not news
+    const char* name = sigabbrev_np(signal);
+    write_stderr("wordvec: stopped by SIG");
+    write_stderr(name != nullptr ? name : "NAL");
+    write_stderr("; unfinished output files removed\n");
+  }
+  ::_exit(128 + signal);
+}
+
+}  // namespace
+
+void install_signal_handlers() {
+  struct sigaction action {};
+  action.sa_handler = on_ending_signal;
+  sigemptyset(&action.sa_mask);
+  for (int s : kEndingSignals) {
+    struct sigaction previous {};
+    sigaction(s, nullptr, &previous);
+    if (previous.sa_handler != SIG_IGN) sigaction(s, &action, nullptr);
+  }
+  std::signal(SIGXFSZ, SIG_IGN);  // writes past the limit then fail with EFBIG: reported, temp file removed
+}
+
+InterruptWatcher::InterruptWatcher(std::function<void()> request_stop) {
+  g_stoppable_jobs = g_stoppable_jobs + 1;
+  watcher_ = std::thread([this, request_stop] {
+    while (!done_.load()) {
+      if (g_stop_signal != 0 && !interrupted_.load()) {
+        request_stop();
+        interrupted_.store(true);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  });
+}
+
+InterruptWatcher::~InterruptWatcher() {
+  done_.store(true);
+  watcher_.join();
+  g_stoppable_jobs = g_stoppable_jobs - 1;
+}
+
+bool InterruptWatcher::interrupted() const { return interrupted_.load() || g_stop_signal != 0; }
+
+int InterruptWatcher::exit_code() const { return 128 + (g_stop_signal != 0 ? g_stop_signal : SIGINT); }
+
+}  // namespace wordvec::cli
