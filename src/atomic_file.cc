@@ -6,12 +6,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <random>
 
+#include "pending_files.h"
 #include "wordvec/error.h"
 
 namespace wordvec {
@@ -27,25 +27,6 @@ std::string parent_folder(const std::string& path) {
 std::string base_name(const std::string& path) {
   const std::size_t slash = path.rfind('/');
   return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
-// The temporary files being written, for remove_unfinished_files(). A signal
-// handler can reach only static storage; lock-free atomics keep it safe there.
-constexpr int kPendingSlots = 64;
-std::atomic<char*> g_pending[kPendingSlots];
-
-int register_pending(const std::string& temp_path) {
-  char* copy = ::strdup(temp_path.c_str());
-  for (int i = 0; i < kPendingSlots && copy != nullptr; ++i) {
-    char* expected = nullptr;
-    if (g_pending[i].compare_exchange_strong(expected, copy)) return i;
-  }
-  std::free(copy);  // more writers than slots: that file is only removed by its destructor
-  return -1;
-}
-
-void unregister_pending(int slot) {
-  if (slot >= 0) std::free(g_pending[slot].exchange(nullptr));
 }
 
 // Digits only, and not empty.
@@ -73,13 +54,6 @@ void remove_stale_temp_files(const std::string& path) {
 
 }  // namespace
 
-void remove_unfinished_files() noexcept {
-  for (auto& slot : g_pending) {
-    const char* temp_path = slot.load();
-    if (temp_path != nullptr) ::unlink(temp_path);
-  }
-}
-
 void check_output_path(const std::string& path) {
   if (path.empty()) throw Error("the output path is empty");
   struct stat st {};
@@ -101,13 +75,17 @@ AtomicFileWriter::AtomicFileWriter(const std::string& path) : path_(path) {
   std::random_device rd;
   for (int attempt = 0; attempt < 100 && file_ == nullptr; ++attempt) {
     temp_path_ = path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(rd() % 1000000);
+    // Recorded before it exists: a signal right after open() must find it.
+    // (The name holds this process's id, so no other process owns it.)
+    pending_ = std::make_unique<detail::PendingPath>(temp_path_, false);
     // O_EXCL: never opens (or truncates) an existing file, whatever its name.
     const int fd = ::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0) {
-      if (errno == EEXIST) continue;
-      throw file_error(path, std::string("cannot create a file beside it: ") + std::strerror(errno));
+      const int open_errno = errno;
+      pending_.reset();
+      if (open_errno == EEXIST) continue;
+      throw file_error(path, std::string("cannot create a file beside it: ") + std::strerror(open_errno));
     }
-    pending_slot_ = register_pending(temp_path_);
     file_ = ::fdopen(fd, "wb");
   }
   if (file_ == nullptr) throw file_error(path, "cannot create a temporary file beside it");
@@ -117,7 +95,6 @@ AtomicFileWriter::AtomicFileWriter(const std::string& path) : path_(path) {
 AtomicFileWriter::~AtomicFileWriter() {
   if (file_ != nullptr) std::fclose(file_);
   if (!committed_) ::unlink(temp_path_.c_str());
-  unregister_pending(pending_slot_);
 }
 
 void AtomicFileWriter::write(const void* data, std::size_t size) {
@@ -135,8 +112,7 @@ void AtomicFileWriter::commit() {
   if (std::rename(temp_path_.c_str(), path_.c_str()) != 0)
     throw file_error(path_, std::string("cannot rename the finished file into place: ") + std::strerror(errno));
   committed_ = true;
-  unregister_pending(pending_slot_);
-  pending_slot_ = -1;
+  pending_->release();
 }
 
 }  // namespace wordvec

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "binary_file.h"
+#include "pending_files.h"
 #include "wordvec/corpus.h"
 #include "wordvec/error.h"
 #include "wordvec/sampling.h"
@@ -74,6 +75,7 @@ class TempFolder {
     if (::mkdtemp(pattern.data()) == nullptr)
       throw file_error(base, std::string("cannot create a temporary folder: ") + std::strerror(errno));
     path_ = pattern;
+    pending_ = std::make_unique<detail::PendingPath>(path_, true);  // removed on a fatal signal too
   }
   ~TempFolder() {
     std::error_code ignored;
@@ -85,6 +87,7 @@ class TempFolder {
 
  private:
   std::string path_;
+  std::unique_ptr<detail::PendingPath> pending_;
 };
 
 // A sorted run of combined sparse pairs, in memory or in a file.

@@ -10,16 +10,21 @@
 #pragma once
 
 #include <cstdio>
+#include <memory>
 #include <string>
 
 namespace wordvec {
+namespace detail {
+class PendingPath;
+}
 
 // Throws Error if `path` cannot be (re)placed by a regular file: its folder is
 // missing or not writable, or the path is a folder, a device or a FIFO.
 // Lets a long job fail before it starts instead of at the end.
 void check_output_path(const std::string& path);
 
-// Unlinks the temporary files of every AtomicFileWriter alive in the process.
+// Unlinks the temporary files of every AtomicFileWriter alive in the process,
+// and the temporary folders of co-occurrence counting with their files.
 // Async-signal-safe: meant for a handler of a signal that ends the process.
 void remove_unfinished_files() noexcept;
 
@@ -41,7 +46,7 @@ class AtomicFileWriter {
   std::string temp_path_;
   std::FILE* file_ = nullptr;
   bool committed_ = false;
-  int pending_slot_ = -1;  // in the table remove_unfinished_files() reads
+  std::unique_ptr<detail::PendingPath> pending_;  // for remove_unfinished_files()
 };
 
 }  // namespace wordvec

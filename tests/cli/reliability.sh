@@ -148,6 +148,7 @@ done
 # Out of range: refused with the range that works.
 for args in "--alpha 10.5" "--alpha -1" "--checkpoint-every 0" "--checkpoint-every 1e7" "--model glove --alpha 11" \
     "--epochs 0" "--dim 10001" "--window 1001" "--negative 65" "--threads 1025"; do
+  rm -f "$T/edge/v.bin"
   # shellcheck disable=SC2086
   "$WORDVEC" train --input "$T/small.txt" --output "$T/edge/v.bin" $args > /dev/null 2> "$T/edge/err"
   rc=$?
@@ -196,6 +197,13 @@ for sig in INT TERM HUP QUIT USR1 ALRM; do
     else fail "SIG$sig while $job writes: $result; left: $(ls "$T/sig" | grep -v big.txt)"; fi
   done
 done
+# A signal that cannot stop a job cleanly (SIGUSR1), while GloVe holds spilled runs in --temp-dir: the folder goes too.
+mkdir -p "$T/gtmp"
+"$WORDVEC" train --quiet --model glove --input "$CORPUS" --output "$T/sig/g.bin" --epochs 50 --dim 20 --memory 0.002 \
+  --temp-dir "$T/gtmp" 2> "$T/sig.err" &
+pid=$!; sleep 2; kill -USR1 $pid; wait $pid; rc=$?
+if [ "$rc" = 138 ] && grep -q 'stopped by SIGUSR1' "$T/sig.err" && [ -z "$(ls -A "$T/gtmp")" ] && [ ! -e "$T/sig/g.bin" ]; then ok
+else fail "SIGUSR1 during GloVe: exit $rc, temp: $(ls -A "$T/gtmp"), $(tail -1 "$T/sig.err")"; fi
 # The file size limit: a clean error, no temp file (SIGXFSZ no longer kills silently).
 ( ulimit -f 200; exec "$WORDVEC" convert --input "$T/sig/big.txt" --output "$T/sig/out.txt" --to text ) > /dev/null 2> "$T/sig.err"
 rc=$?
