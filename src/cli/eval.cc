@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <cmath>
+#include <limits>
 #include <cstdio>
 
 #include "cli.h"
@@ -38,29 +39,33 @@ int run_eval(const std::vector<std::string>& args) {
 
   const NearestNeighbors vectors(load_vectors(vectors_path));
   const bool json = vm.count("json") > 0;
+  // An undefined score (no question attempted, under 2 known pairs, constant scores) is not 0.
+  auto text = [](double v, const char* format) { return std::isnan(v) ? std::string("undefined") : fmt::format(fmt::runtime(format), v); };
+  auto json_number = [](double v) { return std::isnan(v) ? std::string("null") : fmt::format("{:.6f}", v); };
+  auto rate = [](std::size_t part, std::size_t whole) {
+    return whole ? static_cast<double>(part) / whole : std::numeric_limits<double>::quiet_NaN();
+  };
   std::string out = "{\"vectors\": \"" + vectors_path + "\"";
   if (!analogy.empty()) {
     const AnalogyResult r = evaluate_analogies(vectors, analogy, restrict_vocab);
     if (json) {
-      out += fmt::format(", \"analogy\": {{\"accuracy\": {:.6f}, \"correct\": {}, \"attempted\": {}, \"total\": {}, "
-                         "\"semantic\": {:.6f}, \"syntactic\": {:.6f}}}",
-                         r.accuracy(), r.overall.correct, r.overall.attempted, r.overall.total,
-                         r.semantic.attempted ? double(r.semantic.correct) / r.semantic.attempted : 0.0,
-                         r.syntactic.attempted ? double(r.syntactic.correct) / r.syntactic.attempted : 0.0);
+      out += fmt::format(", \"analogy\": {{\"accuracy\": {}, \"correct\": {}, \"attempted\": {}, \"total\": {}, "
+                         "\"semantic\": {}, \"syntactic\": {}}}",
+                         json_number(rate(r.overall.correct, r.overall.attempted)), r.overall.correct,
+                         r.overall.attempted, r.overall.total,
+                         json_number(rate(r.semantic.correct, r.semantic.attempted)),
+                         json_number(rate(r.syntactic.correct, r.syntactic.attempted)));
     } else {
       for (const AnalogySection* s : {&r.overall, &r.semantic, &r.syntactic})
-        std::printf("analogy %-10s %5.1f%%  (%zu/%zu attempted, coverage %.1f%%)\n", s->name.c_str(),
-                    s->attempted ? 100.0 * s->correct / s->attempted : 0.0, s->correct, s->attempted,
+        std::printf("analogy %-10s %6s  (%zu/%zu attempted, coverage %.1f%%)\n", s->name.c_str(),
+                    text(100 * rate(s->correct, s->attempted), "{:5.1f}%").c_str(), s->correct, s->attempted,
                     s->total ? 100.0 * s->attempted / s->total : 0.0);
       for (const AnalogySection& s : r.sections)
-        std::printf("  %-28s %5.1f%%  %zu/%zu (of %zu)\n", s.name.c_str(),
-                    s.attempted ? 100.0 * s.correct / s.attempted : 0.0, s.correct, s.attempted, s.total);
+        std::printf("  %-28s %6s  %zu/%zu (of %zu)\n", s.name.c_str(),
+                    text(100 * rate(s.correct, s.attempted), "{:5.1f}%").c_str(), s.correct, s.attempted, s.total);
     }
   }
   if (json && !similarity.empty()) out += ", \"similarity\": [";
-  // An undefined correlation (under 2 known pairs, constant scores) is not 0.
-  auto text = [](double v) { return std::isnan(v) ? std::string("undefined") : fmt::format("{:6.3f}", v); };
-  auto json_number = [](double v) { return std::isnan(v) ? std::string("null") : fmt::format("{:.6f}", v); };
   for (std::size_t i = 0; i < similarity.size(); ++i) {
     const SimilarityResult r = evaluate_similarity(vectors, similarity[i]);
     if (json)
@@ -69,7 +74,7 @@ int run_eval(const std::vector<std::string>& args) {
                          i ? ", " : "", r.file, json_number(r.spearman), json_number(r.pearson), r.pairs, r.skipped);
     else
       std::printf("similarity %-24s spearman %s  pearson %s  (%zu pairs, %zu skipped as unknown)\n", r.file.c_str(),
-                  text(r.spearman).c_str(), text(r.pearson).c_str(), r.pairs, r.skipped);
+                  text(r.spearman, "{:6.3f}").c_str(), text(r.pearson, "{:6.3f}").c_str(), r.pairs, r.skipped);
   }
   if (json) std::printf("%s%s}\n", out.c_str(), similarity.empty() ? "" : "]");
   return 0;

@@ -172,10 +172,11 @@ int run_train(const std::vector<std::string>& args) {
                             "save the whole training state to FILE periodically (atomically), and on Ctrl-C for "
                             "skip-gram/CBOW")(
       "checkpoint-every", po::value(&checkpoint_minutes)->default_value(checkpoint_minutes),
-      "minutes between checkpoints (GloVe: at the first epoch end after that)")(
+      "minutes between checkpoints, (0, 1000000] (GloVe: at the first epoch end after that)")(
       "resume", po::value(&job.resume),
       "continue the run saved in FILE (its options and corpus; give --output); keeps checkpointing to FILE "
-      "unless --checkpoint names another");
+      "unless --checkpoint names another. Model and corpus options are refused unless they repeat the "
+      "checkpoint's; outputs, --format, --threads and memory may change");
   po::options_description all;
   all.add(io).add(training).add(glove).add(checkpoints).add(logging_options());
   po::variables_map vm;

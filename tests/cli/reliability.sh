@@ -282,6 +282,10 @@ if [ "$(grep -c 'spearman undefined  pearson undefined' <<< "$out")" = 2 ]; then
 if "$WORDVEC" eval --vectors "$T/w/r.bin" --similarity "$T/w/one.tsv" --json \
    | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin)["similarity"][0]; assert d["spearman"] is None and d["pearson"] is None'; then ok
 else fail "undefined correlation in JSON is not null"; fi
+if "$WORDVEC" eval --vectors "$T/w/r.bin" --analogy "$DATA/questions-words.txt" --restrict-vocab 0 | grep -q '^analogy overall    undefined  (0/0' \
+   && "$WORDVEC" eval --vectors "$T/w/r.bin" --analogy "$DATA/questions-words.txt" --restrict-vocab 0 --json \
+      | /usr/bin/python3 -c 'import json,sys; assert json.load(sys.stdin)["analogy"]["accuracy"] is None'; then ok
+else fail "analogy accuracy with nothing attempted is not undefined/null"; fi
 # Negative numbers for unsigned options: refused with what was typed.
 V="$T/w/r.bin"
 while read -r name cmd; do

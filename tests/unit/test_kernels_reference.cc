@@ -1,0 +1,192 @@
+// Every SIMD variant against a naive plain-loop reference written once here,
+// at odd dimensions and target counts, with the lanes past each row's span
+// checked untouched. (test_sampling_simd.cc compares the variants with the
+// scalar instantiation of the same templates; this does not trust them.)
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include "wordvec/simd.h"
+
+namespace wordvec {
+namespace {
+
+constexpr float kSentinel = 12345.0f;
+constexpr std::size_t kGuard = 16;  // sentinel lanes after each row's span
+
+// Rows of `span` floats (values in [0, dim), zeros in [dim, span)) each
+// followed by kGuard sentinel lanes.
+struct Rows {
+  Rows(int count, std::size_t dim, std::size_t span, std::mt19937& gen) : dim(dim), span(span), stride(span + kGuard) {
+    std::uniform_real_distribution<float> value(-1.0f, 1.0f);
+    data.assign(count * stride, kSentinel);
+    for (int r = 0; r < count; ++r) {
+      for (std::size_t i = 0; i < span; ++i) data[r * stride + i] = i < dim ? value(gen) : 0.0f;
+      pointers.push_back(data.data() + r * stride);
+    }
+  }
+  float* row(int r) { return pointers[r]; }
+  // Lanes past the span hold the sentinel; lanes of the padding keep `padding`.
+  bool guards_intact() const {
+    for (std::size_t r = 0; r < pointers.size(); ++r) {
+      for (std::size_t i = dim; i < span; ++i)
+        if (data[r * stride + i] != padding) return false;
+      for (std::size_t i = span; i < stride; ++i)
+        if (data[r * stride + i] != kSentinel) return false;
+    }
+    return true;
+  }
+  // As GloVe's squared-gradient sums, whose padding is 1 (never divided by 0).
+  void fill_padding(float value) {
+    padding = value;
+    for (std::size_t r = 0; r < pointers.size(); ++r)
+      for (std::size_t i = dim; i < span; ++i) data[r * stride + i] = value;
+  }
+  std::size_t dim, span, stride;
+  float padding = 0.0f;
+  std::vector<float> data;
+  std::vector<float*> pointers;
+};
+
+void expect_rows_near(Rows& got, const std::vector<std::vector<double>>& want, const std::string& what) {
+  for (std::size_t r = 0; r < want.size(); ++r)
+    for (std::size_t i = 0; i < got.dim; ++i)
+      ASSERT_NEAR(got.row(static_cast<int>(r))[i], want[r][i], 1e-4 * (1 + std::fabs(want[r][i])))
+          << what << " row " << r << " lane " << i;
+  EXPECT_TRUE(got.guards_intact()) << what << ": a lane past the row was written";
+}
+
+std::vector<std::vector<double>> copy_of(Rows& rows, int count) {
+  std::vector<std::vector<double>> out(count);
+  for (int r = 0; r < count; ++r) out[r].assign(rows.row(r), rows.row(r) + rows.dim);
+  return out;
+}
+
+double naive_dot(const float* a, const float* b, std::size_t dim) {
+  double s = 0;
+  for (std::size_t i = 0; i < dim; ++i) s += static_cast<double>(a[i]) * b[i];
+  return s;
+}
+
+class KernelReference : public ::testing::TestWithParam<SimdLevel> {};
+
+TEST_P(KernelReference, EveryKernelMatchesAPlainLoop) {
+  if (!simd_supported(GetParam())) GTEST_SKIP() << "this CPU cannot run " << simd_level_name(GetParam());
+  const Kernels k = kernels_for(GetParam());
+  std::mt19937 gen(7);
+  std::uniform_real_distribution<float> coefficient(-0.3f, 0.3f);
+  for (std::size_t dim : {1, 3, 17, 100, 129, 300}) {
+    const std::size_t n = k.span(dim);
+    for (int nt : {1, 2, 3, 4, 5, 6, 7, 8, 9, 65}) {
+      const std::string at = std::string(k.name) + " dim " + std::to_string(dim) + " targets " + std::to_string(nt);
+      const int nc = 1 + nt % 4;
+      Rows a(nc, dim, n, gen), b(nt, dim, n, gen);
+
+      // dot, axpy, scale
+      ASSERT_NEAR(k.dot(a.row(0), b.row(0), n), naive_dot(a.row(0), b.row(0), dim), 1e-4) << at;
+      {
+        auto want = copy_of(b, 1);
+        for (std::size_t i = 0; i < dim; ++i) want[0][i] += 0.5 * a.row(0)[i];
+        k.axpy(0.5f, a.row(0), b.row(0), n);
+        expect_rows_near(b, {want[0]}, at + " axpy");
+      }
+
+      // scores
+      std::vector<float> scores(nc * nt, kSentinel);
+      k.scores(a.pointers.data(), nc, b.pointers.data(), nt, n, scores.data());
+      for (int c = 0; c < nc; ++c)
+        for (int t = 0; t < nt; ++t)
+          ASSERT_NEAR(scores[c * nt + t], naive_dot(a.row(c), b.row(t), dim), 1e-4) << at << " scores";
+
+      // hogbatch_update, from the rows as they were
+      std::vector<float> g(nc * nt);
+      for (float& x : g) x = coefficient(gen);
+      {
+        auto contexts = copy_of(a, nc), targets = copy_of(b, nt);
+        auto new_contexts = contexts, new_targets = targets;
+        for (int c = 0; c < nc; ++c)
+          for (int t = 0; t < nt; ++t)
+            for (std::size_t i = 0; i < dim; ++i) {
+              new_contexts[c][i] += g[c * nt + t] * targets[t][i];
+              new_targets[t][i] += g[c * nt + t] * contexts[c][i];
+            }
+        k.hogbatch_update(a.pointers.data(), nc, b.pointers.data(), nt, g.data(), n);
+        expect_rows_near(a, new_contexts, at + " hogbatch contexts");
+        expect_rows_near(b, new_targets, at + " hogbatch targets");
+      }
+
+      // mean_rows and cbow_update
+      {
+        std::vector<float> mean(n + kGuard, kSentinel);
+        k.mean_rows(a.pointers.data(), nc, n, mean.data());
+        for (std::size_t i = 0; i < dim; ++i) {
+          double m = 0;
+          for (int c = 0; c < nc; ++c) m += a.row(c)[i];
+          ASSERT_NEAR(mean[i], m / nc, 1e-5) << at << " mean";
+        }
+        for (std::size_t i = n; i < mean.size(); ++i) ASSERT_EQ(mean[i], kSentinel) << at << " mean wrote past n";
+        auto contexts = copy_of(a, nc), targets = copy_of(b, nt);
+        std::vector<double> e(dim, 0.0);
+        for (int t = 0; t < nt; ++t)
+          for (std::size_t i = 0; i < dim; ++i) e[i] += g[t] * targets[t][i];
+        for (int t = 0; t < nt; ++t)
+          for (std::size_t i = 0; i < dim; ++i) targets[t][i] += g[t] * mean[i];
+        for (int c = 0; c < nc; ++c)
+          for (std::size_t i = 0; i < dim; ++i) contexts[c][i] += e[i];
+        k.cbow_update(a.pointers.data(), nc, b.pointers.data(), nt, g.data(), mean.data(), n);
+        expect_rows_near(a, contexts, at + " cbow contexts");
+        expect_rows_near(b, targets, at + " cbow targets");
+      }
+    }
+
+    // adagrad_pair
+    {
+      const std::string at = std::string(k.name) + " dim " + std::to_string(dim);
+      Rows w(1, dim, n, gen), c(1, dim, n, gen), gw(1, dim, n, gen), gc(1, dim, n, gen);
+      for (std::size_t i = 0; i < dim; ++i) {
+        gw.row(0)[i] = 1.0f + std::fabs(gw.row(0)[i]);
+        gc.row(0)[i] = 1.0f + std::fabs(gc.row(0)[i]);
+      }
+      gw.fill_padding(1.0f);
+      gc.fill_padding(1.0f);
+      auto W = copy_of(w, 1), C = copy_of(c, 1), GW = copy_of(gw, 1), GC = copy_of(gc, 1);
+      const double step = 0.05;
+      auto nW = W, nC = C, nGW = GW, nGC = GC;
+      for (std::size_t i = 0; i < dim; ++i) {
+        nW[0][i] -= step * C[0][i] / std::sqrt(GW[0][i]);
+        nC[0][i] -= step * W[0][i] / std::sqrt(GC[0][i]);
+        nGW[0][i] += (step * C[0][i]) * (step * C[0][i]);
+        nGC[0][i] += (step * W[0][i]) * (step * W[0][i]);
+      }
+      k.adagrad_pair(w.row(0), gw.row(0), c.row(0), gc.row(0), static_cast<float>(step), n);
+      // the wide kernels use a refined reciprocal square root: compare at 1e-4
+      expect_rows_near(w, nW, at + " adagrad w");
+      expect_rows_near(c, nC, at + " adagrad c");
+      expect_rows_near(gw, nGW, at + " adagrad gw");
+      expect_rows_near(gc, nGC, at + " adagrad gc");
+    }
+
+    // scaled_sigmoid over counts that are not multiples of any width
+    for (std::size_t count : {1, 3, 17, 65, 130}) {
+      std::vector<float> x(count + kGuard, kSentinel);
+      std::uniform_real_distribution<float> score(-12.0f, 12.0f);
+      for (std::size_t i = 0; i < count; ++i) x[i] = score(gen);
+      const std::vector<float> before = x;
+      k.scaled_sigmoid(x.data(), count, -0.025f, 8.0f);
+      for (std::size_t i = 0; i < count; ++i) {
+        const double clipped = std::fmin(8.0, std::fmax(-8.0, before[i]));
+        ASSERT_NEAR(x[i], -0.025 / (1 + std::exp(-clipped)), 1e-7) << k.name << " sigmoid of " << before[i];
+      }
+      for (std::size_t i = count; i < x.size(); ++i) ASSERT_EQ(x[i], kSentinel) << k.name << " sigmoid wrote past count";
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(AllVariants, KernelReference,
+                         ::testing::Values(SimdLevel::Scalar, SimdLevel::Avx2, SimdLevel::Avx512),
+                         [](const auto& info) { return std::string(simd_level_name(info.param)); });
+
+}  // namespace
+}  // namespace wordvec
