@@ -95,6 +95,7 @@ unit-test: $(UNIT) $(CORPUS)
 cli-test: $(WORDVEC) $(CORPUS)
 	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) bash tests/cli/run.sh
 	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) bash tests/cli/reliability.sh
+	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) bash tests/cli/quality.sh
 	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) bash tests/cli/gensim_agreement.sh
 
 example-test: $(EXAMPLE) $(WORDVEC) $(CORPUS)
