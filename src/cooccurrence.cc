@@ -27,16 +27,24 @@ unsigned CooccurrenceOptions::thread_count() const {
   return threads > 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
 }
 
+namespace {
+std::uint64_t physical_memory_bytes() {
+  return static_cast<std::uint64_t>(::sysconf(_SC_PHYS_PAGES)) * static_cast<std::uint64_t>(::sysconf(_SC_PAGE_SIZE));
+}
+}  // namespace
+
 std::uint64_t CooccurrenceOptions::memory_bytes() const {
   if (memory_gib > 0) return static_cast<std::uint64_t>(memory_gib * 1073741824.0);
-  const auto ram = static_cast<std::uint64_t>(::sysconf(_SC_PHYS_PAGES)) * ::sysconf(_SC_PAGE_SIZE);
-  return std::min<std::uint64_t>(ram / 2, 4ull << 30);
+  return std::min<std::uint64_t>(physical_memory_bytes() / 2, 4ull << 30);
 }
 
 void CooccurrenceOptions::validate() const {
   if (window < 1 || window > 20) throw Error("--window must be in 1..20 for GloVe, got " + std::to_string(window));
-  if (!(memory_gib >= 0) || memory_gib > 1e6)
-    throw Error("--memory must be a positive number of GiB (0 = default), got " + short_number(memory_gib));
+  // The budget is allocated: more than the machine's RAM cannot work.
+  const double ram_gib = static_cast<double>(physical_memory_bytes()) / 1073741824.0;
+  if (!(memory_gib >= 0) || memory_gib > ram_gib)
+    throw Error("--memory must be in [0, " + short_number(ram_gib) + "] GiB (this machine's RAM; 0 = half of it, at most 4), got " +
+                short_number(memory_gib));
   if (threads > 1024) throw Error("--threads must be in 0..1024, got " + std::to_string(threads));
 }
 

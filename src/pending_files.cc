@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 
@@ -17,9 +18,9 @@ namespace {
 constexpr int kSlots = 64;
 std::atomic<char*> g_pending[kSlots];
 
-// Unlinks every entry of a folder, then the folder: getdents64 and unlinkat,
-// not opendir/readdir, which may allocate.
-void remove_folder(const char* path) noexcept {
+// Unlinks every entry of a folder: getdents64 and unlinkat, not
+// opendir/readdir, which may allocate.
+void empty_folder(const char* path) noexcept {
   const int fd = ::open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd >= 0) {
     alignas(8) char buffer[4096];
@@ -40,7 +41,15 @@ void remove_folder(const char* path) noexcept {
     }
     ::close(fd);
   }
-  ::rmdir(path);
+}
+
+// Other threads may still be adding files while the handler runs: empty and
+// remove again until the folder is gone (a bounded number of times).
+void remove_folder(const char* path) noexcept {
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    empty_folder(path);
+    if (::rmdir(path) == 0 || errno == ENOENT) return;
+  }
 }
 
 }  // namespace

@@ -200,6 +200,8 @@ int run_train(const std::vector<std::string>& args) {
       const CooccurrenceOptions resources = co;  // --memory, --temp-dir: this machine's, not the checkpoint's
       glove_options_from(checkpoint, go, co, job);
       co.threads = go.threads = o.threads;
+      if (vm["threads"].defaulted() && checkpoint.settings.count("threads"))
+        co.threads = go.threads = static_cast<unsigned>(setting_number(checkpoint, "threads"));
       if (!vm["memory"].defaulted()) co.memory_gib = resources.memory_gib;
       if (vm.count("temp-dir")) co.temp_dir = resources.temp_dir;
       check_files(job);

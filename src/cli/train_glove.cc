@@ -32,6 +32,7 @@ Checkpoint glove_checkpoint(const TrainJob& job, const GloveOptions& go, const C
                 {"window", setting_text(co.window)},
                 {"distance_weighting", co.distance_weighting ? "1" : "0"},
                 {"memory", setting_text(co.memory_gib)},
+                {"threads", setting_text(go.threads)},  // a resumed run keeps them: one thread is reproducible
                 {"temp_dir", absolute_path(co.temp_dir)},
                 {"input", absolute_path(job.input)},
                 {"corpus", job.corpus_fingerprint},

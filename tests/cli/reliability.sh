@@ -118,6 +118,7 @@ assert rows and all(math.isfinite(float(x)) and abs(float(x)) < 1e4 for r in row
   else fail "edge $*: exit $rc, $(head -c 300 "$T/edge/err")"; fi
 }
 S=("$T/small.txt" --epochs 1)
+ram_gib=$(awk '/MemTotal/ {printf "%.3f", $2 / 1048576 * 0.999}' /proc/meminfo)
 for args in "--dim 1" "--dim 10000 --max-vocab 200" "--window 1" "--window 1000" "--negative 1" "--negative 64" \
     "--share-negatives 1" "--share-negatives 64" "--sample 0" "--sample 0.999999" "--alpha 1e-300" "--alpha 10" \
     "--alpha 0.5" "--alpha 0.45" "--alpha 0.4" "--threads 1024" "--threads 1" "--cache-memory 0" "--cache-memory 1e6" \
@@ -132,7 +133,7 @@ for args in "--dim 1" "--dim 10000 --max-vocab 200" "--window 1" "--window 1000"
 done
 edge "$T/edge/tiny.txt" --min-count 1 --dim 2 --epochs 100000 --threads 1
 for args in "--dim 1" "--dim 10000 --max-vocab 100" "--window 1" "--window 20" "--x-max 1e-300" "--x-max 1e300" \
-    "--glove-alpha 0" "--glove-alpha 10" "--alpha 1e-300" "--alpha 10" "--memory 1e-9" "--memory 1e6" \
+    "--glove-alpha 0" "--glove-alpha 10" "--alpha 1e-300" "--alpha 10" "--memory 1e-9" "--memory $ram_gib" "--memory 1e6" \
     "--epochs 0 --save-cooccurrence $T/edge/c.bin" "--threads 1024"; do
   rm -f "$T/edge/c.bin"
   # shellcheck disable=SC2086
@@ -175,7 +176,10 @@ on_signal() {
   /usr/bin/python3 - "$sig" "$pattern" "$@" <<'PY'
 import glob, signal, subprocess, sys, time
 sig, pattern, cmd = sys.argv[1], sys.argv[2], sys.argv[3:]
-p = subprocess.Popen(cmd, stderr=subprocess.PIPE, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+def default_actions():  # as a terminal would have them (make under nohup ignores SIGHUP)
+    for s in (signal.SIGINT, signal.SIGHUP):
+        signal.signal(s, signal.SIG_DFL)
+p = subprocess.Popen(cmd, stderr=subprocess.PIPE, preexec_fn=default_actions)
 while not glob.glob(pattern) and p.poll() is None:
     time.sleep(0.0002)
 p.send_signal(getattr(signal, "SIG" + sig))
