@@ -1,6 +1,7 @@
 # wordvec — build, test, demo and benchmark.
 #   make demo    build, train on the bundled corpus in data/, show nearest neighbours
-#   make test    build and run every test (unit, CLI end-to-end, examples)
+#   make test    build and run every test (unit, CLI end-to-end, examples, sanitizers, TSan, fuzzing)
+#   make check   the quick subset for iteration: build, unit, CLI and example tests
 #   make bench   train wordvec and the peers side by side (tests/bench/)
 # Each target first runs `make deps`, which installs missing Debian packages
 # when run as root, and otherwise prints the apt-get command to run.
@@ -34,7 +35,7 @@ UNIT     := $(BUILD)/wordvec_tests
 EXAMPLE  := $(BUILD)/examples/train_and_query
 CORPUS   := $(BUILD)/data/corpus.txt
 
-.PHONY: all deps test-deps install-packages test unit-test cli-test example-test sanitize tsan fuzz demo bench \
+.PHONY: all deps test-deps install-packages check test unit-test cli-test example-test sanitize tsan fuzz demo bench \
         bench-quick bench-glove bench-micro native clean
 
 all: $(WORDVEC) $(LIB)
@@ -92,16 +93,20 @@ $(CORPUS): data/corpus-small.txt.gz
 unit-test: $(UNIT) $(CORPUS)
 	WORDVEC_TEST_CORPUS=$(CORPUS) $(UNIT) --gtest_brief=1
 
-cli-test: $(WORDVEC) $(CORPUS)
+cli-test: $(WORDVEC) $(CORPUS) | test-deps
 	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) bash tests/cli/run.sh
 	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) bash tests/cli/reliability.sh
 	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) bash tests/cli/quality.sh
 	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) bash tests/cli/gensim_agreement.sh
 
 example-test: $(EXAMPLE) $(WORDVEC) $(CORPUS)
-	$(EXAMPLE) $(CORPUS) > $(BUILD)/examples/train_and_query.out
-	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) OUT=$(BUILD)/examples bash examples/walkthrough.sh > $(BUILD)/examples/walkthrough.out
-	@echo "examples: ok"
+	EXAMPLE=$(EXAMPLE) WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) OUT=$(BUILD)/examples bash tests/cli/examples.sh
+
+# Quick iteration: build, unit, CLI and example tests (no sanitizers, TSan or fuzzing).
+check: test-deps
+	$(MAKE) -j$$(nproc) $(UNIT) $(WORDVEC) $(EXAMPLE) $(CORPUS)
+	$(MAKE) unit-test cli-test example-test
+	@echo "make check: unit, CLI and example tests passed"
 
 # Build everything in parallel first; the suites then run one after another
 # (the CLI tests time signal handling and must not compete for the cores).

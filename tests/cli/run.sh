@@ -70,10 +70,15 @@ expect_error "share-negatives 65" 1 "--share-negatives must be between 1 and 64"
 expect_error "bad model" 1 "unknown model 'glove2'" -- train --input "$CORPUS" --output "$T/out/v.bin" --model glove2
 expect_error "bad format" 1 "unknown vector format 'csv'" -- train --input "$CORPUS" --output "$T/out/v.bin" --format csv
 expect_error "bad dim" 2 "--dim must be 'auto' or a positive integer" -- train --input "$CORPUS" --output "$T/out/v.bin" --dim -3
-if [ "$(id -u)" != 0 ]; then
-  mkdir -p "$T/ro"; chmod 555 "$T/ro"
-  expect_error "read-only folder" 1 "not writable" -- train --input "$CORPUS" --output "$T/ro/v.bin"
+# A read-only folder: root writes anywhere, so as root the check runs as nobody (never skipped).
+mkdir -p "$T/ro"; chmod 555 "$T/ro"
+as_user=()
+if [ "$(id -u)" = 0 ]; then
+  chmod 755 "$T"; cp "$CORPUS" "$T/ro-corpus.txt"; chmod 644 "$T/ro-corpus.txt"
+  as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 fi
+expect_error "read-only folder" 1 "not writable" -- "${as_user[@]}" "$WORDVEC" train --quiet --epochs 1 \
+  --input "$([ ${#as_user[@]} -gt 0 ] && echo "$T/ro-corpus.txt" || echo "$CORPUS")" --output "$T/ro/v.bin"
 expect_error "output is a device" 1 "not a regular file" -- train --input "$CORPUS" --output /dev/null
 # A full disk: the file size limit makes writes fail past 200 KiB (SIGXFSZ ignored so write() reports EFBIG).
 full_disk() { ( trap '' XFSZ; ulimit -f 200; exec "$@" ); }
