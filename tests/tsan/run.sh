@@ -25,4 +25,19 @@ run glove "$WORDVEC" train --model glove --input "$T/corpus.txt" --output "$T/gl
 run sweep "$WORDVEC" dim --sweep --input "$T/corpus.txt" --eval-similarity "$here/../../data/ws353.tsv" \
     --dims 8,16 --epochs 1 --threads 3 --sweep-output "$T/sweep"
 run eval "$WORDVEC" eval --vectors "$T/sg.bin" --analogy "$here/../../data/questions-words.txt"
+# Snapshots pause every worker at the gate, many times over; then the runs resume.
+run sg-checkpoints "$WORDVEC" train --input "$T/corpus.txt" --output "$T/sgc.bin" --dim 16 --epochs 2 --threads 3 \
+    --checkpoint "$T/sg.ckpt" --checkpoint-every 1e-5
+run sg-resume "$WORDVEC" train --resume "$T/sg.ckpt" --output "$T/sgr.bin"
+run cbow-checkpoints "$WORDVEC" train --model cbow --input "$T/corpus.txt" --output "$T/cbc.bin" --dim 16 --epochs 2 \
+    --threads 3 --checkpoint "$T/cbow.ckpt" --checkpoint-every 1e-5
+run glove-checkpoints "$WORDVEC" train --model glove --input "$T/corpus.txt" --output "$T/gc.bin" --dim 8 --epochs 3 \
+    --threads 3 --checkpoint "$T/glove.ckpt" --checkpoint-every 1e-5
+run glove-resume "$WORDVEC" train --resume "$T/glove.ckpt" --output "$T/gr.bin"
+# A stop signal mid-training: the watcher thread, the last snapshot, the exit path.
+"$WORDVEC" train --input "$T/corpus.txt" --output "$T/sig.bin" --dim 16 --epochs 200 --threads 3 \
+    --checkpoint "$T/sig.ckpt" > "$T/signal.log" 2>&1 &
+pid=$!; sleep 3; kill -TERM $pid; wait $pid; rc=$?
+if [ "$rc" = 143 ] && ! grep -q 'WARNING: ThreadSanitizer' "$T/signal.log" && [ -s "$T/sig.ckpt" ]; then echo "tsan: signal ok"
+else echo "tsan: signal FAILED (exit $rc)"; grep -A30 -m1 'WARNING: ThreadSanitizer' "$T/signal.log" || tail -5 "$T/signal.log"; exit 1; fi
 echo "tsan: no data races outside the documented Hogwild updates"

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Option wiring: every option of `train` reaches the code. One thread and a
+# seed make a run reproducible, so a changed value must change the vectors
+# (or the shape, or the log, where that is what the option changes), and the
+# default spelled out must change nothing.
+#   WORDVEC=build/wordvec CORPUS=build/data/corpus.txt bash tests/cli/wiring.sh
+set -u
+WORDVEC=${WORDVEC:-build/wordvec}
+CORPUS=${CORPUS:-build/data/corpus.txt}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+passed=0 failed=0
+ok() { passed=$((passed + 1)); }
+fail() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+head -c 400000 "$CORPUS" > "$T/c.txt"
+# The baseline's settings, each left out when the call gives it.
+with_defaults() {
+  local args=("$@") option value
+  for pair in --format=text --threads=1 --seed=1 --epochs=1 --dim=16; do
+    option=${pair%%=*} value=${pair#*=}
+    [[ " ${args[*]} " == *" $option "* ]] || args+=("$option" "$value")
+  done
+  printf '%s\n' "${args[@]}"
+}
+train() { local a; mapfile -t a < <(with_defaults "$@"); "$WORDVEC" train --quiet --input "$T/c.txt" "${a[@]}"; }
+base=(--input "$T/c.txt" --format text --threads 1 --seed 1 --dim 16)
+# differs MODEL NAME -- options: the vectors differ from the model's baseline
+differs() {
+  local model=$1 name=$2; shift 3
+  train --model "$model" --output "$T/x.txt" "$@" 2> /dev/null || { fail "$model $name: exit $?"; return; }
+  if cmp -s "$T/base-$model.txt" "$T/x.txt"; then fail "$model $name: the vectors did not change"; else ok; fi
+}
+same() {
+  local model=$1 name=$2; shift 3
+  train --model "$model" --output "$T/x.txt" "$@" 2> /dev/null || { fail "$model $name: exit $?"; return; }
+  if cmp -s "$T/base-$model.txt" "$T/x.txt"; then ok; else fail "$model $name: the default spelled out changed the vectors"; fi
+}
+for model in skipgram cbow glove; do train --model $model --output "$T/base-$model.txt" 2> /dev/null || fail "baseline $model"; done
+
+for model in skipgram cbow; do
+  same $model "defaults" -- --window 5 --negative 5 --sample 1e-4 --share-negatives 4 --min-count 5 --cache-memory 0
+  differs $model seed -- --seed 2
+  differs $model window -- --window 3
+  differs $model negative -- --negative 3
+  differs $model sample -- --sample 1e-3
+  differs $model share-negatives -- --share-negatives 1
+  differs $model alpha -- --alpha 0.01
+  differs $model epochs -- --epochs 2
+done
+differs skipgram update -- --update exact
+same glove "defaults" -- --window 10 --x-max 100 --glove-alpha 0.75 --alpha 0.05 --glove-output sum
+differs glove seed -- --seed 2
+differs glove window -- --window 5
+differs glove x-max -- --x-max 10
+differs glove glove-alpha -- --glove-alpha 0.5
+differs glove alpha -- --alpha 0.02
+differs glove no-distance-weighting -- --no-distance-weighting
+differs glove glove-output -- --glove-output word
+differs glove epochs -- --epochs 2
+# Shape: --dim, --min-count, --max-vocab, --glove-output concat.
+train --output "$T/x.txt" --dim 7 2> /dev/null; [ "$(head -1 "$T/x.txt" | cut -d' ' -f2)" = 7 ] && ok || fail "dim"
+base_words=$(head -1 "$T/base-skipgram.txt" | cut -d' ' -f1)
+train --output "$T/x.txt" --min-count 20 2> /dev/null
+words=$(head -1 "$T/x.txt" | cut -d' ' -f1); [ "$words" -lt "$base_words" ] && ok || fail "min-count: $words vs $base_words words"
+train --output "$T/x.txt" --max-vocab 100 2> /dev/null; [ "$(head -1 "$T/x.txt" | cut -d' ' -f1)" = 100 ] && ok || fail "max-vocab"
+train --model glove --output "$T/x.txt" --glove-output concat 2> /dev/null
+[ "$(head -1 "$T/x.txt" | cut -d' ' -f2)" = 32 ] && ok || fail "glove-output concat: $(head -1 "$T/x.txt" | cut -c1-40)"
+# --format, --save-vocab, --save-cooccurrence, --checkpoint-every: the files they name.
+train --output "$T/x.bin" --format bin 2> /dev/null; [ "$(head -c 7 "$T/x.bin")" = "$(head -c 7 "$T/base-skipgram.txt")" ] \
+  && ! cmp -s "$T/x.bin" "$T/base-skipgram.txt" && ok || fail "format bin"
+train --output "$T/x.txt" --save-vocab "$T/v.txt" 2> /dev/null; [ "$(wc -l < "$T/v.txt")" = "$base_words" ] && ok || fail "save-vocab"
+"$WORDVEC" train --model glove "${base[@]}" --epochs 1 --output "$T/x.txt" --save-cooccurrence "$T/c.cooc" --quiet 2> /dev/null
+[ -s "$T/c.cooc" ] && ok || fail "save-cooccurrence"
+"$WORDVEC" train "${base[@]}" --epochs 30 --output "$T/x.txt" --checkpoint "$T/ck" --checkpoint-every 0.0005 2> "$T/log"
+[ "$(grep -c 'checkpoint saved' "$T/log")" -ge 2 ] && ok || fail "checkpoint-every: $(grep -c 'checkpoint saved' "$T/log") checkpoints"
+# --quiet and --verbose: what the log holds.
+"$WORDVEC" train "${base[@]}" --epochs 1 --output "$T/x.txt" 2> "$T/log"; normal=$(wc -l < "$T/log")
+"$WORDVEC" train "${base[@]}" --epochs 1 --output "$T/x.txt" --verbose 2> "$T/log"; verbose=$(wc -l < "$T/log")
+"$WORDVEC" train "${base[@]}" --epochs 1 --output "$T/x.txt" --quiet 2> "$T/log"; quiet=$(wc -l < "$T/log")
+[ "$quiet" -lt "$normal" ] && [ "$normal" -le "$verbose" ] && ok || fail "quiet/verbose: $quiet $normal $verbose log lines"
+
+echo "wiring: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
