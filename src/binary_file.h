@@ -3,6 +3,7 @@
 // the file size before anything is allocated, closed by an FNV-1a checksum.
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <cstdio>
 #include <memory>
@@ -11,6 +12,12 @@
 #include "wordvec/atomic_file.h"
 
 namespace wordvec {
+
+// wordvec's binary files (word2vec .bin floats, co-occurrences, checkpoints)
+// are defined little-endian and written as the machine's bytes: a build for a
+// big-endian machine must convert first, so it is refused until it does.
+static_assert(std::endian::native == std::endian::little,
+              "wordvec's binary formats are little-endian; add byte swapping to build for this machine");
 
 // FNV-1a, 64 bit: catches truncation and corruption, not tampering.
 class Checksum {

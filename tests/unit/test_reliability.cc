@@ -209,3 +209,58 @@ TEST(VectorIo, WordsWithControlBytesRoundTripInEveryFormat) {
 
 }  // namespace
 }  // namespace wordvec
+
+namespace wordvec {
+namespace {
+
+// Rows start random: not zero, not equal to each other, a function of the seed.
+template <class RowOf>
+void expect_random_rows(std::size_t rows, std::size_t dim, RowOf row_of_seed_1, RowOf row_of_seed_2,
+                        RowOf row_of_seed_1_again) {
+  bool any_nonzero = false, rows_differ = false, seeds_differ = false;
+  for (std::size_t r = 0; r < rows; ++r)
+    for (std::size_t i = 0; i < dim; ++i) {
+      any_nonzero |= row_of_seed_1(r)[i] != 0.0f;
+      if (r > 0) rows_differ |= row_of_seed_1(r)[i] != row_of_seed_1(0)[i];
+      seeds_differ |= row_of_seed_1(r)[i] != row_of_seed_2(r)[i];
+      ASSERT_EQ(row_of_seed_1(r)[i], row_of_seed_1_again(r)[i]) << "the same seed must give the same rows";
+    }
+  EXPECT_TRUE(any_nonzero) << "all rows are zero";
+  EXPECT_TRUE(rows_differ) << "every row is the same";
+  EXPECT_TRUE(seeds_differ) << "the seed is ignored";
+}
+
+TEST(Initialisation, SgnsInputRowsAreRandomAndSeeded) {
+  const SgnsModel a = SgnsModel::initialise(50, 20, 1), b = SgnsModel::initialise(50, 20, 2),
+                  c = SgnsModel::initialise(50, 20, 1);
+  using RowOf = std::function<const float*(std::size_t)>;
+  expect_random_rows<RowOf>(50, 20, [&](std::size_t r) { return a.input.row(r); },
+                            [&](std::size_t r) { return b.input.row(r); }, [&](std::size_t r) { return c.input.row(r); });
+}
+
+TEST(Initialisation, GloveRowsAreRandomAndSeeded) {
+  const GloveModel a(50, 20, 1), b(50, 20, 2), c(50, 20, 1);
+  using RowOf = std::function<const float*(std::size_t)>;
+  expect_random_rows<RowOf>(50, 20, [&](std::size_t r) { return a.word_rows().row(r); },
+                            [&](std::size_t r) { return b.word_rows().row(r); },
+                            [&](std::size_t r) { return c.word_rows().row(r); });
+  expect_random_rows<RowOf>(50, 20, [&](std::size_t r) { return a.context_rows().row(r); },
+                            [&](std::size_t r) { return b.context_rows().row(r); },
+                            [&](std::size_t r) { return c.context_rows().row(r); });
+}
+
+TEST(ByteOrder, BigEndianNpyIsRefused) {
+  testing::TempDir dir;
+  std::string dict = "{'descr': '>f4', 'fortran_order': False, 'shape': (1, 2), }";
+  dict.resize(118, ' ');
+  dict += '\n';
+  std::string file = std::string("\x93NUMPY\x01\x00", 8) + static_cast<char>(dict.size()) + '\0' + dict +
+                     std::string(8, '\0');
+  const std::string path = dir.write("big.npy", file);
+  dir.write("big.words.txt", "a\n");
+  const std::string message = error_of([&] { read_vectors(path); });
+  EXPECT_NE(message.find("'<f4'"), std::string::npos) << message;
+}
+
+}  // namespace
+}  // namespace wordvec
