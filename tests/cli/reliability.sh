@@ -4,14 +4,8 @@
 # file or a silent exit on a signal, a silently wrong result.
 #   WORDVEC=build/wordvec CORPUS=build/data/corpus.txt bash tests/cli/reliability.sh
 set -u
-WORDVEC=$(realpath "${WORDVEC:-build/wordvec}")
-CORPUS=$(realpath "${CORPUS:-build/data/corpus.txt}")
-DATA=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../data" && pwd)
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-passed=0 failed=0
-ok() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+WORDVEC=$(realpath "$WORDVEC") CORPUS=$(realpath "$CORPUS")  # the collision tests run in another folder
 
 # A crash (signal, sanitizer report) is never an acceptable answer.
 crashed() { [ "$1" -ge 128 ] || grep -qE 'AddressSanitizer|runtime error:|ThreadSanitizer|Segmentation' "$2"; }

@@ -2,15 +2,7 @@
 # End-to-end tests of the wordvec command: real runs, exit codes, messages, files left behind.
 #   WORDVEC=build/wordvec CORPUS=build/data/corpus.txt bash tests/cli/run.sh
 set -u  # no pipefail: "cmd | grep -q" must judge by grep, not by cmd's SIGPIPE
-WORDVEC=${WORDVEC:-build/wordvec}
-CORPUS=${CORPUS:-build/data/corpus.txt}
-DATA=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../data" && pwd)
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-passed=0 failed=0
-
-ok() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # expect_error NAME EXIT_CODE MESSAGE_FRAGMENT -- command...
 # The command must exit with EXIT_CODE, print one line containing the fragment on stderr,

@@ -5,13 +5,7 @@
 # default spelled out must change nothing.
 #   WORDVEC=build/wordvec CORPUS=build/data/corpus.txt bash tests/cli/wiring.sh
 set -u
-WORDVEC=${WORDVEC:-build/wordvec}
-CORPUS=${CORPUS:-build/data/corpus.txt}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-passed=0 failed=0
-ok() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 head -c 400000 "$CORPUS" > "$T/c.txt"
 # The baseline's settings, each left out when the call gives it.
 with_defaults() {
