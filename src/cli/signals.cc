@@ -12,9 +12,12 @@
 namespace wordvec::cli {
 namespace {
 
-// A signal handler can reach only static storage.
-volatile std::sig_atomic_t g_stop_signal = 0;       // the first signal seen while a job can stop
-volatile std::sig_atomic_t g_stoppable_jobs = 0;    // InterruptWatchers alive
+// A signal handler can reach only static storage. Lock-free atomics, not
+// volatile sig_atomic_t: the handler runs on any thread and the watcher
+// thread reads what it wrote (ThreadSanitizer caught the race).
+std::atomic<int> g_stop_signal{0};     // the first signal seen while a job can stop
+std::atomic<int> g_stoppable_jobs{0};  // InterruptWatchers alive
+static_assert(std::atomic<int>::is_always_lock_free, "the signal handler needs lock-free atomics");
 
 constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP};
 constexpr int kEndingSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGALRM, SIGUSR1, SIGUSR2, SIGPIPE, SIGVTALRM, SIGPROF};
@@ -32,10 +35,9 @@ void write_stderr(const char* text) {
 
 // Async-signal-safe only: unlink, write, _exit.
 extern "C" void on_ending_signal(int signal) {
-  if (g_stoppable_jobs > 0 && g_stop_signal == 0 && is_stop_signal(signal)) {
-    g_stop_signal = signal;  // the watcher thread stops the job
-    return;
-  }
+  int none = 0;
+  if (g_stoppable_jobs.load() > 0 && is_stop_signal(signal) && g_stop_signal.compare_exchange_strong(none, signal))
+    return;  // the watcher thread stops the job
   remove_unfinished_files();
   if (signal != SIGPIPE) {  // a closed pipe (wordvec nn | head) is not news
     const char* name = sigabbrev_np(signal);
@@ -61,10 +63,10 @@ void install_signal_handlers() {
 }
 
 InterruptWatcher::InterruptWatcher(std::function<void()> request_stop) {
-  g_stoppable_jobs = g_stoppable_jobs + 1;
+  g_stoppable_jobs.fetch_add(1);
   watcher_ = std::thread([this, request_stop] {
     while (!done_.load()) {
-      if (g_stop_signal != 0 && !interrupted_.load()) {
+      if (g_stop_signal.load() != 0 && !interrupted_.load()) {
         request_stop();
         interrupted_.store(true);
       }
@@ -76,11 +78,14 @@ InterruptWatcher::InterruptWatcher(std::function<void()> request_stop) {
 InterruptWatcher::~InterruptWatcher() {
   done_.store(true);
   watcher_.join();
-  g_stoppable_jobs = g_stoppable_jobs - 1;
+  g_stoppable_jobs.fetch_sub(1);
 }
 
-bool InterruptWatcher::interrupted() const { return interrupted_.load() || g_stop_signal != 0; }
+bool InterruptWatcher::interrupted() const { return interrupted_.load() || g_stop_signal.load() != 0; }
 
-int InterruptWatcher::exit_code() const { return 128 + (g_stop_signal != 0 ? g_stop_signal : SIGINT); }
+int InterruptWatcher::exit_code() const {
+  const int signal = g_stop_signal.load();
+  return 128 + (signal != 0 ? signal : SIGINT);
+}
 
 }  // namespace wordvec::cli
