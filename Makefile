@@ -98,6 +98,7 @@ cli-test: $(WORDVEC) $(CORPUS) | test-deps
 	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) bash tests/cli/reliability.sh
 	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) bash tests/cli/quality.sh
 	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) bash tests/cli/wiring.sh
+	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) bash tests/cli/simd.sh
 	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) bash tests/cli/gensim_agreement.sh
 
 example-test: $(EXAMPLE) $(WORDVEC) $(CORPUS)
