@@ -376,7 +376,8 @@ WordVectors read_glove(const std::string& path, std::string_view data) {
   return result;
 }
 
-WordVectors read_npy(const std::string& path, std::string_view data) {
+WordVectors read_npy(const std::string& path, std::string_view data, const std::string& words_path,
+                     std::string_view names) {
   auto bad = [&](const std::string& message) { return file_error(path, "not a float32 .npy matrix: " + message); };
   if (data.size() < 10) throw bad("truncated header");
   const int major = static_cast<unsigned char>(data[6]);
@@ -406,7 +407,8 @@ WordVectors read_npy(const std::string& path, std::string_view data) {
   p = r1.ptr + 1;
   while (p < end && *p == ' ') ++p;
   auto r2 = std::from_chars(p, end, cols);
-  if (r2.ec != std::errc() || *r2.ptr != ')') throw bad("shape is not (rows, columns)");
+  // r2.ptr may be the header's end (the file's end, too): never read it then.
+  if (r2.ec != std::errc() || r2.ptr == end || *r2.ptr != ')') throw bad("shape is not (rows, columns)");
   if (cols == 0 || cols > 100000) throw bad("dimension " + std::to_string(cols) + " is out of range 1..100000");
   const std::size_t body = data.size() - offset - header_len;
   if (rows > body / (cols * sizeof(float)) || body != rows * cols * sizeof(float))
@@ -421,9 +423,6 @@ WordVectors read_npy(const std::string& path, std::string_view data) {
         throw file_error(path, "row " + std::to_string(r + 1) + " value " + std::to_string(c + 1) + " is NaN or infinite");
   }
   // The words, one per line, from the sidecar file.
-  const std::string words_path = npy_words_path(path);
-  const MappedFile words_file(words_path);
-  const std::string_view names = words_file.view();
   std::vector<unsigned long long> lines;
   std::size_t start = 0;
   for (unsigned long long line = 1; start < names.size(); ++line) {
@@ -446,13 +445,19 @@ WordVectors read_npy(const std::string& path, std::string_view data) {
 
 }  // namespace
 
+WordVectors parse_vectors(const std::string& name, std::string_view data, std::string_view npy_words) {
+  if (data.empty()) throw file_error(name, "the vector file is empty");
+  if (data.substr(0, 6) == "\x93NUMPY") return read_npy(name, data, npy_words_path(name), npy_words);
+  if (has_header(data)) return read_word2vec(name, data);
+  return read_glove(name, data);
+}
+
 WordVectors read_vectors(const std::string& path) {
   const MappedFile file(path);
   const std::string_view data = file.view();
-  if (data.empty()) throw file_error(path, "the vector file is empty");
-  if (data.substr(0, 6) == "\x93NUMPY") return read_npy(path, data);
-  if (has_header(data)) return read_word2vec(path, data);
-  return read_glove(path, data);
+  if (data.substr(0, 6) != "\x93NUMPY") return parse_vectors(path, data);
+  const MappedFile words(npy_words_path(path));
+  return parse_vectors(path, data, words.view());
 }
 
 }  // namespace wordvec

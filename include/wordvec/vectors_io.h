@@ -16,6 +16,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "wordvec/matrix.h"
@@ -57,6 +58,12 @@ void write_vectors(const std::string& path, const std::vector<std::string>& word
 // header, counts that disagree with the body, a row with too few or too many
 // values, a non-numeric, NaN or infinite value, a truncated binary file.
 WordVectors read_vectors(const std::string& path);
+
+// The same parsers over bytes in memory (`name` is used in messages; for
+// .npy data, `npy_words` holds the word list). read_vectors maps the file and
+// calls this; the fuzzer calls it on an exact-size heap buffer, where
+// AddressSanitizer sees a read past the end (it cannot past a mapped file).
+WordVectors parse_vectors(const std::string& name, std::string_view data, std::string_view npy_words = {});
 
 // Scales every row to unit length (zero rows stay zero).
 void normalize_rows(Matrix& vectors);

@@ -8,3 +8,5 @@ trap 'rm -rf "$T"' EXIT
 passed=0 failed=0
 ok() { passed=$((passed + 1)); }
 fail() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+# Whether a file holds a sanitizer's report (an expected error must not hide one).
+sanitizer_report() { grep -qE 'AddressSanitizer|LeakSanitizer|ThreadSanitizer|runtime error:' "$1"; }

@@ -13,6 +13,7 @@ expect_error() {
   "$@" > "$T/stdout" 2> "$T/stderr"
   local rc=$?
   if [ "$rc" -ne "$code" ]; then fail "$name: exit $rc, expected $code ($(head -c 300 "$T/stderr"))"; return; fi
+  if sanitizer_report "$T/stderr"; then fail "$name: a sanitizer report on the error path: $(head -c 300 "$T/stderr")"; return; fi
   if ! grep -qF -- "$fragment" "$T/stderr"; then fail "$name: stderr lacks '$fragment': $(head -c 300 "$T/stderr")"; return; fi
   if [ -n "$(ls -A "$T/out")" ]; then fail "$name: left files behind: $(ls -A "$T/out")"; return; fi
   ok

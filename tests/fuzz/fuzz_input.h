@@ -7,7 +7,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
+#include <vector>
+
+#include "../../src/binary_file.h"
 
 namespace wordvec::fuzz {
 
@@ -25,5 +29,19 @@ class MemoryFile {
  private:
   int fd_;
 };
+
+// The bytes, with the last 8 replaced by the checksum of the others when
+// `fix` (and there are 8): the FNV-1a that wordvec's binary files end with
+// (Checksum in src/binary_file.h).
+inline std::vector<std::uint8_t> with_checksum(const std::uint8_t* data, std::size_t size, bool fix) {
+  std::vector<std::uint8_t> bytes(data, data + size);
+  if (fix && size >= 8) {
+    Checksum sum;
+    sum.add(bytes.data(), size - 8);
+    const std::uint64_t value = sum.value();
+    std::memcpy(bytes.data() + size - 8, &value, 8);
+  }
+  return bytes;
+}
 
 }  // namespace wordvec::fuzz

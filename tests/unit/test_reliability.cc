@@ -8,7 +8,9 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <cstring>
 #include <future>
+#include <memory>
 #include <limits>
 
 #include "test_helpers.h"
@@ -260,6 +262,24 @@ TEST(ByteOrder, BigEndianNpyIsRefused) {
   dir.write("big.words.txt", "a\n");
   const std::string message = error_of([&] { read_vectors(path); });
   EXPECT_NE(message.find("'<f4'"), std::string::npos) << message;
+}
+
+}  // namespace
+}  // namespace wordvec
+
+namespace wordvec {
+namespace {
+
+// The .npy shape tuple running to the end of the data: the parser once read
+// the byte after it. On an exact-size heap buffer, AddressSanitizer (make
+// sanitize) reports such a read; here the answer must be a clean Error.
+TEST(VectorIo, NpyShapeRunningToTheEndIsAnErrorNotAnOverRead) {
+  const std::string dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (0, 12";
+  const std::string file = std::string("\x93NUMPY\x01\x00", 8) + static_cast<char>(dict.size()) + '\0' + dict;
+  std::unique_ptr<char[]> exact(new char[file.size()]);
+  std::memcpy(exact.get(), file.data(), file.size());
+  const std::string message = error_of([&] { parse_vectors("x.npy", {exact.get(), file.size()}); });
+  EXPECT_NE(message.find("shape is not (rows, columns)"), std::string::npos) << message;
 }
 
 }  // namespace
