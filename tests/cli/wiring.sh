@@ -73,5 +73,29 @@ train --output "$T/x.txt" --save-vocab "$T/v.txt" 2> /dev/null; [ "$(wc -l < "$T
 "$WORDVEC" train "${base[@]}" --epochs 1 --output "$T/x.txt" --quiet 2> "$T/log"; quiet=$(wc -l < "$T/log")
 [ "$quiet" -lt "$normal" ] && [ "$normal" -le "$verbose" ] && ok || fail "quiet/verbose: $quiet $normal $verbose log lines"
 
+# The settings round trip, options -> checkpoint -> options, for every field a
+# flag sets: a checkpoint taken with a value other than the default in every
+# field resumes when every flag repeats its value (a field lost or garbled on
+# the way would differ and be refused), and is refused when any one differs.
+round_trip() {
+  local name=$1 logged=$2; shift 2
+  local -a given=("$@")
+  rm -f "$T/rt.ckpt" "$T/rt.bin"
+  "$WORDVEC" train --quiet --input "$T/c.txt" --output "$T/rt.bin" --threads 1 "${given[@]}" --checkpoint "$T/rt.ckpt" \
+    --checkpoint-every 1e-6 2> /dev/null
+  [ -s "$T/rt.ckpt" ] || { fail "$name round trip: no checkpoint"; return; }
+  if "$WORDVEC" train --resume "$T/rt.ckpt" --output "$T/rt2.bin" "${given[@]}" 2> "$T/rt.err"; then ok
+  else fail "$name round trip: the checkpoint's own options refused: $(head -c 300 "$T/rt.err")"; fi
+  # ... and the resumed run trains with them (what its start-up line shows).
+  if grep -qF -- "$logged" "$T/rt.err"; then ok; else fail "$name round trip: resumed with other options: $(grep -m1 'training\|counting' "$T/rt.err")"; fi
+}
+round_trip skipgram "training skipgram (exact update), dim 17, window 3, negative 7 (drawn per pair), sample 0.001, 3 epochs, 1 threads, alpha 0.03" \
+  --model skipgram --update exact --dim 17 --window 3 --negative 7 --share-negatives 2 --sample 1e-3 --epochs 3 --alpha 0.03 --seed 9
+round_trip cbow "training cbow (cbow update), dim 13, window 4, negative 6 (a draw per 3 positions), sample 0, 3 epochs, 1 threads, alpha 0.07" \
+  --model cbow --dim 13 --window 4 --negative 6 --share-negatives 3 --sample 0 --epochs 3 --alpha 0.07 --seed 11
+round_trip glove "training GloVe: dim 11, 3 epochs, x-max 7, alpha 0.6, learning rate 0.04, 1 threads" \
+  --model glove --dim 11 --window 6 --x-max 7 --glove-alpha 0.6 --alpha 0.04 --no-distance-weighting --glove-output word \
+  --epochs 3 --seed 5
+
 echo "wiring: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
