@@ -73,6 +73,32 @@ train --output "$T/x.txt" --save-vocab "$T/v.txt" 2> /dev/null; [ "$(wc -l < "$T
 "$WORDVEC" train "${base[@]}" --epochs 1 --output "$T/x.txt" --quiet 2> "$T/log"; quiet=$(wc -l < "$T/log")
 [ "$quiet" -lt "$normal" ] && [ "$normal" -le "$verbose" ] && ok || fail "quiet/verbose: $quiet $normal $verbose log lines"
 
+# The other commands' options.
+V=$T/base-skipgram.txt
+[ "$("$WORDVEC" nn --vectors "$V" -k 4 the | wc -l)" = 5 ] && [ "$("$WORDVEC" nn --vectors "$V" -k 2 the | wc -l)" = 3 ] \
+  && ok || fail "nn -k"
+[ "$("$WORDVEC" analogy --vectors "$V" -k 3 the of and | wc -l)" = 4 ] && ok || fail "analogy -k"
+add=$("$WORDVEC" analogy --vectors "$V" --method add the of and | tail -n +2)
+mul=$("$WORDVEC" analogy --vectors "$V" --method mul the of and | tail -n +2)
+[ "$add" != "$mul" ] && ok || fail "analogy --method: add and mul answer alike"
+for to in bin text vec glove npy; do
+  "$WORDVEC" convert --quiet --input "$V" --output "$T/conv.$to" --to $to
+  case $to in
+    bin) /usr/bin/python3 -c 'import sys; d=open(sys.argv[1],"rb").read(); assert d.startswith(b"%s 16\n" % sys.argv[2].encode()) and len(d) > 16 * 4 * int(sys.argv[2])' "$T/conv.bin" "$base_words" ;;
+    text|vec) [ "$(head -1 "$T/conv.$to")" = "$base_words 16" ] ;;
+    glove) [ "$(wc -l < "$T/conv.glove")" = "$base_words" ] && [ "$(head -1 "$T/conv.glove" | wc -w)" = 17 ] ;;
+    npy) [ "$(head -c 6 "$T/conv.npy" | tail -c 5)" = NUMPY ] && [ "$(wc -l < "$T/conv.words.txt")" = "$base_words" ] ;;
+  esac && ok || fail "convert --to $to"
+done
+q=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../data" && pwd)/questions-words.txt
+all=$("$WORDVEC" eval --vectors "$V" --analogy "$q" --json | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["analogy"]["attempted"])')
+few=$("$WORDVEC" eval --vectors "$V" --analogy "$q" --restrict-vocab 300 --json | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["analogy"]["attempted"])')
+[ "$few" -lt "$all" ] && ok || fail "eval --restrict-vocab: $few vs $all questions attempted"
+n5=$("$WORDVEC" dim --input "$T/c.txt" 2> /dev/null | awk '{print $3}')
+n20=$("$WORDVEC" dim --input "$T/c.txt" --min-count 20 2> /dev/null | awk '{print $3}')
+n100=$("$WORDVEC" dim --input "$T/c.txt" --max-vocab 100 2> /dev/null | awk '{print $3}')
+[ "$n20" -lt "$n5" ] && [ "$n100" = 100 ] && ok || fail "dim --min-count/--max-vocab: N = $n5, $n20, $n100"
+
 # The settings round trip, options -> checkpoint -> options, for every field a
 # flag sets: a checkpoint taken with a value other than the default in every
 # field resumes when every flag repeats its value (a field lost or garbled on
