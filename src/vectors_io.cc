@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <charconv>
+#include <functional>
+#include <optional>
 #include <cmath>
 #include <cstring>
 #include <string_view>
@@ -376,8 +378,10 @@ WordVectors read_glove(const std::string& path, std::string_view data) {
   return result;
 }
 
+// `words` gives the sidecar word list; it is asked for only once the matrix
+// has parsed, so that a bad matrix is reported before a missing word list.
 WordVectors read_npy(const std::string& path, std::string_view data, const std::string& words_path,
-                     std::string_view names) {
+                     const std::function<std::string_view()>& words) {
   auto bad = [&](const std::string& message) { return file_error(path, "not a float32 .npy matrix: " + message); };
   if (data.size() < 10) throw bad("truncated header");
   const int major = static_cast<unsigned char>(data[6]);
@@ -423,6 +427,7 @@ WordVectors read_npy(const std::string& path, std::string_view data, const std::
         throw file_error(path, "row " + std::to_string(r + 1) + " value " + std::to_string(c + 1) + " is NaN or infinite");
   }
   // The words, one per line, from the sidecar file.
+  const std::string_view names = words();
   std::vector<unsigned long long> lines;
   std::size_t start = 0;
   for (unsigned long long line = 1; start < names.size(); ++line) {
@@ -447,7 +452,7 @@ WordVectors read_npy(const std::string& path, std::string_view data, const std::
 
 WordVectors parse_vectors(const std::string& name, std::string_view data, std::string_view npy_words) {
   if (data.empty()) throw file_error(name, "the vector file is empty");
-  if (data.substr(0, 6) == "\x93NUMPY") return read_npy(name, data, npy_words_path(name), npy_words);
+  if (data.substr(0, 6) == "\x93NUMPY") return read_npy(name, data, npy_words_path(name), [&] { return npy_words; });
   if (has_header(data)) return read_word2vec(name, data);
   return read_glove(name, data);
 }
@@ -456,8 +461,9 @@ WordVectors read_vectors(const std::string& path) {
   const MappedFile file(path);
   const std::string_view data = file.view();
   if (data.substr(0, 6) != "\x93NUMPY") return parse_vectors(path, data);
-  const MappedFile words(npy_words_path(path));
-  return parse_vectors(path, data, words.view());
+  const std::string words_path = npy_words_path(path);
+  std::optional<MappedFile> words;
+  return read_npy(path, data, words_path, [&] { return words.emplace(words_path).view(); });
 }
 
 }  // namespace wordvec
