@@ -199,19 +199,19 @@ else fail "resume from checkpoint"; fi
 # Interrupted and resumed with one thread = uninterrupted, byte for byte (skip-gram, CBOW, GloVe).
 for model in skipgram cbow glove; do
   rm -f "$T/ck/one.ckpt"
-  epochs=$([ $model = glove ] && echo 40 || echo 12)
+  epochs=$([ $model = glove ] && echo 10 || echo 8)
   args=(--model $model --input "$T/ck/copy-corpus.txt" --dim 24 --epochs "$epochs" --threads 1 --seed 3)
-  [ -e "$T/ck/copy-corpus.txt" ] || cp "$CORPUS" "$T/ck/copy-corpus.txt"
+  [ -e "$T/ck/copy-corpus.txt" ] || head -c 3000000 "$CORPUS" > "$T/ck/copy-corpus.txt"  # ~500k tokens: quick under ASan too
   "$WORDVEC" train --quiet "${args[@]}" --output "$T/ck/straight.bin"
   # SIGTERM once the first checkpoint exists (GloVe counts first, then writes one per epoch end)
   /usr/bin/python3 - "$T/ck/one.ckpt" "$T/ck/one.log" "$WORDVEC" train "${args[@]}" --output "$T/ck/resumed.bin" \
-      --checkpoint "$T/ck/one.ckpt" --checkpoint-every 0.01 > "$T/ck/one.result" <<'PY'
+      --checkpoint "$T/ck/one.ckpt" --checkpoint-every 0.001 > "$T/ck/one.result" <<'PY'
 import os, signal, subprocess, sys, time
 ckpt, log, cmd = sys.argv[1], sys.argv[2], sys.argv[3:]
 p = subprocess.Popen(cmd, stderr=open(log, "w"))
 while not os.path.exists(ckpt) and p.poll() is None:
     time.sleep(0.01)
-time.sleep(0.3)
+time.sleep(0.05)
 p.send_signal(signal.SIGTERM)
 print(p.wait(), 0)
 PY
