@@ -148,9 +148,9 @@ class MappedFile {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) throw file_error(path, std::strerror(errno));
     struct stat st {};
-    if (::fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
+    if (::fstat(fd, &st) != 0) {  // the size of what is mapped (readable_file_size refused folders)
       ::close(fd);
-      throw file_error(path, S_ISDIR(st.st_mode) ? "is a directory" : std::strerror(errno));
+      throw file_error(path, std::strerror(errno));
     }
     size_ = static_cast<std::size_t>(st.st_size);
     if (size_ > 0) {

@@ -52,6 +52,7 @@ struct CorpusStamp {
   std::uint64_t size = 0;
   long long mtime_seconds = 0, mtime_nanoseconds = 0;
   unsigned long long inode = 0;
+  bool operator==(const CorpusStamp&) const = default;
 };
 CorpusStamp corpus_stamp(const std::string& path);
 void check_corpus_unchanged(const std::string& path, const CorpusStamp& before);

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <cstdio>
 
 #include "train_job.h"
@@ -86,19 +87,22 @@ void check_corpus_fingerprint(const Checkpoint& checkpoint) {
     throw file_error(input, "the corpus changed since the checkpoint was taken; cannot resume");
 }
 
-CorpusStamp corpus_stamp(const std::string& path) {
+namespace {
+std::optional<CorpusStamp> stamp_of(const std::string& path) {
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) throw file_error(path, std::strerror(errno));
-  return {static_cast<std::uint64_t>(st.st_size), st.st_mtim.tv_sec, st.st_mtim.tv_nsec, st.st_ino};
+  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+  return CorpusStamp{static_cast<std::uint64_t>(st.st_size), st.st_mtim.tv_sec, st.st_mtim.tv_nsec, st.st_ino};
+}
+}  // namespace
+
+CorpusStamp corpus_stamp(const std::string& path) {
+  const std::optional<CorpusStamp> stamp = stamp_of(path);
+  if (!stamp) throw file_error(path, std::strerror(errno));
+  return *stamp;
 }
 
 void check_corpus_unchanged(const std::string& path, const CorpusStamp& before) {
-  if (path.empty()) return;
-  struct stat st {};
-  const bool same = ::stat(path.c_str(), &st) == 0 && static_cast<std::uint64_t>(st.st_size) == before.size &&
-                    st.st_mtim.tv_sec == before.mtime_seconds && st.st_mtim.tv_nsec == before.mtime_nanoseconds &&
-                    st.st_ino == before.inode;
-  if (!same)
+  if (!path.empty() && stamp_of(path) != before)
     throw file_error(path, "the corpus changed while training read it (size, time or file differ); "
                            "no vectors written: train again on a corpus that stays put");
 }
