@@ -11,7 +11,7 @@ BUILD    ?= build
 OPT      ?= -O3
 CXXFLAGS ?=
 # Portable x86-64 by default: only src/simd/kernels_<isa>.cc get ISA flags.
-BASEFLAGS := -std=c++20 $(OPT) -g -Wall -Wextra -pthread -Iinclude \
+BASEFLAGS := -std=c++20 $(OPT) -g -Wall -Wextra -pthread -Iinclude -Isrc \
              -I/usr/include/x86_64-linux-gnu/openblas-pthread -DSPDLOG_FMT_EXTERNAL $(CXXFLAGS)
 LDLIBS   := -lboost_program_options -lspdlog -lfmt -lopenblas -lxxhash -pthread
 
@@ -20,8 +20,10 @@ DEB_PACKAGES := g++ make libboost-program-options-dev libopenblas-dev libspdlog-
 # timings, clang with its sanitizer/fuzzer runtimes for the fuzz targets.
 TEST_PACKAGES := python3-gensim bc clang libclang-rt-14-dev
 
-LIB_SRC  := $(wildcard src/*.cc) src/simd/dispatch.cc src/simd/kernels_scalar.cc
 ISA_SRC  := src/simd/kernels_avx2.cc src/simd/kernels_avx512.cc
+# The library's layers, bottom to top (tests/layering.sh keeps includes flowing downwards).
+LAYERS   := core text simd train io query
+LIB_SRC  := $(filter-out $(ISA_SRC),$(foreach l,$(LAYERS),$(wildcard src/$(l)/*.cc)))
 CLI_SRC  := $(wildcard src/cli/*.cc)
 TEST_SRC := $(wildcard tests/unit/*.cc)
 
@@ -169,7 +171,7 @@ fuzz: test-deps
 	@echo "fuzz: no crashes"
 
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.cc tests/fuzz/fuzz_input.h $(FUZZ_BUILD)/libwordvec.a
-	clang++ -std=c++20 -O1 -g -Iinclude $(FUZZ_FLAGS) -fsanitize=fuzzer $< $(FUZZ_BUILD)/libwordvec.a \
+	clang++ -std=c++20 -O1 -g -Iinclude -Isrc $(FUZZ_FLAGS) -fsanitize=fuzzer $< $(FUZZ_BUILD)/libwordvec.a \
 	  -lopenblas -pthread -o $@
 
 demo: $(WORDVEC) $(CORPUS)

@@ -3,10 +3,10 @@
 //   build/examples/train_and_query data/corpus.txt
 #include <cstdio>
 
-#include "wordvec/dimension.h"
-#include "wordvec/neighbors.h"
-#include "wordvec/sgns.h"
-#include "wordvec/vocabulary.h"
+#include "wordvec/train/dimension.h"
+#include "wordvec/query/neighbors.h"
+#include "wordvec/train/sgns.h"
+#include "wordvec/text/vocabulary.h"
 
 int main(int argc, char** argv) {
   if (argc < 2) {

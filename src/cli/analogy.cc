@@ -6,8 +6,8 @@
 #include <sstream>
 
 #include "cli.h"
-#include "wordvec/error.h"
-#include "wordvec/neighbors.h"
+#include "wordvec/core/error.h"
+#include "wordvec/query/neighbors.h"
 
 namespace wordvec::cli {
 namespace {

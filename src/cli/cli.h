@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "wordvec/files.h"
-#include "wordvec/progress.h"
-#include "wordvec/vectors_io.h"
+#include "wordvec/core/files.h"
+#include "wordvec/core/progress.h"
+#include "wordvec/io/vectors_io.h"
 
 namespace wordvec::cli {
 

@@ -2,8 +2,8 @@
 #include <spdlog/spdlog.h>
 
 #include "cli.h"
-#include "wordvec/error.h"
-#include "wordvec/vectors_io.h"
+#include "wordvec/core/error.h"
+#include "wordvec/io/vectors_io.h"
 
 namespace wordvec::cli {
 namespace {

@@ -6,11 +6,11 @@
 #include <thread>
 
 #include "cli.h"
-#include "wordvec/atomic_file.h"
-#include "wordvec/dimension.h"
-#include "wordvec/dimension_sweep.h"
-#include "wordvec/error.h"
-#include "wordvec/vocabulary.h"
+#include "wordvec/core/atomic_file.h"
+#include "wordvec/train/dimension.h"
+#include "wordvec/query/dimension_sweep.h"
+#include "wordvec/core/error.h"
+#include "wordvec/text/vocabulary.h"
 
 namespace wordvec::cli {
 namespace {

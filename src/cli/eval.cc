@@ -7,7 +7,7 @@
 #include <cstdio>
 
 #include "cli.h"
-#include "wordvec/evaluation.h"
+#include "wordvec/query/evaluation.h"
 
 namespace wordvec::cli {
 namespace {

@@ -7,7 +7,7 @@
 
 #include "cli.h"
 #include "signals.h"
-#include "wordvec/error.h"
+#include "wordvec/core/error.h"
 
 namespace {
 

@@ -5,8 +5,8 @@
 #include <iostream>
 
 #include "cli.h"
-#include "wordvec/error.h"
-#include "wordvec/neighbors.h"
+#include "wordvec/core/error.h"
+#include "wordvec/query/neighbors.h"
 
 namespace wordvec::cli {
 namespace {

@@ -7,7 +7,7 @@
 #include <csignal>
 #include <cstring>
 
-#include "wordvec/atomic_file.h"
+#include "wordvec/core/atomic_file.h"
 
 namespace wordvec::cli {
 namespace {

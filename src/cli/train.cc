@@ -8,8 +8,8 @@
 
 #include "cli.h"
 #include "train_job.h"
-#include "wordvec/atomic_file.h"
-#include "wordvec/error.h"
+#include "wordvec/core/atomic_file.h"
+#include "wordvec/core/error.h"
 
 namespace wordvec::cli {
 namespace {

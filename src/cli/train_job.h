@@ -8,12 +8,12 @@
 #include <thread>
 
 #include "signals.h"
-#include "wordvec/checkpoint.h"
-#include "wordvec/cooccurrence.h"
-#include "wordvec/glove.h"
-#include "wordvec/sgns.h"
-#include "wordvec/vectors_io.h"
-#include "wordvec/vocabulary.h"
+#include "wordvec/io/checkpoint.h"
+#include "wordvec/train/cooccurrence.h"
+#include "wordvec/train/glove.h"
+#include "wordvec/train/sgns.h"
+#include "wordvec/io/vectors_io.h"
+#include "wordvec/text/vocabulary.h"
 
 namespace wordvec::cli {
 

@@ -5,8 +5,8 @@
 
 #include "cli.h"
 #include "train_job.h"
-#include "wordvec/error.h"
-#include "wordvec/simd.h"
+#include "wordvec/core/error.h"
+#include "wordvec/simd/kernels.h"
 
 namespace wordvec::cli {
 namespace {

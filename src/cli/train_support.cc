@@ -13,9 +13,9 @@
 #include <cstdio>
 
 #include "train_job.h"
-#include "wordvec/corpus.h"
-#include "wordvec/dimension.h"
-#include "wordvec/error.h"
+#include "wordvec/text/corpus.h"
+#include "wordvec/train/dimension.h"
+#include "wordvec/core/error.h"
 
 namespace wordvec::cli {
 namespace {

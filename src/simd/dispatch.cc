@@ -3,7 +3,7 @@
 #include <cstdlib>
 
 #include "kernels_impl.h"
-#include "wordvec/error.h"
+#include "wordvec/core/error.h"
 
 namespace wordvec {
 

@@ -13,7 +13,7 @@
 
 #include <cstddef>
 
-#include "wordvec/simd.h"
+#include "wordvec/simd/kernels.h"
 
 namespace wordvec::simd {
 

@@ -1,7 +1,7 @@
 // Internal: the kernel tables, one per translation unit (each built with its own -m flags).
 #pragma once
 
-#include "wordvec/simd.h"
+#include "wordvec/simd/kernels.h"
 
 namespace wordvec::simd {
 Kernels scalar_kernels();

@@ -17,11 +17,11 @@
 #include <string>
 #include <vector>
 
-#include "wordvec/glove.h"
-#include "wordvec/matrix.h"
-#include "wordvec/sampling.h"
-#include "wordvec/sgns.h"
-#include "wordvec/simd.h"
+#include "wordvec/train/glove.h"
+#include "wordvec/core/matrix.h"
+#include "train/sampling.h"
+#include "wordvec/train/sgns.h"
+#include "wordvec/simd/kernels.h"
 
 namespace wordvec {
 namespace {

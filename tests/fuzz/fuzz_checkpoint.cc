@@ -3,9 +3,9 @@
 // that reads also gives a run state or an Error. When the first byte is odd,
 // the harness recomputes the trailing checksum so that mutations get past it.
 #include "fuzz_input.h"
-#include "wordvec/checkpoint.h"
-#include "wordvec/error.h"
-#include "wordvec/sgns.h"
+#include "wordvec/io/checkpoint.h"
+#include "wordvec/core/error.h"
+#include "wordvec/train/sgns.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;

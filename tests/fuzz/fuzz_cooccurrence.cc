@@ -4,8 +4,8 @@
 // checksum, so that mutations reach the parser behind it instead of stopping
 // at "checksum mismatch".
 #include "fuzz_input.h"
-#include "wordvec/cooccurrence.h"
-#include "wordvec/error.h"
+#include "wordvec/train/cooccurrence.h"
+#include "wordvec/core/error.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "../../src/binary_file.h"
+#include "core/binary_file.h"
 
 namespace wordvec::fuzz {
 

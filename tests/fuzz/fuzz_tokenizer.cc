@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "fuzz_input.h"
-#include "wordvec/corpus.h"
-#include "wordvec/error.h"
+#include "wordvec/text/corpus.h"
+#include "wordvec/core/error.h"
 
 namespace {
 

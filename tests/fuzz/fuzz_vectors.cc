@@ -7,8 +7,8 @@
 #include <cstring>
 #include <memory>
 
-#include "wordvec/error.h"
-#include "wordvec/vectors_io.h"
+#include "wordvec/core/error.h"
+#include "wordvec/io/vectors_io.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;

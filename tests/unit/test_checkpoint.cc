@@ -4,11 +4,11 @@
 #include <fstream>
 
 #include "test_helpers.h"
-#include "wordvec/checkpoint.h"
-#include "wordvec/cooccurrence.h"
-#include "wordvec/error.h"
-#include "wordvec/glove.h"
-#include "wordvec/sgns.h"
+#include "wordvec/io/checkpoint.h"
+#include "wordvec/train/cooccurrence.h"
+#include "wordvec/core/error.h"
+#include "wordvec/train/glove.h"
+#include "wordvec/train/sgns.h"
 
 namespace wordvec {
 namespace {

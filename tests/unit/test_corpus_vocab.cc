@@ -6,10 +6,10 @@
 #include <map>
 
 #include "test_helpers.h"
-#include "wordvec/corpus.h"
-#include "wordvec/error.h"
-#include "wordvec/id_stream.h"
-#include "wordvec/vocabulary.h"
+#include "wordvec/text/corpus.h"
+#include "wordvec/core/error.h"
+#include "text/id_stream.h"
+#include "wordvec/text/vocabulary.h"
 
 namespace wordvec {
 namespace {

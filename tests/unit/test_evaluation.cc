@@ -4,9 +4,9 @@
 #include <random>
 
 #include "test_helpers.h"
-#include "wordvec/dimension_sweep.h"
-#include "wordvec/error.h"
-#include "wordvec/evaluation.h"
+#include "wordvec/query/dimension_sweep.h"
+#include "wordvec/core/error.h"
+#include "wordvec/query/evaluation.h"
 
 namespace wordvec {
 namespace {

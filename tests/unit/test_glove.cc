@@ -7,10 +7,10 @@
 #include <random>
 
 #include "test_helpers.h"
-#include "wordvec/cooccurrence.h"
-#include "wordvec/error.h"
-#include "wordvec/glove.h"
-#include "wordvec/neighbors.h"
+#include "wordvec/train/cooccurrence.h"
+#include "wordvec/core/error.h"
+#include "wordvec/train/glove.h"
+#include "wordvec/query/neighbors.h"
 
 namespace wordvec {
 namespace {

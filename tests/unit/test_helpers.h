@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "wordvec/neighbors.h"
+#include "wordvec/query/neighbors.h"
 
 namespace wordvec::testing {
 

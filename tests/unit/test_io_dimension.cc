@@ -7,11 +7,11 @@
 #include <tuple>
 
 #include "test_helpers.h"
-#include "wordvec/atomic_file.h"
-#include "wordvec/dimension.h"
-#include "wordvec/error.h"
-#include "wordvec/neighbors.h"
-#include "wordvec/vectors_io.h"
+#include "wordvec/core/atomic_file.h"
+#include "wordvec/train/dimension.h"
+#include "wordvec/core/error.h"
+#include "wordvec/query/neighbors.h"
+#include "wordvec/io/vectors_io.h"
 
 namespace wordvec {
 namespace {

@@ -8,7 +8,7 @@
 #include <random>
 #include <vector>
 
-#include "wordvec/simd.h"
+#include "wordvec/simd/kernels.h"
 
 namespace wordvec {
 namespace {

@@ -14,16 +14,16 @@
 #include <limits>
 
 #include "test_helpers.h"
-#include "wordvec/atomic_file.h"
-#include "wordvec/corpus.h"
-#include "wordvec/error.h"
-#include "wordvec/evaluation.h"
-#include "wordvec/files.h"
-#include "wordvec/glove.h"
-#include "wordvec/sgns.h"
-#include "wordvec/sigmoid.h"
-#include "wordvec/vectors_io.h"
-#include "wordvec/vocabulary.h"
+#include "wordvec/core/atomic_file.h"
+#include "wordvec/text/corpus.h"
+#include "wordvec/core/error.h"
+#include "wordvec/query/evaluation.h"
+#include "wordvec/core/files.h"
+#include "wordvec/train/glove.h"
+#include "wordvec/train/sgns.h"
+#include "train/sigmoid.h"
+#include "wordvec/io/vectors_io.h"
+#include "wordvec/text/vocabulary.h"
 
 namespace wordvec {
 namespace {

@@ -4,11 +4,11 @@
 #include <cmath>
 #include <random>
 
-#include "wordvec/error.h"
-#include "wordvec/matrix.h"
-#include "wordvec/sampling.h"
-#include "wordvec/sigmoid.h"
-#include "wordvec/simd.h"
+#include "wordvec/core/error.h"
+#include "wordvec/core/matrix.h"
+#include "train/sampling.h"
+#include "train/sigmoid.h"
+#include "wordvec/simd/kernels.h"
 
 namespace wordvec {
 namespace {

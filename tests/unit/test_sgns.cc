@@ -6,9 +6,9 @@
 #include <random>
 
 #include "test_helpers.h"
-#include "wordvec/error.h"
-#include "wordvec/neighbors.h"
-#include "wordvec/sgns.h"
+#include "wordvec/core/error.h"
+#include "wordvec/query/neighbors.h"
+#include "wordvec/train/sgns.h"
 
 namespace wordvec {
 namespace {

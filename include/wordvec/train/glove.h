@@ -1,0 +1,125 @@
+// GloVe (Pennington et al., 2014): weighted least squares on the logarithm of
+// the co-occurrence counts, trained with AdaGrad by Hogwild threads, each over
+// its slice of the (shuffled) records.
+//
+//   J = sum_ij f(X_ij) (w_i . c_j + b_i + d_j - log X_ij)^2,
+//   f(x) = min(1, (x / x_max)^alpha)
+//
+// Each model row holds [vector | bias | 1 | padding] for words and
+// [vector | 1 | bias | padding] for contexts, so one dot product gives
+// w.c + b + d and one fused AdaGrad kernel updates vector and bias together
+// (the constant 1s have huge AdaGrad sums, so they never move). Only the SIMD
+// kernels touch the rows, as in the SGNS trainer. The squared-gradient sums
+// live in the second half of the same row, beside the values they scale, so an
+// update touches two memory regions rather than four.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "wordvec/train/cooccurrence.h"
+#include "wordvec/core/matrix.h"
+#include "wordvec/core/progress.h"
+#include "wordvec/simd/kernels.h"
+
+namespace wordvec {
+
+enum class GloveOutput { Sum, Word, Concat };  // W + C (GloVe's model 2), W alone, [W C]
+
+struct GloveOptions {
+  int dim = 100;
+  int epochs = 15;           // GloVe's iterations
+  double x_max = 100;        // counts at or above get weight 1 (GloVe's demo uses 10 for small corpora)
+  double alpha = 0.75;       // weighting exponent
+  double learning_rate = 0.05;
+  unsigned threads = 0;      // 0 = all cores
+  std::uint64_t seed = 1;
+  GloveOutput output = GloveOutput::Sum;
+  double progress_interval_seconds = 1.0;
+
+  unsigned thread_count() const;
+  void validate() const;  // throws Error naming the option and its valid range
+};
+
+GloveOutput parse_glove_output(const std::string& name);  // sum, word, concat
+
+// Word and context parameters with their AdaGrad sums.
+class GloveModel {
+ public:
+  // GloVe's initialisation: values uniform in +-0.5/dim, squared-gradient sums 1.
+  GloveModel(std::size_t vocab_size, std::size_t dim, std::uint64_t seed);
+
+  std::size_t dim() const { return dim_; }
+  std::size_t vocab_size() const { return words_.rows(); }
+  // Floats of [vector | bias | 1 | padding]; the AdaGrad sums follow at +span().
+  std::size_t span() const { return span_; }
+  float* word(std::size_t i) { return words_.row(i); }
+  float* context(std::size_t i) { return contexts_.row(i); }
+  const float* word(std::size_t i) const { return words_.row(i); }
+  const float* context(std::size_t i) const { return contexts_.row(i); }
+  float word_bias(std::size_t i) const { return words_.row(i)[dim_]; }
+  float context_bias(std::size_t i) const { return contexts_.row(i)[dim_ + 1]; }
+
+  // The vectors to write (biases dropped).
+  Matrix vectors(GloveOutput output) const;
+
+  // The raw rows (values and AdaGrad sums), for checkpoints.
+  const Matrix& word_rows() const { return words_; }
+  const Matrix& context_rows() const { return contexts_; }
+  // A model from raw rows as word_rows()/context_rows() gave them; throws Error if they do not fit `dim`.
+  static GloveModel from_rows(std::size_t dim, Matrix words, Matrix contexts);
+
+ private:
+  GloveModel() = default;
+  std::size_t dim_ = 0, span_ = 0;
+  Matrix words_, contexts_;
+};
+
+// One AdaGrad step on one record; returns its loss 0.5 f (diff)^2, measured
+// before the update. Exposed for the gradient tests.
+float glove_step(GloveModel& model, const CooccurrenceRecord& record, const GloveOptions& options,
+                 const Kernels& kernels);
+
+struct GloveSummary {
+  std::vector<double> epoch_loss;  // mean 0.5 f diff^2 per record, per epoch
+  double seconds = 0;
+};
+
+class GloveTrainer {
+ public:
+  GloveTrainer(std::size_t vocab_size, const GloveOptions& options, const Kernels& kernels);
+
+  // Trains over the records (already shuffled) for options.epochs. Progress:
+  // words_done counts records. Throws Error when the loss becomes NaN or
+  // infinite (with a hint to lower the learning rate).
+  GloveSummary train(std::span<const CooccurrenceRecord> records, const ProgressCallback& progress = nullptr);
+
+  // Called after an epoch when interval_seconds have passed since the last
+  // call (or the start), with the number of epochs done: a consistent state.
+  void set_snapshots(double interval_seconds, std::function<void(int epochs_done)> save) {
+    snapshot_interval_ = interval_seconds;
+    save_snapshot_ = std::move(save);
+  }
+  // Continues a run: train() then runs the epochs after `epochs_done`.
+  void restore(GloveModel model, int epochs_done);
+
+  void request_stop() { stop_.store(true); }
+  bool stopped() const { return stop_.load(); }
+  GloveModel& model() { return model_; }
+  const GloveModel& model() const { return model_; }
+
+ private:
+  GloveOptions options_;
+  Kernels kernels_;
+  GloveModel model_;
+  std::atomic<bool> stop_{false};
+  int epochs_done_ = 0;
+  double snapshot_interval_ = 0;
+  std::function<void(int)> save_snapshot_;
+};
+
+}  // namespace wordvec

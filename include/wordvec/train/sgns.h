@@ -1,0 +1,212 @@
+// Skip-gram and CBOW with negative sampling (word2vec's SGNS), trained with
+// Hogwild threads, each streaming its own shard of the corpus.
+//
+// The pieces are kept apart so that a distributed trainer can reuse them:
+// the corpus shard (ByteRange), the parameters (SgnsModel), the learning-rate
+// schedule (LearningRateSchedule), the per-thread work (the SgnsWorker in
+// sgns.cc) and the update steps (sgns_step), which know nothing of threads.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "wordvec/text/corpus.h"
+#include "wordvec/core/matrix.h"
+#include "wordvec/core/progress.h"
+#include "train/sigmoid.h"
+#include "wordvec/simd/kernels.h"
+#include "wordvec/text/vocabulary.h"
+
+namespace wordvec {
+
+enum class Model { SkipGram, Cbow };
+
+// How skip-gram updates a window.
+//  Batched: the negatives are drawn once per centre word and shared by its
+//    whole context window (as Ji et al.'s HogBatch); all scores are computed
+//    before any row is updated. Fewer samples and rows touched per word.
+//  Exact: word2vec.c's update: fresh negatives for every (context, centre)
+//    pair, rows updated pair by pair.
+enum class SkipGramUpdate { Batched, Exact };
+
+struct SgnsOptions {
+  Model model = Model::SkipGram;
+  int dim = 100;              // vector dimension
+  int window = 5;             // max context words on each side; each centre draws 1..window
+  int negative = 5;           // negative samples per positive (1..64)
+  double sample = 1e-4;       // subsampling threshold t; 0 disables
+  int epochs = 5;             // passes over the corpus
+  unsigned threads = 0;       // 0 = all cores
+  double alpha = 0;           // start learning rate; 0 = 0.025 skip-gram, 0.05 CBOW
+  double min_alpha_ratio = 1e-4;  // the rate decays linearly to alpha * this
+  std::uint64_t seed = 1;
+  SkipGramUpdate update = SkipGramUpdate::Batched;
+  // Positions of a sentence that train against one draw of negatives
+  // (batched skip-gram and CBOW; the exact update ignores it), spaced
+  // 2 window + 1 apart so that no context word meets one draw twice
+  // (NegativeDraws). Their output rows are then drawn and fetched once per
+  // share positions: 4 is faster than 1 with analogy and WS353 scores as good
+  // (see the README); 1 draws for every position as word2vec.c does.
+  int negative_share = 4;
+  // Longer lines are trained in chunks of this many vocabulary words (counted
+  // before subsampling, so the chunks are the same in every epoch).
+  std::size_t max_sentence_words = 10000;
+  // Epochs after the first replay a compact in-memory copy of the corpus
+  // (IdStream, ~1.6 bytes per word) instead of reading the text, when it fits
+  // in this many GiB; 0 = read the text every epoch. Results are identical.
+  double cache_memory_gib = 1.0;
+  double progress_interval_seconds = 1.0;
+
+  double start_alpha() const;
+  unsigned thread_count() const;
+  // Throws Error naming the option and its valid range.
+  void validate() const;
+};
+
+const char* model_name(Model model);
+Model parse_model(const std::string& name);
+SkipGramUpdate parse_skipgram_update(const std::string& name);
+
+// alpha decays linearly with the words processed, never below alpha * min_ratio.
+struct LearningRateSchedule {
+  double alpha = 0.025;
+  double min_ratio = 1e-4;
+  std::uint64_t total_words = 1;  // corpus words x epochs
+  float at(std::uint64_t words_done) const;
+};
+
+// The two matrices of SGNS: input (the word vectors) and output (context).
+struct SgnsModel {
+  Matrix input;
+  Matrix output;
+  // word2vec's initialisation: input uniform in +-0.5/dim, output zero.
+  // Row r's values depend only on (seed, r), not on the thread count.
+  static SgnsModel initialise(std::size_t vocab_size, std::size_t dim, std::uint64_t seed);
+};
+
+// Which draw of negatives each position of a sentence trains against, when
+// `share` positions share one. Consecutive positions would share most of their
+// context words, which then met the same negatives up to share times (about
+// half a point of analogy lost at share 4). So the positions sharing a draw
+// are a stride of 2 window + 1 apart: their windows are disjoint. The sentence
+// is cut into blocks of share x stride positions; the last, shorter block
+// spreads its share-position groups over a shorter stride.
+class NegativeDraws {
+ public:
+  NegativeDraws(std::size_t sentence_length, int share, int window);
+  std::size_t count() const;                   // draws the sentence needs: ceil(length / share)
+  std::size_t of(std::size_t position) const;  // the draw of a position, < count()
+  bool first_use(std::size_t position) const;  // no earlier position uses its draw
+
+ private:
+  std::size_t draws_for(std::size_t positions) const { return (positions + share_ - 1) / share_; }
+  std::size_t offset_in_block(std::size_t position) const { return position % block_; }
+  std::size_t draws_in_block(std::size_t position) const;
+  std::size_t length_, share_, stride_, block_;
+};
+
+// The update steps. Rows are padded (n = Kernels::span(cols), zeros beyond cols); the first
+// target row is the positive one, the rest are negatives. Each applies
+// row -= lr * dLoss/drow for the loss sum of -log sigmoid(+-score) (word2vec's
+// convention for CBOW: every context row gets the gradient of the mean) and
+// returns that loss, measured before the update (the batched steps: only when
+// measure_loss; training samples it, as its scalar table lookups cost more than
+// the vectorised sigmoid of the step itself).
+namespace sgns_step {
+
+// Scratch floats that batched_window needs.
+std::size_t batched_scratch_floats(std::size_t n, int contexts, int targets);
+
+// word2vec skip-gram: one context row against its targets.
+// scratch: n floats.
+float exact_pair(const Kernels& k, std::size_t n, float* context, float* const* targets, int n_targets,
+                 float lr, const SigmoidTable& sig, float* scratch);
+
+// HogBatch skip-gram: all context rows of a window against shared targets.
+float batched_window(const Kernels& k, std::size_t n, float* const* contexts, int n_contexts,
+                     float* const* targets, int n_targets, float lr, const SigmoidTable& sig,
+                     float* scratch, bool measure_loss = true);
+
+// CBOW: the mean of the context rows against the targets. scratch: n + n_targets floats.
+float cbow(const Kernels& k, std::size_t n, float* const* contexts, int n_contexts, float* const* targets,
+           int n_targets, float lr, const SigmoidTable& sig, float* scratch, bool measure_loss = true);
+
+}  // namespace sgns_step
+
+// Where one worker is in its shard: enough to continue exactly there.
+struct SgnsWorkerState {
+  std::uint64_t shard_begin = 0, shard_end = 0;  // its byte range of the corpus
+  std::uint64_t position = 0;     // where the epoch in progress continues
+  std::uint64_t epoch = 0;        // 0-based epoch in progress; == epochs when done
+  std::uint64_t rng_state = 0;
+  std::uint64_t unsynced_words = 0;  // words not yet added to words_done
+  float learning_rate = 0;           // as of its last sync
+};
+
+// A run's position: taken with every worker paused at a line break (or a
+// chunk boundary of a long line), so continuing from it trains exactly as the
+// run would have (bit-identical with one thread).
+struct SgnsRunState {
+  std::uint64_t words_done = 0;
+  std::vector<SgnsWorkerState> workers;
+
+  std::vector<std::uint64_t> to_numbers() const;
+  static SgnsRunState from_numbers(const std::vector<std::uint64_t>& numbers);  // throws Error
+};
+
+// Periodic snapshots while training: save() runs on the training call's
+// thread with every worker paused; also once more when a stop is requested.
+struct SnapshotPolicy {
+  double interval_seconds = 0;
+  std::function<void(const SgnsRunState&)> save;
+};
+
+struct TrainingSummary {
+  std::uint64_t words = 0;  // corpus words processed, all epochs
+  double seconds = 0;
+  double final_loss = 0;  // mean loss per pair since the last progress report
+};
+
+class SnapshotGate;  // sgns.cc
+
+class SgnsTrainer {
+ public:
+  SgnsTrainer(const Vocabulary& vocab, SgnsOptions options, Kernels kernels);
+
+  // Trains on the whole corpus, split into one shard per thread.
+  TrainingSummary train(const std::string& corpus_path, const ProgressCallback& progress = {});
+  // Trains on the given shards of the corpus, one thread per shard.
+  TrainingSummary train_shards(const std::string& corpus_path, const std::vector<ByteRange>& shards,
+                               const ProgressCallback& progress = {});
+
+  // Snapshots of the run (for checkpoints); none by default.
+  void set_snapshots(SnapshotPolicy policy) { snapshots_ = std::move(policy); }
+  // Continues a run from a snapshot: its model and state replace the fresh
+  // ones; the next train() uses the state's shards (not a new split).
+  void restore(SgnsModel model, SgnsRunState state);
+
+  // Asks a running train() to stop soon (safe from another thread or a signal handler).
+  void request_stop() { stop_requested_.store(true, std::memory_order_relaxed); }
+  bool stopped() const { return stop_requested_.load(std::memory_order_relaxed); }
+
+  const SgnsModel& model() const { return model_; }
+  const SgnsOptions& options() const { return options_; }
+
+ private:
+  friend class SgnsWorker;
+  void take_snapshots(SnapshotGate& gate, const std::atomic<std::uint64_t>& words_done);
+  const Vocabulary& vocab_;
+  SgnsOptions options_;
+  Kernels kernels_;
+  SgnsModel model_;
+  std::atomic<bool> stop_requested_{false};
+  std::atomic<bool> diverged_{false};  // stops the run; no snapshot of it is saved
+  SnapshotPolicy snapshots_;
+  std::optional<SgnsRunState> resume_;
+};
+
+}  // namespace wordvec

@@ -1,0 +1,103 @@
+#include "wordvec/query/neighbors.h"
+
+#include <cblas.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "wordvec/core/error.h"
+
+namespace wordvec {
+namespace {
+
+void normalise(float* row, std::size_t dim) {
+  const float norm = std::sqrt(cblas_sdot(static_cast<int>(dim), row, 1, row, 1));
+  if (norm > 0) cblas_sscal(static_cast<int>(dim), 1.0f / norm, row, 1);
+}
+
+}  // namespace
+
+NearestNeighbors::NearestNeighbors(WordVectors vectors) : vectors_(std::move(vectors)) {
+  for (std::size_t r = 0; r < vectors_.size(); ++r) {
+    normalise(vectors_.vectors.row(r), vectors_.dim());
+    ids_.emplace(vectors_.words[r], static_cast<int>(r));  // a duplicate keeps the first
+  }
+}
+
+bool NearestNeighbors::contains(std::string_view word) const { return id(word) >= 0; }
+
+int NearestNeighbors::id(std::string_view word) const {
+  const auto it = ids_.find(std::string(word));
+  return it == ids_.end() ? -1 : it->second;
+}
+
+int NearestNeighbors::known_id(std::string_view word) const {
+  const int w = id(word);
+  if (w < 0) throw Error("'" + std::string(word) + "' is not in the vocabulary");
+  return w;
+}
+
+std::vector<Neighbor> NearestNeighbors::nearest(std::string_view word, std::size_t k) const {
+  const int w = known_id(word);
+  return nearest_to(vectors_.vectors.row(w), k, {w});
+}
+
+std::vector<Neighbor> NearestNeighbors::top_k(std::vector<float>& scores, std::size_t k,
+                                              const std::vector<int>& exclude) const {
+  for (int e : exclude) scores[e] = -INFINITY;
+  std::vector<int> order(scores.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
+  k = std::min(k, scores.size() - std::min(scores.size(), exclude.size()));
+  std::partial_sort(order.begin(), order.begin() + k, order.end(), [&](int a, int b) {
+    return scores[a] != scores[b] ? scores[a] > scores[b] : a < b;
+  });
+  std::vector<Neighbor> result;
+  for (std::size_t i = 0; i < k; ++i) result.push_back({vectors_.words[order[i]], scores[order[i]]});
+  return result;
+}
+
+std::vector<Neighbor> NearestNeighbors::nearest_to(const float* vector, std::size_t k,
+                                                   const std::vector<int>& exclude) const {
+  const std::size_t rows = vectors_.size(), dim = vectors_.dim();
+  std::vector<float> query(vector, vector + dim);
+  normalise(query.data(), dim);
+  std::vector<float> scores(rows);
+  // scores = V q, V row-major with padded rows: one BLAS call for all words.
+  cblas_sgemv(CblasRowMajor, CblasNoTrans, static_cast<int>(rows), static_cast<int>(dim), 1.0f,
+              vectors_.vectors.data(), static_cast<int>(vectors_.vectors.stride()), query.data(), 1, 0.0f,
+              scores.data(), 1);
+  return top_k(scores, k, exclude);
+}
+
+std::vector<Neighbor> NearestNeighbors::analogy(std::string_view a, std::string_view b, std::string_view c,
+                                                std::size_t k, AnalogyMethod method) const {
+  const int ia = known_id(a), ib = known_id(b), ic = known_id(c);
+  const std::size_t rows = vectors_.size(), dim = vectors_.dim();
+  if (method == AnalogyMethod::CosAdd) {
+    std::vector<float> target(dim);
+    for (std::size_t d = 0; d < dim; ++d)
+      target[d] = vectors_.vectors.row(ib)[d] - vectors_.vectors.row(ia)[d] + vectors_.vectors.row(ic)[d];
+    return nearest_to(target.data(), k, {ia, ib, ic});
+  }
+  // CosMul: the cosines of every word with a, b and c in one sgemm (3 x rows).
+  Matrix queries(3, dim);
+  for (int q = 0; q < 3; ++q)
+    std::copy_n(vectors_.vectors.row(q == 0 ? ia : q == 1 ? ib : ic), dim, queries.row(q));
+  std::vector<float> cosines(3 * rows);
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, 3, static_cast<int>(rows), static_cast<int>(dim), 1.0f,
+              queries.data(), static_cast<int>(queries.stride()), vectors_.vectors.data(),
+              static_cast<int>(vectors_.vectors.stride()), 0.0f, cosines.data(), static_cast<int>(rows));
+  std::vector<float> scores(rows);
+  for (std::size_t r = 0; r < rows; ++r) {
+    const float ca = (cosines[r] + 1) / 2, cb = (cosines[rows + r] + 1) / 2, cc = (cosines[2 * rows + r] + 1) / 2;
+    scores[r] = cb * cc / (ca + 0.001f);
+  }
+  return top_k(scores, k, {ia, ib, ic});
+}
+
+float NearestNeighbors::similarity(std::string_view a, std::string_view b) const {
+  const int ia = known_id(a), ib = known_id(b);
+  return cblas_sdot(static_cast<int>(vectors_.dim()), vectors_.vectors.row(ia), 1, vectors_.vectors.row(ib), 1);
+}
+
+}  // namespace wordvec
