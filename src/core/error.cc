@@ -1,5 +1,6 @@
 #include "wordvec/core/error.h"
 
+#include <cmath>
 #include <cstdio>
 
 namespace wordvec {
@@ -14,6 +15,27 @@ std::string short_number(double value) {
   char text[32];
   std::snprintf(text, sizeof text, "%.3g", value);
   return text;
+}
+
+namespace {
+// Whole numbers in full ("10000"), others to 3 significant digits.
+std::string range_number(double value) {
+  if (value == std::floor(value) && std::fabs(value) < 1e15) return std::to_string(static_cast<long long>(value));
+  return short_number(value);
+}
+}  // namespace
+
+void check_range(const char* field, double value, const ValidRange& r) {
+  const bool above_low = r.low_open ? value > r.low : value >= r.low;
+  const bool below_high = r.high_open ? value < r.high : value <= r.high;
+  if (above_low && below_high) return;
+  const bool closed = !r.low_open && !r.high_open;
+  std::string requirement =
+      closed ? "must be between " + range_number(r.low) + " and " + range_number(r.high)
+             : std::string("must be in ") + (r.low_open ? "(" : "[") + range_number(r.low) + ", " +
+                   range_number(r.high) + (r.high_open ? ")" : "]");
+  if (r.note) requirement += std::string(" (") + r.note + ")";
+  throw OptionError(field, requirement + ", got " + range_number(value));
 }
 
 }  // namespace wordvec

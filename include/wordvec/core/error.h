@@ -17,6 +17,34 @@ Error file_error(const std::string& path, unsigned long long line, const std::st
 // "PATH: message"
 Error file_error(const std::string& path, const std::string& message);
 
+// An option value that cannot work. The library names the option by its
+// field ("window"), not by a front end's spelling of it; the CLI maps the
+// field to its flag ("--window") when it prints the message.
+class OptionError : public Error {
+ public:
+  OptionError(std::string field, std::string requirement)
+      : Error(field + " " + requirement), field_(std::move(field)), requirement_(std::move(requirement)) {}
+  const std::string& field() const { return field_; }
+  // "must be between 1 and 1000, got 0"
+  const std::string& requirement() const { return requirement_; }
+
+ private:
+  std::string field_, requirement_;
+};
+
+// The values an option accepts. Closed ranges read "between LOW and HIGH",
+// others in interval notation ("in (0, 10]"); `note` explains a special value
+// ("0 = all cores").
+struct ValidRange {
+  double low, high;
+  bool low_open = false, high_open = false;
+  const char* note = nullptr;
+};
+
+// Throws OptionError "FIELD must be between LOW and HIGH (NOTE), got VALUE"
+// unless value lies in the range (NaN never does).
+void check_range(const char* field, double value, const ValidRange& range);
+
 // A number for a message: 3 significant digits ("0.025", "8.19e+28").
 std::string short_number(double value);
 

@@ -1,6 +1,7 @@
 // Progress of a long job, reported through a callback; the library never prints.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 
@@ -22,5 +23,31 @@ struct TrainingProgress {
 };
 
 using ProgressCallback = std::function<void(const TrainingProgress&)>;
+
+// The arithmetic every job's reports share: fraction, rate and ETA from the
+// work done and the time since the meter started, and the report rhythm.
+class ProgressMeter {
+ public:
+  // `done_before`: work an earlier run did (a resumed one); it counts towards
+  // the fraction, not towards the rate or the ETA.
+  ProgressMeter(const char* stage, const char* unit, std::uint64_t total, unsigned threads,
+                double interval_seconds, std::uint64_t done_before = 0);
+
+  // True when interval_seconds have passed since the last report that was
+  // due (or the start); the report is then counted as made.
+  bool due();
+  // A report at `done` units: stage, unit, totals, fraction, elapsed, rate and
+  // ETA filled in; the caller adds what only it knows (loss, epoch, rate).
+  TrainingProgress at(std::uint64_t done, bool finished = false) const;
+  double elapsed_seconds() const;
+
+ private:
+  const char* stage_;
+  const char* unit_;
+  std::uint64_t total_, done_before_;
+  unsigned threads_;
+  double interval_, last_report_ = 0;
+  std::chrono::steady_clock::time_point start_;
+};
 
 }  // namespace wordvec
