@@ -8,7 +8,10 @@
 // n in [-126, 127]; tail, the narrower type that ends a row (Vec128, or V
 // itself when V is one float: it has the arithmetic above and hsum(r)), and
 // fold(r) = a tail register with the same sum of lanes. n is a multiple of
-// tail::width (rows are padded with zeros to at least that).
+// tail::width (rows are padded with zeros to at least that). A V that can
+// load and store the first k floats of a register (AVX-512's masks) also has
+// load_partial(p, k) (zeros beyond k) and store_partial(p, r, k): dot and
+// axpy then end a row with one masked register instead of a scalar loop.
 #pragma once
 
 #include <cstddef>
@@ -209,13 +212,60 @@ void hogbatch_update(float* const* contexts, int nc, float* const* targets, int 
   with_target_count(nt, [&]<int T>() { hogbatch_update_t<V, T>(contexts, nc, targets, nt, g, n); });
 }
 
-// A complete kernel table: the variant's dot/axpy/scale plus the fused kernels on V.
+// Whether V has masked loads and stores (see above).
 template <class V>
-Kernels make_kernels(SimdLevel level, const char* name, decltype(Kernels::dot) dot, decltype(Kernels::axpy) axpy,
-                     decltype(Kernels::scale) scale) {
-  return {level,     name,      V::width,           V::tail::width, dot,
-          axpy,      scale,     scores<V>,          hogbatch_update<V>,
-          mean_rows_t<V>, cbow_update_t<V>, adagrad_pair_t<V>, scaled_sigmoid_t<V>};
+concept HasPartialRegisters = requires(const float* p, float* q, typename V::reg r) {
+  V::load_partial(p, std::size_t{1});
+  V::store_partial(q, r, std::size_t{1});
+};
+
+// sum_i a[i] * b[i], any n: two accumulators over pairs of registers, one more
+// register, then the rest (masked, or float by float).
+template <class V>
+float dot_t(const float* a, const float* b, std::size_t n) {
+  if constexpr (V::width == 1) {
+    float sum = 0;
+    for (std::size_t i = 0; i < n; ++i) sum += a[i] * b[i];
+    return sum;
+  } else {
+    constexpr std::size_t W = V::width;
+    typename V::reg acc0 = V::zero(), acc1 = V::zero();
+    std::size_t i = 0;
+    for (; i + 2 * W <= n; i += 2 * W) {
+      acc0 = V::fmadd(V::load(a + i), V::load(b + i), acc0);
+      acc1 = V::fmadd(V::load(a + i + W), V::load(b + i + W), acc1);
+    }
+    for (; i + W <= n; i += W) acc0 = V::fmadd(V::load(a + i), V::load(b + i), acc0);
+    if constexpr (HasPartialRegisters<V>) {
+      if (i < n) acc1 = V::fmadd(V::load_partial(a + i, n - i), V::load_partial(b + i, n - i), acc1);
+      return V::tail::hsum(V::fold(V::add(acc0, acc1)));
+    } else {
+      float sum = V::tail::hsum(V::fold(V::add(acc0, acc1)));
+      for (; i < n; ++i) sum += a[i] * b[i];
+      return sum;
+    }
+  }
+}
+
+// y += alpha * x, any n.
+template <class V>
+void axpy_t(float alpha, const float* x, float* y, std::size_t n) {
+  const typename V::reg a = V::set1(alpha);
+  std::size_t i = 0;
+  for (; i + V::width <= n; i += V::width) V::store(y + i, V::fmadd(a, V::load(x + i), V::load(y + i)));
+  if constexpr (HasPartialRegisters<V>) {
+    if (i < n) V::store_partial(y + i, V::fmadd(a, V::load_partial(x + i, n - i), V::load_partial(y + i, n - i)), n - i);
+  } else {
+    for (; i < n; ++i) y[i] += alpha * x[i];
+  }
+}
+
+// The complete kernel table of one variant.
+template <class V>
+Kernels make_kernels(SimdLevel level, const char* name) {
+  return {level,          name,           V::tail::width,    dot_t<V>,           axpy_t<V>,
+          scores<V>,      hogbatch_update<V>, mean_rows_t<V>, cbow_update_t<V>, adagrad_pair_t<V>,
+          scaled_sigmoid_t<V>};
 }
 
 }  // namespace wordvec::simd

@@ -11,38 +11,6 @@ namespace {
 // The two 128-bit halves added: the same sum of lanes in a quarter of the floats.
 __m128 fold_to_128(__m256 v) { return _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1)); }
 
-float horizontal_sum(__m256 v) { return Vec128::hsum(fold_to_128(v)); }
-
-float dot(const float* a, const float* b, std::size_t n) {
-  __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
-  std::size_t i = 0;
-  for (; i + 16 <= n; i += 16) {
-    acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), acc0);
-    acc1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i + 8), _mm256_loadu_ps(b + i + 8), acc1);
-  }
-  if (i + 8 <= n) {
-    acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), acc0);
-    i += 8;
-  }
-  float sum = horizontal_sum(_mm256_add_ps(acc0, acc1));
-  for (; i < n; ++i) sum += a[i] * b[i];
-  return sum;
-}
-
-void axpy(float alpha, const float* x, float* y, std::size_t n) {
-  const __m256 a = _mm256_set1_ps(alpha);
-  std::size_t i = 0;
-  for (; i + 8 <= n; i += 8)
-    _mm256_storeu_ps(y + i, _mm256_fmadd_ps(a, _mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i)));
-  for (; i < n; ++i) y[i] += alpha * x[i];
-}
-
-void scale(float alpha, float* x, std::size_t n) {
-  const __m256 a = _mm256_set1_ps(alpha);
-  std::size_t i = 0;
-  for (; i + 8 <= n; i += 8) _mm256_storeu_ps(x + i, _mm256_mul_ps(a, _mm256_loadu_ps(x + i)));
-  for (; i < n; ++i) x[i] *= alpha;
-}
 
 struct Avx2Vec {
   using reg = __m256;
@@ -81,6 +49,6 @@ struct Avx2Vec {
 
 }  // namespace
 
-Kernels avx2_kernels() { return make_kernels<Avx2Vec>(SimdLevel::Avx2, "avx2", dot, axpy, scale); }
+Kernels avx2_kernels() { return make_kernels<Avx2Vec>(SimdLevel::Avx2, "avx2"); }
 
 }  // namespace wordvec::simd

@@ -22,45 +22,8 @@ __m128 fold_to_128(__m512 v) {
   return _mm_add_ps(_mm256_castps256_ps128(half), _mm256_extractf128_ps(half, 1));
 }
 
-float horizontal_sum(__m512 v) { return Vec128::hsum(fold_to_128(v)); }
 
 __mmask16 tail_mask(std::size_t remaining) { return static_cast<__mmask16>((1u << remaining) - 1u); }
-
-float dot(const float* a, const float* b, std::size_t n) {
-  __m512 acc0 = _mm512_setzero_ps(), acc1 = _mm512_setzero_ps();
-  std::size_t i = 0;
-  for (; i + 32 <= n; i += 32) {
-    acc0 = _mm512_fmadd_ps(_mm512_loadu_ps(a + i), _mm512_loadu_ps(b + i), acc0);
-    acc1 = _mm512_fmadd_ps(_mm512_loadu_ps(a + i + 16), _mm512_loadu_ps(b + i + 16), acc1);
-  }
-  for (; i + 16 <= n; i += 16) acc0 = _mm512_fmadd_ps(_mm512_loadu_ps(a + i), _mm512_loadu_ps(b + i), acc0);
-  if (i < n) {
-    const __mmask16 m = tail_mask(n - i);
-    acc1 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, a + i), _mm512_maskz_loadu_ps(m, b + i), acc1);
-  }
-  return horizontal_sum(_mm512_add_ps(acc0, acc1));
-}
-
-void axpy(float alpha, const float* x, float* y, std::size_t n) {
-  const __m512 a = _mm512_set1_ps(alpha);
-  std::size_t i = 0;
-  for (; i + 16 <= n; i += 16)
-    _mm512_storeu_ps(y + i, _mm512_fmadd_ps(a, _mm512_loadu_ps(x + i), _mm512_loadu_ps(y + i)));
-  if (i < n) {
-    const __mmask16 m = tail_mask(n - i);
-    _mm512_mask_storeu_ps(y + i, m, _mm512_fmadd_ps(a, _mm512_maskz_loadu_ps(m, x + i), _mm512_maskz_loadu_ps(m, y + i)));
-  }
-}
-
-void scale(float alpha, float* x, std::size_t n) {
-  const __m512 a = _mm512_set1_ps(alpha);
-  std::size_t i = 0;
-  for (; i + 16 <= n; i += 16) _mm512_storeu_ps(x + i, _mm512_mul_ps(a, _mm512_loadu_ps(x + i)));
-  if (i < n) {
-    const __mmask16 m = tail_mask(n - i);
-    _mm512_mask_storeu_ps(x + i, m, _mm512_mul_ps(a, _mm512_maskz_loadu_ps(m, x + i)));
-  }
-}
 
 struct Avx512Vec {
   using reg = __m512;
@@ -87,6 +50,8 @@ struct Avx512Vec {
     return _mm512_castsi512_ps(_mm512_slli_epi32(e, 23));
   }
   static reg fmadd(reg a, reg b, reg c) { return _mm512_fmadd_ps(a, b, c); }
+  static reg load_partial(const float* p, std::size_t count) { return _mm512_maskz_loadu_ps(tail_mask(count), p); }
+  static void store_partial(float* p, reg r, std::size_t count) { _mm512_mask_storeu_ps(p, tail_mask(count), r); }
   static Vec128::reg fold(reg r) { return fold_to_128(r); }
   static reg fnmadd(reg a, reg b, reg c) { return _mm512_fnmadd_ps(a, b, c); }
   // rsqrt14's estimate refined by one Newton step: full single precision.
@@ -99,6 +64,6 @@ struct Avx512Vec {
 
 }  // namespace
 
-Kernels avx512_kernels() { return make_kernels<Avx512Vec>(SimdLevel::Avx512, "avx512", dot, axpy, scale); }
+Kernels avx512_kernels() { return make_kernels<Avx512Vec>(SimdLevel::Avx512, "avx512"); }
 
 }  // namespace wordvec::simd

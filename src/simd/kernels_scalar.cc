@@ -7,20 +7,6 @@
 namespace wordvec::simd {
 namespace {
 
-float dot(const float* a, const float* b, std::size_t n) {
-  float sum = 0;
-  for (std::size_t i = 0; i < n; ++i) sum += a[i] * b[i];
-  return sum;
-}
-
-void axpy(float alpha, const float* x, float* y, std::size_t n) {
-  for (std::size_t i = 0; i < n; ++i) y[i] += alpha * x[i];
-}
-
-void scale(float alpha, float* x, std::size_t n) {
-  for (std::size_t i = 0; i < n; ++i) x[i] *= alpha;
-}
-
 // One float at a time: the reference the wider variants are tested against.
 struct ScalarVec {
   using reg = float;
@@ -47,6 +33,6 @@ struct ScalarVec {
 
 }  // namespace
 
-Kernels scalar_kernels() { return make_kernels<ScalarVec>(SimdLevel::Scalar, "scalar", dot, axpy, scale); }
+Kernels scalar_kernels() { return make_kernels<ScalarVec>(SimdLevel::Scalar, "scalar"); }
 
 }  // namespace wordvec::simd

@@ -15,14 +15,11 @@ enum class SimdLevel { Scalar, Avx2, Avx512 };
 struct Kernels {
   SimdLevel level;
   const char* name;
-  std::size_t width;       // floats per register
   std::size_t tail_width;  // floats of the register that ends a row (4; 1 scalar): n's multiple
   // sum_i a[i] * b[i]
   float (*dot)(const float* a, const float* b, std::size_t n);
   // y += alpha * x
   void (*axpy)(float alpha, const float* x, float* y, std::size_t n);
-  // x *= alpha
-  void (*scale)(float alpha, float* x, std::size_t n);
 
   // Fused kernels of the trainer's inner loops. n must be a multiple of
   // `tail_width` (span() of the row length; Matrix rows are padded to 16
