@@ -10,24 +10,19 @@ namespace wordvec {
 namespace {
 
 constexpr char kMagic[8] = {'W', 'V', 'C', 'K', 'P', 'T', '0', '1'};
-constexpr std::uint32_t kVersion = 1;
+// 2: settings written by the options structs ("sgns.dim", ...).
+constexpr std::uint32_t kVersion = 2;
 constexpr std::uint64_t kMaxSetting = 1 << 16;
 
 }  // namespace
-
-const std::string& Checkpoint::setting(const std::string& name) const {
-  const auto it = settings.find(name);
-  if (it == settings.end()) throw Error("the checkpoint lacks the setting '" + name + "'");
-  return it->second;
-}
 
 void write_checkpoint(const std::string& path, const Checkpoint& c) {
   BinaryWriter out(path);
   out.put(kMagic, sizeof kMagic);
   out.put_value(kVersion);
   out.put_string(c.kind);
-  out.put_value(static_cast<std::uint64_t>(c.settings.size()));
-  for (const auto& [name, value] : c.settings) {
+  out.put_value(static_cast<std::uint64_t>(c.settings.values().size()));
+  for (const auto& [name, value] : c.settings.values()) {
     out.put_string(name);
     out.put_string(value);
   }
@@ -57,13 +52,14 @@ Checkpoint read_checkpoint(const std::string& path) {
     throw file_error(path, "checkpoint version " + std::to_string(version) + " is not supported (this wordvec reads " +
                                std::to_string(kVersion) + ")");
   Checkpoint c;
+  c.settings.set_source(path);
   c.kind = in.get_string("the kind", 16);
   if (c.kind != "sgns" && c.kind != "glove") throw file_error(path, "unknown checkpoint kind '" + c.kind + "'");
   const auto settings = in.get_value<std::uint64_t>("the setting count");
   if (settings > in.remaining() / 16) throw file_error(path, "the setting count " + std::to_string(settings) + " is more than the file holds (truncated or corrupt)");
   for (std::uint64_t i = 0; i < settings; ++i) {
     std::string name = in.get_string("a setting's name", kMaxSetting);
-    c.settings[name] = in.get_string("a setting's value", kMaxSetting);
+    c.settings.set(name, in.get_string("a setting's value", kMaxSetting));
   }
   const auto words = in.get_value<std::uint64_t>("the vocabulary size");
   if (words == 0 || words > in.remaining() / 17) throw file_error(path, "the vocabulary size " + std::to_string(words) + " is more than the file holds (truncated or corrupt)");
@@ -92,6 +88,67 @@ Checkpoint read_checkpoint(const std::string& path) {
   in.get(c.state.data(), numbers * sizeof(std::uint64_t), "the state");
   in.verify_checksum();
   return c;
+}
+
+namespace {
+
+// The kind, matrix count and state size a model's resume needs.
+void require_layout(const Checkpoint& c, const char* kind, std::size_t matrices, const char* what) {
+  if (c.kind != kind || c.matrices.size() != matrices)
+    throw Error(c.settings.source() + ": not a " + what + " checkpoint (kind " + c.kind + ", " +
+                std::to_string(c.matrices.size()) + " matrices)");
+}
+
+}  // namespace
+
+Checkpoint make_sgns_checkpoint(const SgnsOptions& options, const Vocabulary& vocab, const SgnsModel& model,
+                                const SgnsRunState& state, const Settings& extra) {
+  Checkpoint c;
+  c.kind = "sgns";
+  c.settings = options.to_settings();
+  c.settings.merge(extra);
+  c.vocab = vocab;
+  c.matrices.push_back(model.input.clone());
+  c.matrices.push_back(model.output.clone());
+  c.state = state.to_numbers();
+  return c;
+}
+
+SgnsResume sgns_resume(Checkpoint& c) {
+  require_layout(c, "sgns", 2, "skip-gram/CBOW");
+  SgnsResume r{SgnsOptions::from_settings(c.settings), SgnsModel{std::move(c.matrices[0]), std::move(c.matrices[1])},
+               SgnsRunState::from_numbers(c.state)};
+  c.matrices.clear();
+  return r;
+}
+
+Checkpoint make_glove_checkpoint(const GloveOptions& options, const CooccurrenceOptions& counting,
+                                 const Vocabulary& vocab, const GloveModel& model, int epochs_done,
+                                 const Settings& extra) {
+  Checkpoint c;
+  c.kind = "glove";
+  c.settings = options.to_settings();
+  c.settings.merge(counting.to_settings());
+  c.settings.merge(extra);
+  c.vocab = vocab;
+  c.matrices.push_back(model.word_rows().clone());
+  c.matrices.push_back(model.context_rows().clone());
+  c.state = {static_cast<std::uint64_t>(epochs_done)};
+  return c;
+}
+
+GloveResume glove_resume(Checkpoint& c) {
+  require_layout(c, "glove", 2, "GloVe");
+  if (c.state.size() != 1) throw Error(c.settings.source() + ": a GloVe checkpoint's state is the epochs done");
+  const GloveOptions options = GloveOptions::from_settings(c.settings);
+  if (c.state[0] > static_cast<std::uint64_t>(options.epochs))
+    throw Error(c.settings.source() + ": the epochs done exceed the run's epochs");
+  GloveResume r{options, CooccurrenceOptions::from_settings(c.settings),
+                GloveModel::from_rows(static_cast<std::size_t>(options.dim), std::move(c.matrices[0]),
+                                      std::move(c.matrices[1])),
+                static_cast<int>(c.state[0])};
+  c.matrices.clear();
+  return r;
 }
 
 }  // namespace wordvec

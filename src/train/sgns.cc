@@ -12,6 +12,8 @@
 #include <thread>
 
 #include "wordvec/core/error.h"
+#include "wordvec/core/units.h"
+#include "train/sgns_step.h"
 #include "text/id_stream.h"
 #include "train/sampling.h"
 
@@ -19,34 +21,65 @@ namespace wordvec {
 
 // ---------------------------------------------------------------- options
 
-double SgnsOptions::start_alpha() const {
-  if (alpha > 0) return alpha;
-  return model == Model::SkipGram ? 0.025 : 0.05;
-}
+double default_learning_rate(Model model) { return model == Model::SkipGram ? 0.025 : 0.05; }
 
-unsigned SgnsOptions::thread_count() const {
-  if (threads > 0) return threads;
-  return std::max(1u, std::thread::hardware_concurrency());
+double SgnsOptions::start_learning_rate() const {
+  return learning_rate > 0 ? learning_rate : default_learning_rate(model);
 }
 
 void SgnsOptions::validate() const {
-  auto require = [](bool ok, const std::string& message) {
-    if (!ok) throw Error(message);
-  };
-  require(dim >= 1 && dim <= 10000, "--dim must be between 1 and 10000, got " + std::to_string(dim));
-  require(window >= 1 && window <= 1000, "--window must be between 1 and 1000, got " + std::to_string(window));
-  require(negative >= 1 && negative <= 64, "--negative must be between 1 and 64, got " + std::to_string(negative));
-  require(negative_share >= 1 && negative_share <= 64,
-          "--share-negatives must be between 1 and 64, got " + std::to_string(negative_share));
-  require(sample >= 0 && sample < 1, "--sample must be in [0, 1), got " + short_number(sample));
-  require(epochs >= 1 && epochs <= 100000, "--epochs must be between 1 and 100000, got " + std::to_string(epochs));
-  require(threads <= 1024, "--threads must be between 0 (all cores) and 1024, got " + std::to_string(threads));
-  require(alpha >= 0 && alpha <= 10, "--alpha must be in (0, 10] (0 = the model's default), got " +
-                                         short_number(alpha));
-  require(min_alpha_ratio > 0 && min_alpha_ratio <= 1, "min-alpha ratio must be in (0, 1]");
-  require(max_sentence_words >= 1, "max sentence length must be at least 1");
-  require(cache_memory_gib >= 0 && cache_memory_gib <= 1e6,
-          "--cache-memory must be a number of GiB >= 0, got " + short_number(cache_memory_gib));
+  check_range("dim", dim, {1, 10000});
+  check_range("window", window, {1, 1000});
+  check_range("negative", negative, {1, 64});
+  check_range("negative_share", negative_share, {1, 64});
+  check_range("sample", sample, {0, 1, false, true, "0 = no subsampling"});
+  check_range("epochs", epochs, {1, 100000});
+  check_range("threads", threads, {0, 1024, false, false, "0 = all cores"});
+  check_range("learning_rate", learning_rate, {0, 10, false, false, "0 = the model's default"});
+  check_range("min_learning_rate_ratio", min_learning_rate_ratio, {0, 1, true});
+  check_range("max_sentence_words", static_cast<double>(max_sentence_words), {1, 1e9});
+  check_range("cache_memory_gib", cache_memory_gib, {0, 1e6, false, false, "GiB; 0 = read the text every epoch"});
+}
+
+namespace {
+constexpr int kSgnsSettingsVersion = 1;
+}  // namespace
+
+Settings SgnsOptions::to_settings() const {
+  Settings s;
+  s.set("sgns.version", kSgnsSettingsVersion);
+  s.set("sgns.model", model_name(model));
+  s.set("sgns.update", update == SkipGramUpdate::Exact ? "exact" : "batched");
+  s.set("sgns.dim", dim);
+  s.set("sgns.window", window);
+  s.set("sgns.negative", negative);
+  s.set("sgns.negative_share", negative_share);
+  s.set("sgns.sample", sample);
+  s.set("sgns.epochs", epochs);
+  s.set("sgns.learning_rate", start_learning_rate());
+  s.set("sgns.min_learning_rate_ratio", min_learning_rate_ratio);
+  s.set("sgns.seed", seed);
+  s.set("sgns.max_sentence_words", static_cast<std::uint64_t>(max_sentence_words));
+  return s;
+}
+
+SgnsOptions SgnsOptions::from_settings(const Settings& s) {
+  s.require_version("sgns", kSgnsSettingsVersion);
+  SgnsOptions o;
+  o.model = parse_model(s.text("sgns.model"));
+  o.update = parse_skipgram_update(s.text("sgns.update"));
+  o.dim = s.small_integer("sgns.dim");
+  o.window = s.small_integer("sgns.window");
+  o.negative = s.small_integer("sgns.negative");
+  o.negative_share = s.small_integer("sgns.negative_share");
+  o.sample = s.number("sgns.sample");
+  o.epochs = s.small_integer("sgns.epochs");
+  o.learning_rate = s.number("sgns.learning_rate");
+  o.min_learning_rate_ratio = s.number("sgns.min_learning_rate_ratio");
+  o.seed = s.integer("sgns.seed");
+  o.max_sentence_words = static_cast<std::size_t>(s.integer("sgns.max_sentence_words"));
+  s.validate_stored([&] { o.validate(); });
+  return o;
 }
 
 const char* model_name(Model model) { return model == Model::SkipGram ? "skipgram" : "cbow"; }
@@ -65,7 +98,7 @@ SkipGramUpdate parse_skipgram_update(const std::string& name) {
 
 float LearningRateSchedule::at(std::uint64_t words_done) const {
   const double left = 1.0 - static_cast<double>(words_done) / static_cast<double>(total_words + 1);
-  return static_cast<float>(alpha * std::max(left, min_ratio));
+  return static_cast<float>(start * std::max(left, min_ratio));
 }
 
 SgnsModel SgnsModel::initialise(std::size_t vocab_size, std::size_t dim, std::uint64_t seed) {
@@ -79,31 +112,7 @@ SgnsModel SgnsModel::initialise(std::size_t vocab_size, std::size_t dim, std::ui
   return m;
 }
 
-// ---------------------------------------------------------------- negative draws
-
-NegativeDraws::NegativeDraws(std::size_t sentence_length, int share, int window)
-    : length_(sentence_length),
-      share_(static_cast<std::size_t>(share)),
-      stride_(2 * static_cast<std::size_t>(window) + 1),
-      block_(share_ * stride_) {}
-
-std::size_t NegativeDraws::count() const { return draws_for(length_); }
-
-// A full block has stride draws; the last one fewer.
-std::size_t NegativeDraws::draws_in_block(std::size_t position) const {
-  const std::size_t start = position - offset_in_block(position);
-  return draws_for(std::min(block_, length_ - start));
-}
-
-std::size_t NegativeDraws::of(std::size_t position) const {
-  return position / block_ * stride_ + offset_in_block(position) % draws_in_block(position);
-}
-
-bool NegativeDraws::first_use(std::size_t position) const {
-  return offset_in_block(position) < draws_in_block(position);
-}
-
-// ---------------------------------------------------------------- update steps
+// ---------------------------------------------------------------- training
 
 namespace {
 
@@ -121,75 +130,6 @@ bool all_finite(const Matrix& m) {
 
 }  // namespace
 
-namespace sgns_step {
-
-namespace {
-inline float gradient(const SigmoidTable& sig, float score, bool positive, float lr, float& loss) {
-  return sig.residual(score, positive, loss) * lr;
-}
-
-// The loss of a block of scores, rows of n_targets whose first is the positive.
-float block_loss(const SigmoidTable& sig, const float* scores, int rows, int n_targets) {
-  float loss = 0;
-  for (int r = 0; r < rows; ++r, scores += n_targets) {
-    loss += sig.log_loss(scores[0]);
-    for (int t = 1; t < n_targets; ++t) loss += sig.log_loss(-scores[t]);
-  }
-  return loss;
-}
-
-// Scores -> gradient coefficients lr (label - sigmoid(score)), vectorised:
-// -lr sigmoid for every pair, then + lr for each row's positive.
-void gradients_of_block(const Kernels& k, float* g, int rows, int n_targets, float lr) {
-  k.scaled_sigmoid(g, static_cast<std::size_t>(rows) * n_targets, -lr, kSigmoidRange);
-  for (int r = 0; r < rows; ++r) g[r * n_targets] += lr;
-}
-}  // namespace
-
-std::size_t batched_scratch_floats(std::size_t /*n*/, int contexts, int targets) {
-  return static_cast<std::size_t>(contexts) * targets;
-}
-
-float exact_pair(const Kernels& k, std::size_t n, float* context, float* const* targets, int n_targets, float lr,
-                 const SigmoidTable& sig, float* scratch) {
-  float* context_grad = scratch;
-  std::memset(context_grad, 0, n * sizeof(float));
-  float loss = 0;
-  for (int t = 0; t < n_targets; ++t) {
-    const float g = gradient(sig, k.dot(context, targets[t], n), t == 0, lr, loss);
-    k.axpy(g, targets[t], context_grad, n);
-    k.axpy(g, context, targets[t], n);
-  }
-  k.axpy(1.0f, context_grad, context, n);
-  return loss;
-}
-
-float batched_window(const Kernels& k, std::size_t n, float* const* contexts, int n_contexts,
-                     float* const* targets, int n_targets, float lr, const SigmoidTable& sig, float* scratch,
-                     bool measure_loss) {
-  float* g = scratch;  // n_contexts x n_targets: scores, then gradients
-  k.scores(contexts, n_contexts, targets, n_targets, n, g);
-  const float loss = measure_loss ? block_loss(sig, g, n_contexts, n_targets) : 0;
-  gradients_of_block(k, g, n_contexts, n_targets, lr);
-  k.hogbatch_update(contexts, n_contexts, targets, n_targets, g, n);
-  return loss;
-}
-
-float cbow(const Kernels& k, std::size_t n, float* const* contexts, int n_contexts, float* const* targets,
-           int n_targets, float lr, const SigmoidTable& sig, float* scratch, bool measure_loss) {
-  float* mean = scratch;
-  float* g = scratch + n;
-  k.mean_rows(contexts, n_contexts, n, mean);
-  k.scores(&mean, 1, targets, n_targets, n, g);
-  const float loss = measure_loss ? block_loss(sig, g, 1, n_targets) : 0;
-  gradients_of_block(k, g, 1, n_targets, lr);
-  k.cbow_update(contexts, n_contexts, targets, n_targets, g, mean, n);
-  return loss;
-}
-
-}  // namespace sgns_step
-
-// ---------------------------------------------------------------- training
 
 namespace {
 
@@ -200,9 +140,6 @@ constexpr unsigned kLossSampleInterval = 16;
 
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 // What the threads share, apart from the model: the word counter that drives
 // the schedule, and per-thread loss sums (cache-line apart: no false sharing).
@@ -281,26 +218,33 @@ class SnapshotGate {
 };
 
 // One thread's training: its shard, RNG and scratch memory.
+// What the workers of one run share: a narrow view of the trainer (its
+// options, kernels and model) and the run's samplers, schedule and counters.
+struct SgnsRun {
+  const Vocabulary& vocab;
+  const SgnsOptions& options;
+  const Kernels& kernels;
+  SgnsModel& model;  // rows written Hogwild, only through the kernels
+  const Subsampler& subsampler;
+  const AliasSampler& negatives;
+  const LearningRateSchedule& schedule;
+  SharedState& shared;
+  SnapshotGate* gate;  // null without snapshots
+  const std::atomic<bool>& stop_requested;
+  bool stopped() const { return stop_requested.load(std::memory_order_relaxed); }
+};
+
 class SgnsWorker {
  public:
-  SgnsWorker(SgnsTrainer& trainer, const Subsampler& subsampler, const AliasSampler& negatives,
-             const LearningRateSchedule& schedule, SharedState& shared, unsigned index, SnapshotGate* gate)
-      : t_(trainer),
-        gate_(gate),
-        subsampler_(subsampler),
-        negatives_(negatives),
-        schedule_(schedule),
-        shared_(shared),
-        index_(index),
-        rng_(trainer.options_.seed, 1000003ull + index),
-        n_(trainer.kernels_.span(trainer.model_.input.cols())) {
-    const SgnsOptions& o = t_.options_;
+  SgnsWorker(const SgnsRun& run, unsigned index)
+      : run_(run), index_(index), rng_(run.options.seed, 1000003ull + index), n_(run.kernels.span(run.model.input.cols())) {
+    const SgnsOptions& o = run_.options;
     contexts_.resize(2 * o.window);
     target_rows_.resize(o.negative + 1);
     scratch_.resize(sgns_step::batched_scratch_floats(n_, 2 * o.window, o.negative + 1) + n_ + o.negative + 1);
     sentence_.reserve(o.max_sentence_words);
-    lr_ = schedule_.at(0);
-    cache_budget_ = static_cast<std::size_t>(o.cache_memory_gib * 1073741824.0 / shared_.losses.size());
+    lr_ = run_.schedule.at(0);
+    cache_budget_ = static_cast<std::size_t>(o.cache_memory_gib * kBytesPerGiB / run_.shared.losses.size());
   }
 
   // Continues from a snapshot's state instead of the shard's start.
@@ -316,7 +260,7 @@ class SgnsWorker {
   // IdStream (within the memory budget) for the later epochs to replay.
   bool run(const std::string& path, SgnsWorkerState& state, const std::function<void()>& report) {
     report_ = &report;
-    const auto epochs = static_cast<std::uint64_t>(t_.options_.epochs);
+    const auto epochs = static_cast<std::uint64_t>(run_.options.epochs);
     for (; state.epoch < epochs; ++state.epoch, state.position = state.shard_begin) {
       sentence_.clear();
       bool finished;
@@ -353,13 +297,13 @@ class SgnsWorker {
     scanner.run(
         [&](std::string_view token) {
           if (stop) return;
-          const std::int32_t id = t_.vocab_.id(token);
+          const std::int32_t id = run_.vocab.id(token);
           if (id < 0) return;
           if (recording) recording->add_word(id);
           stop = !on_word(id);
           // Long lines are cut by words read, not kept: the cuts are then the
           // same in every epoch, so a recorded stream can hold them.
-          if (!stop && ++words_in_sentence >= t_.options_.max_sentence_words) sentence_end();
+          if (!stop && ++words_in_sentence >= run_.options.max_sentence_words) sentence_end();
         },
         [&] {
           if (!stop) sentence_end();
@@ -371,49 +315,49 @@ class SgnsWorker {
   std::size_t expected_stream_bytes(const std::string& path, const SgnsWorkerState& state) const {
     const double share = static_cast<double>(state.shard_end - state.shard_begin) /
                          static_cast<double>(std::max<std::uint64_t>(1, corpus_file_size(path)));
-    return static_cast<std::size_t>(1.7 * share * static_cast<double>(t_.vocab_.total_count())) + 4096;
+    return static_cast<std::size_t>(1.7 * share * static_cast<double>(run_.vocab.total_count())) + 4096;
   }
 
   // A word of the stream; false when the trainer was asked to stop.
   bool on_word(std::int32_t id) {
-    if (subsampler_.keep(id, rng_)) sentence_.push_back(id);
+    if (run_.subsampler.keep(id, rng_)) sentence_.push_back(id);
     return ++unsynced_words_ < kWordsPerSync || sync();
   }
 
   // A sentence end: trains the sentence, then may pause for a snapshot.
   bool on_sentence_end(std::uint64_t offset, SgnsWorkerState& state) {
     train_sentence();
-    if (gate_ == nullptr || !gate_->requested()) return true;
+    if (run_.gate == nullptr || !run_.gate->requested()) return true;
     state.position = offset;
     state.rng_state = rng_.state();
     state.unsynced_words = unsynced_words_;
     state.learning_rate = lr_;
-    gate_->pause(index_, state);
-    return !t_.stopped();
+    run_.gate->pause(index_, state);
+    return !run_.stopped();
   }
 
   // Publishes the words done and loss, refreshes the learning rate; returns
   // false when the trainer was asked to stop.
   bool sync() {
-    const std::uint64_t done = shared_.words_done.fetch_add(unsynced_words_, std::memory_order_relaxed) + unsynced_words_;
+    const std::uint64_t done = run_.shared.words_done.fetch_add(unsynced_words_, std::memory_order_relaxed) + unsynced_words_;
     unsynced_words_ = 0;
-    auto& slot = shared_.losses[index_];
+    auto& slot = run_.shared.losses[index_];
     slot.loss.store(slot.loss.load(std::memory_order_relaxed) + loss_, std::memory_order_relaxed);
     slot.pairs.store(slot.pairs.load(std::memory_order_relaxed) + pairs_, std::memory_order_relaxed);
     loss_ = 0;
     pairs_ = 0;
-    lr_ = schedule_.at(done);
+    lr_ = run_.schedule.at(done);
     if (index_ == 0 && *report_) (*report_)();
     // With snapshots, a stop waits for the next sentence boundary, where the
     // final snapshot is taken.
-    return !t_.stopped() || gate_ != nullptr;
+    return !run_.stopped() || run_.gate != nullptr;
   }
 
   void train_sentence() {
     if (sentence_.size() >= 2) {
-      if (t_.options_.model == Model::Cbow)
+      if (run_.options.model == Model::Cbow)
         train_cbow();
-      else if (t_.options_.update == SkipGramUpdate::Batched)
+      else if (run_.options.update == SkipGramUpdate::Batched)
         train_skipgram_batched();
       else
         train_skipgram_exact();
@@ -424,13 +368,13 @@ class SgnsWorker {
   // Fills contexts_ with the input rows around position i (dynamic window);
   // returns how many.
   int gather_context(std::size_t i) {
-    const int window = t_.options_.window;
+    const int window = run_.options.window;
     const int reach = window - static_cast<int>(rng_.below(static_cast<std::uint32_t>(window)));
     const std::size_t lo = i >= static_cast<std::size_t>(reach) ? i - reach : 0;
     const std::size_t hi = std::min(sentence_.size() - 1, i + reach);
     int count = 0;
     for (std::size_t j = lo; j <= hi; ++j)
-      if (j != i) contexts_[count++] = t_.model_.input.row(sentence_[j]);
+      if (j != i) contexts_[count++] = run_.model.input.row(sentence_[j]);
     return count;
   }
 
@@ -439,11 +383,11 @@ class SgnsWorker {
   // skipped, as word2vec does), the negatives from the random numbers
   // draws[0..negative). Returns count.
   int targets_from(std::int32_t word, const std::uint64_t* draws, float** rows) {
-    Matrix& out = t_.model_.output;
+    Matrix& out = run_.model.output;
     rows[0] = out.row(word);
     int count = 1;
-    for (int d = 0; d < t_.options_.negative; ++d) {
-      float* row = out.row(negatives_.sample_of(draws[d]));
+    for (int d = 0; d < run_.options.negative; ++d) {
+      float* row = out.row(run_.negatives.sample_of(draws[d]));
       // A repeated row would be updated twice from the same old value by
       // the fused kernels; drawing it once is the same up to noise.
       if (std::find(rows, rows + count, row) == rows + count) rows[count++] = row;
@@ -453,7 +397,7 @@ class SgnsWorker {
 
   // One position's targets, drawn now.
   int draw_targets(std::int32_t word, float** rows) {
-    draws_.resize(static_cast<std::size_t>(t_.options_.negative));
+    draws_.resize(static_cast<std::size_t>(run_.options.negative));
     for (auto& r : draws_) r = rng_.next();
     return targets_from(word, draws_.data(), rows);
   }
@@ -464,13 +408,13 @@ class SgnsWorker {
   // instead of stalling one draw at a time (same draws as one at a time).
   // Each draw serves negative_share positions (NegativeDraws).
   void draw_sentence_targets() {
-    const std::size_t negative = static_cast<std::size_t>(t_.options_.negative);
+    const std::size_t negative = static_cast<std::size_t>(run_.options.negative);
     const std::size_t slots = negative + 1;
-    draw_plan_ = NegativeDraws(sentence_.size(), t_.options_.negative_share, t_.options_.window);
+    draw_plan_ = NegativeDraws(sentence_.size(), run_.options.negative_share, run_.options.window);
     draws_.resize(draw_plan_.count() * negative);
     for (auto& r : draws_) {
       r = rng_.next();
-      negatives_.prefetch(r);
+      run_.negatives.prefetch(r);
     }
     target_rows_.resize(sentence_.size() * slots);
     target_counts_.resize(sentence_.size());
@@ -480,7 +424,7 @@ class SgnsWorker {
   }
 
   float* const* targets_of(std::size_t i) const {
-    return target_rows_.data() + i * (static_cast<std::size_t>(t_.options_.negative) + 1);
+    return target_rows_.data() + i * (static_cast<std::size_t>(run_.options.negative) + 1);
   }
 
   // Asks the CPU to fetch rows before they are trained, while position i
@@ -489,8 +433,8 @@ class SgnsWorker {
   // ahead; a draw's negatives two positions before its first use (its later
   // positions find them in cache).
   void prefetch_rows_after(std::size_t i) const {
-    const std::size_t entering = i + static_cast<std::size_t>(t_.options_.window) + 1;
-    if (entering < sentence_.size()) prefetch_row(t_.model_.input.row(sentence_[entering]));
+    const std::size_t entering = i + static_cast<std::size_t>(run_.options.window) + 1;
+    if (entering < sentence_.size()) prefetch_row(run_.model.input.row(sentence_[entering]));
     if (i + 1 < sentence_.size()) prefetch_row(targets_of(i + 1)[0]);
     const std::size_t ahead = i + 2;
     if (ahead >= sentence_.size() || !draw_plan_.first_use(ahead)) return;
@@ -516,7 +460,7 @@ class SgnsWorker {
       prefetch_rows_after(i);
       const int n_contexts = gather_context(i);
       const bool measure = measure_loss_now();
-      loss_ += sgns_step::batched_window(t_.kernels_, n_, contexts_.data(), n_contexts, targets_of(i),
+      loss_ += sgns_step::batched_window(run_.kernels, n_, contexts_.data(), n_contexts, targets_of(i),
                                          target_counts_[i], lr_, sigmoid_, scratch_.data(), measure);
       if (measure) pairs_ += static_cast<std::uint64_t>(n_contexts) * target_counts_[i];
     }
@@ -528,7 +472,7 @@ class SgnsWorker {
       const int n_contexts = gather_context(i);
       for (int c = 0; c < n_contexts; ++c) {
         const int count = draw_targets(sentence_[i], rows);
-        loss_ += sgns_step::exact_pair(t_.kernels_, n_, contexts_[c], rows, count, lr_, sigmoid_, scratch_.data());
+        loss_ += sgns_step::exact_pair(run_.kernels, n_, contexts_[c], rows, count, lr_, sigmoid_, scratch_.data());
         pairs_ += count;
       }
     }
@@ -540,18 +484,13 @@ class SgnsWorker {
       prefetch_rows_after(i);
       const int n_contexts = gather_context(i);
       const bool measure = measure_loss_now();
-      loss_ += sgns_step::cbow(t_.kernels_, n_, contexts_.data(), n_contexts, targets_of(i), target_counts_[i],
+      loss_ += sgns_step::cbow(run_.kernels, n_, contexts_.data(), n_contexts, targets_of(i), target_counts_[i],
                                lr_, sigmoid_, scratch_.data(), measure);
       if (measure) pairs_ += target_counts_[i];
     }
   }
 
-  SgnsTrainer& t_;
-  SnapshotGate* gate_;
-  const Subsampler& subsampler_;
-  const AliasSampler& negatives_;
-  const LearningRateSchedule& schedule_;
-  SharedState& shared_;
+  const SgnsRun& run_;
   const unsigned index_;
   Rng rng_;
   const std::size_t n_;  // floats of each row the kernels process (Kernels::span: cols rounded up to 4)
@@ -583,7 +522,7 @@ SgnsTrainer::SgnsTrainer(const Vocabulary& vocab, SgnsOptions options, Kernels k
 void SgnsTrainer::restore(SgnsModel model, SgnsRunState state) {
   if (model.input.rows() != vocab_.size() || model.input.cols() != static_cast<std::size_t>(options_.dim) ||
       model.output.rows() != vocab_.size() || model.output.cols() != model.input.cols())
-    throw Error("the checkpoint's matrices do not match the vocabulary and --dim");
+    throw Error("the checkpoint's matrices do not match the vocabulary and dim");
   if (state.workers.empty()) throw Error("the checkpoint has no worker state");
   model_ = std::move(model);
   resume_ = std::move(state);
@@ -651,12 +590,34 @@ void SgnsTrainer::take_snapshots(SnapshotGate& gate, const std::atomic<std::uint
   }
 }
 
+namespace {
+
+// The mean loss per pair since the previous report, from the threads' sums.
+struct LossSince {
+  double loss = 0;
+  std::uint64_t pairs = 0;
+  double mean_since(const SharedState& shared) {
+    double total = 0;
+    std::uint64_t total_pairs = 0;
+    for (const auto& slot : shared.losses) {
+      total += slot.loss.load(std::memory_order_relaxed);
+      total_pairs += slot.pairs.load(std::memory_order_relaxed);
+    }
+    const double mean = total_pairs > pairs ? (total - loss) / static_cast<double>(total_pairs - pairs) : 0;
+    loss = total;
+    pairs = total_pairs;
+    return mean;
+  }
+};
+
+}  // namespace
+
 TrainingSummary SgnsTrainer::train_shards(const std::string& corpus_path, const std::vector<ByteRange>& shards,
                                           const ProgressCallback& progress) {
   const unsigned threads = static_cast<unsigned>(shards.size());
   const Subsampler subsampler(vocab_.counts(), options_.sample);
   const AliasSampler negatives = AliasSampler::unigram(vocab_.counts(), 0.75);
-  const LearningRateSchedule schedule{options_.start_alpha(), options_.min_alpha_ratio,
+  const LearningRateSchedule schedule{options_.start_learning_rate(), options_.min_learning_rate_ratio,
                                       vocab_.total_count() * static_cast<std::uint64_t>(options_.epochs)};
   if (resume_ && resume_->workers.size() != threads)
     throw Error("the checkpoint was taken with " + std::to_string(resume_->workers.size()) + " shards, not " +
@@ -664,33 +625,17 @@ TrainingSummary SgnsTrainer::train_shards(const std::string& corpus_path, const 
   SharedState shared(threads);
   const std::uint64_t words_before = resume_ ? resume_->words_done : 0;
   shared.words_done.store(words_before);
-  const auto start = Clock::now();
+  ProgressMeter meter("training", "words", schedule.total_words, threads, options_.progress_interval_seconds,
+                      words_before);
 
   // Progress is computed by thread 0 at its sync points, at most once per interval.
-  double last_report = 0, reported_loss = 0;
-  std::uint64_t reported_pairs = 0;
+  LossSince loss_since;
   auto make_progress = [&](bool finished) {
-    TrainingProgress p;
-    p.words_done = shared.words_done.load(std::memory_order_relaxed);
-    p.words_total = schedule.total_words;
-    p.fraction = std::min(1.0, static_cast<double>(p.words_done) / static_cast<double>(p.words_total));
-    p.elapsed_seconds = seconds_since(start);
-    const double words_now = static_cast<double>(p.words_done - std::min(p.words_done, words_before));
-    p.words_per_second_per_thread = p.elapsed_seconds > 0 ? words_now / p.elapsed_seconds / threads : 0;
+    TrainingProgress p = meter.at(shared.words_done.load(std::memory_order_relaxed), finished);
     p.learning_rate = schedule.at(p.words_done);
-    double loss = 0;
-    std::uint64_t pairs = 0;
-    for (auto& slot : shared.losses) {
-      loss += slot.loss.load(std::memory_order_relaxed);
-      pairs += slot.pairs.load(std::memory_order_relaxed);
-    }
-    p.loss = pairs > reported_pairs ? (loss - reported_loss) / static_cast<double>(pairs - reported_pairs) : 0;
-    reported_loss = loss;
-    reported_pairs = pairs;
-    p.eta_seconds = words_now > 0 ? p.elapsed_seconds * (p.words_total - p.words_done) / words_now : 0;
+    p.loss = loss_since.mean_since(shared);
     p.epoch = std::min(options_.epochs,
                        1 + static_cast<int>(p.words_done / std::max<std::uint64_t>(1, vocab_.total_count())));
-    p.finished = finished;
     return p;
   };
   // Divergence is checked at every report, with or without a progress callback.
@@ -704,9 +649,7 @@ TrainingSummary SgnsTrainer::train_shards(const std::string& corpus_path, const 
     request_stop();
   };
   const std::function<void()> report = [&] {
-    const double now = seconds_since(start);
-    if (now - last_report < options_.progress_interval_seconds) return;
-    last_report = now;
+    if (!meter.due()) return;
     const TrainingProgress p = make_progress(false);
     check_divergence(p);
     if (progress && !diverged_.load()) progress(p);
@@ -715,30 +658,31 @@ TrainingSummary SgnsTrainer::train_shards(const std::string& corpus_path, const 
 
   std::unique_ptr<SnapshotGate> gate;
   if (snapshots_.save) gate = std::make_unique<SnapshotGate>(threads);
-  std::vector<std::thread> pool;
-  std::vector<std::exception_ptr> errors(threads);
-  for (unsigned i = 0; i < threads; ++i) {
-    pool.emplace_back([&, i] {
-      SgnsWorkerState state{shards[i].begin, shards[i].end, shards[i].begin, 0, 0, 0, 0};
-      try {
-        SgnsWorker worker(*this, subsampler, negatives, schedule, shared, i, gate.get());
-        if (resume_) {
-          state = resume_->workers[i];
-          worker.restore(state);
-        }
-        worker.run(corpus_path, state, i == 0 ? report : no_report);
-      } catch (...) {
-        errors[i] = std::current_exception();
-        request_stop();
-      }
+  const SgnsRun run{vocab_, options_, kernels_, model_, subsampler, negatives, schedule, shared, gate.get(),
+                    stop_requested_};
+  auto work = [&](unsigned i) {
+    SgnsWorkerState state = resume_ ? resume_->workers[i]
+                                    : SgnsWorkerState{shards[i].begin, shards[i].end, shards[i].begin, 0, 0, 0, 0};
+    try {
+      SgnsWorker worker(run, i);
+      if (resume_) worker.restore(state);
+      worker.run(corpus_path, state, i == 0 ? report : no_report);
+    } catch (...) {
+      request_stop();  // the other workers stop too; the error is rethrown after they join
       if (gate) gate->finish(i, state);
+      throw;
+    }
+    if (gate) gate->finish(i, state);
+  };
+  try {
+    run_parallel(threads, work, [&] {
+      if (gate) take_snapshots(*gate, shared.words_done);
     });
+  } catch (...) {
+    resume_.reset();
+    throw;
   }
-  if (gate) take_snapshots(*gate, shared.words_done);
-  for (auto& t : pool) t.join();
   resume_.reset();
-  for (auto& e : errors)
-    if (e) std::rethrow_exception(e);
 
   TrainingProgress final_progress = make_progress(true);
   // The final loss: over everything since the last report.
@@ -749,12 +693,13 @@ TrainingSummary SgnsTrainer::train_shards(const std::string& corpus_path, const 
     diverged_.store(true);
   }
   if (diverged_.load())
-    throw Error("training diverged in epoch " + std::to_string(diverged_epoch) + ": the mean loss per pair " +
-                (std::isfinite(diverged_loss) ? "reached " + short_number(diverged_loss) + " (a sane run stays below " +
-                                                    short_number(kDivergedLoss) + ")"
-                                              : std::string("is not finite")) +
-                "; no vectors written. Lower the learning rate (--alpha, now " + short_number(options_.start_alpha()) +
-                ")");
+    throw OptionError("learning_rate",
+                      "is too high: training diverged in epoch " + std::to_string(diverged_epoch) +
+                          ": the mean loss per pair " +
+                          (std::isfinite(diverged_loss) ? "reached " + short_number(diverged_loss) +
+                                                              " (a sane run stays below " + short_number(kDivergedLoss) + ")"
+                                                        : std::string("is not finite")) +
+                          "; no vectors written; lower it (now " + short_number(options_.start_learning_rate()) + ")");
   if (progress) progress(final_progress);
   return {final_progress.words_done, final_progress.elapsed_seconds, final_progress.loss};
 }

@@ -20,6 +20,7 @@
 #include "wordvec/train/glove.h"
 #include "wordvec/core/matrix.h"
 #include "train/sampling.h"
+#include "train/sgns_step.h"
 #include "wordvec/train/sgns.h"
 #include "wordvec/simd/kernels.h"
 

@@ -1,6 +1,6 @@
 // Fuzzes the checkpoint reader: any bytes give a checkpoint or an Error naming
 // the file, never a crash or an allocation the file cannot back; a checkpoint
-// that reads also gives a run state or an Error. When the first byte is odd,
+// that reads also resumes (options, model, run state) or gives an Error. When the first byte is odd,
 // the harness recomputes the trailing checksum so that mutations get past it.
 #include "fuzz_input.h"
 #include "wordvec/io/checkpoint.h"
@@ -13,8 +13,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::vector<std::uint8_t> bytes = wordvec::fuzz::with_checksum(data + 1, size - 1, fix_checksum);
   wordvec::fuzz::MemoryFile file(bytes.data(), bytes.size());
   try {
-    const wordvec::Checkpoint c = wordvec::read_checkpoint(file.path());
-    if (c.kind == "sgns") wordvec::SgnsRunState::from_numbers(c.state);
+    wordvec::Checkpoint c = wordvec::read_checkpoint(file.path());
+    if (c.kind == "sgns")
+      wordvec::sgns_resume(c);
+    else
+      wordvec::glove_resume(c);
   } catch (const wordvec::Error&) {
   }
   return 0;

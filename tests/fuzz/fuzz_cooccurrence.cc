@@ -4,6 +4,7 @@
 // checksum, so that mutations reach the parser behind it instead of stopping
 // at "checksum mismatch".
 #include "fuzz_input.h"
+#include "wordvec/io/cooccurrence_file.h"
 #include "wordvec/train/cooccurrence.h"
 #include "wordvec/core/error.h"
 

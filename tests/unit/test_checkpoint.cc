@@ -6,6 +6,7 @@
 #include "test_helpers.h"
 #include "wordvec/io/checkpoint.h"
 #include "wordvec/train/cooccurrence.h"
+#include "wordvec/train/shuffled_records.h"
 #include "wordvec/core/error.h"
 #include "wordvec/train/glove.h"
 #include "wordvec/train/sgns.h"
@@ -24,7 +25,8 @@ TEST(Checkpoint, RoundTripAndDamageIsRefused) {
   TempDir dir;
   Checkpoint c;
   c.kind = "sgns";
-  c.settings = {{"model", "skipgram"}, {"input", "/some/corpus.txt"}};
+  c.settings.set("model", "skipgram");
+  c.settings.set("input", "/some/corpus.txt");
   c.vocab = Vocabulary({{"the", 10}, {"cat", 3}}, {1, 0});
   Matrix m(2, 5);
   for (int i = 0; i < 10; ++i) m.row(i / 5)[i % 5] = 0.5f * i;
@@ -34,14 +36,15 @@ TEST(Checkpoint, RoundTripAndDamageIsRefused) {
   write_checkpoint(path, c);
   const Checkpoint back = read_checkpoint(path);
   EXPECT_EQ(back.kind, "sgns");
-  EXPECT_EQ(back.settings, c.settings);
+  EXPECT_EQ(back.settings.values(), c.settings.values());
+  EXPECT_EQ(back.settings.source(), path);
   EXPECT_EQ(back.vocab.words(), c.vocab.words());
   EXPECT_EQ(back.vocab.counts(), c.vocab.counts());
   ASSERT_EQ(back.matrices.size(), 1u);
   EXPECT_TRUE(same_matrix(back.matrices[0], m));
   EXPECT_EQ(back.state, c.state);
-  EXPECT_EQ(back.setting("model"), "skipgram");
-  EXPECT_THROW(back.setting("nope"), Error);
+  EXPECT_EQ(back.settings.text("model"), "skipgram");
+  EXPECT_THROW(back.settings.text("nope"), Error);
 
   std::string bytes;
   {
@@ -84,16 +87,16 @@ TEST(Checkpoint, SkipGramResumedFromASnapshotIsBitIdentical) {
     SgnsTrainer whole(vocab, o, select_kernels());
     whole.train(corpus);
 
+    // The snapshot goes through the library's checkpoint file and back.
+    const auto path = dir.file(std::string(model_name(model)) + ".ckpt");
     std::optional<SgnsRunState> snapshot;
-    Matrix input, output;
     SgnsTrainer first(vocab, o, select_kernels());
     first.set_snapshots({0.0, [&](const SgnsRunState& s) {
                            // Take one after the first epoch, mid-way through a replay of the
                            // recorded IdStream (how soon depends on thread timing), then stop.
                            if (snapshot || s.workers[0].epoch < 1 || s.workers[0].position < 1000) return;
                            snapshot = s;
-                           input = first.model().input.clone();
-                           output = first.model().output.clone();
+                           write_checkpoint(path, make_sgns_checkpoint(o, vocab, first.model(), s));
                            first.request_stop();
                          }});
     first.train(corpus);
@@ -101,14 +104,51 @@ TEST(Checkpoint, SkipGramResumedFromASnapshotIsBitIdentical) {
     EXPECT_GE(snapshot->workers[0].epoch, 1u);
     EXPECT_LT(snapshot->workers[0].position, snapshot->workers[0].shard_end);
 
-    SgnsTrainer resumed(vocab, o, select_kernels());
-    const SgnsRunState through_numbers = SgnsRunState::from_numbers(snapshot->to_numbers());
-    resumed.restore(SgnsModel{std::move(input), std::move(output)}, through_numbers);
+    Checkpoint checkpoint = read_checkpoint(path);
+    SgnsResume back = sgns_resume(checkpoint);
+    EXPECT_EQ(back.options.to_settings().values(), o.to_settings().values());
+    EXPECT_EQ(back.options.max_sentence_words, 7u);
+    EXPECT_EQ(back.state.to_numbers(), snapshot->to_numbers());
+    EXPECT_THROW(glove_resume(checkpoint), Error);  // the wrong kind is named, not misread
+    SgnsTrainer resumed(checkpoint.vocab, back.options, select_kernels());
+    resumed.restore(std::move(back.model), back.state);
     const TrainingSummary rest = resumed.train(corpus);
     EXPECT_EQ(rest.words, vocab.total_count() * 4);
     EXPECT_TRUE(same_matrix(resumed.model().input, whole.model().input)) << model_name(model);
     EXPECT_TRUE(same_matrix(resumed.model().output, whole.model().output)) << model_name(model);
   }
+}
+
+TEST(Checkpoint, StoredOptionsAreValidatedAndVersioned) {
+  SgnsOptions o;
+  o.window = 9;
+  Settings s = o.to_settings();
+  s.set_source("x.ckpt");
+  EXPECT_EQ(SgnsOptions::from_settings(s).window, 9);
+  Settings bad = s;
+  bad.set("sgns.window", 0);
+  try {
+    SgnsOptions::from_settings(bad);
+    ADD_FAILURE() << "window 0 accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("x.ckpt: the stored option window must be between 1 and 1000"),
+              std::string::npos) << e.what();
+  }
+  bad = s;
+  bad.set("sgns.version", 7);
+  EXPECT_THROW(SgnsOptions::from_settings(bad), Error);
+  bad = s;
+  bad.set("sgns.dim", "4294967301");  // would wrap to 5 as an int
+  EXPECT_THROW(SgnsOptions::from_settings(bad), Error);
+  bad = s;
+  bad.values().erase("sgns.sample");
+  EXPECT_THROW(SgnsOptions::from_settings(bad), Error);
+  GloveOptions g;
+  g.weighting_exponent = 0.5;
+  g.output = GloveOutput::Concat;
+  const GloveOptions g_back = GloveOptions::from_settings(g.to_settings());
+  EXPECT_EQ(g_back.weighting_exponent, 0.5);
+  EXPECT_EQ(g_back.output, GloveOutput::Concat);
 }
 
 TEST(Checkpoint, MalformedRunStatesAreRefused) {
@@ -131,19 +171,25 @@ TEST(Checkpoint, GloveResumedAfterAnEpochIsBitIdentical) {
   GloveTrainer whole(vocab.size(), o, select_kernels());
   whole.train(records);
 
+  CooccurrenceOptions counting;
+  counting.window = 7;
   GloveTrainer first(vocab.size(), o, select_kernels());
-  std::optional<GloveModel> saved;
-  int saved_epochs = 0;
+  const auto path = dir.file("glove.ckpt");
   first.set_snapshots(0, [&](int epochs_done) {
     if (epochs_done != 2) return;
-    saved = GloveModel::from_rows(o.dim, first.model().word_rows().clone(), first.model().context_rows().clone());
-    saved_epochs = epochs_done;
+    write_checkpoint(path, make_glove_checkpoint(o, counting, vocab, first.model(), epochs_done));
     first.request_stop();
   });
   first.train(records);
-  ASSERT_TRUE(saved.has_value());
-  GloveTrainer resumed(vocab.size(), o, select_kernels());
-  resumed.restore(std::move(*saved), saved_epochs);
+  Checkpoint checkpoint = read_checkpoint(path);
+  GloveResume back = glove_resume(checkpoint);
+  EXPECT_EQ(back.epochs_done, 2);
+  EXPECT_EQ(back.options.to_settings().values(), o.to_settings().values());
+  EXPECT_EQ(back.counting.window, 7);
+  EXPECT_EQ(checkpoint.vocab.words(), vocab.words());
+  back.options.threads = o.threads;  // the machine's choice, not stored; one thread is reproducible
+  GloveTrainer resumed(vocab.size(), back.options, select_kernels());
+  resumed.restore(std::move(back.model), back.epochs_done);
   EXPECT_EQ(resumed.train(records).epoch_loss.size(), 3u);
   EXPECT_TRUE(same_matrix(resumed.model().word_rows(), whole.model().word_rows()));
   EXPECT_TRUE(same_matrix(resumed.model().context_rows(), whole.model().context_rows()));

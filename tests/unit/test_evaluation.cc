@@ -4,9 +4,12 @@
 #include <random>
 
 #include "test_helpers.h"
+#include "cli/sweep_report.h"
 #include "wordvec/query/dimension_sweep.h"
 #include "wordvec/core/error.h"
 #include "wordvec/query/evaluation.h"
+#include "wordvec/text/vocabulary.h"
+#include "wordvec/train/dimension.h"
 
 namespace wordvec {
 namespace {
@@ -132,7 +135,20 @@ TEST(Sweep, DefaultDimsAroundTheSuggestion) {
   EXPECT_EQ(default_sweep_dims(4), (std::vector<int>{2, 4, 8, 16}));
 }
 
+TEST(Sweep, PlanTrainsTheGivenDimsInAscendingOrder) {
+  const Vocabulary vocab({{"a", 5}, {"b", 4}, {"c", 3}}, VocabOptions{0, 0, 0});
+  SweepOptions options;
+  options.dims = {200, 50, 100};
+  const SweepPlan plan = plan_dimension_sweep(vocab, options);
+  EXPECT_EQ(plan.dims, (std::vector<int>{50, 100, 200}));
+  EXPECT_EQ(plan.suggested, suggest_dimension(3).dimension);
+  options.dims.clear();
+  EXPECT_EQ(plan_dimension_sweep(vocab, options).dims, default_sweep_dims(plan.suggested));
+}
+
 TEST(Sweep, CsvAndSvgDescribeThePoints) {
+  using cli::sweep_csv;
+  using cli::sweep_svg;
   SweepResult r;
   r.suggested = 50;
   r.metric_names = {"ws353.tsv (rho)", "analogy (acc)"};

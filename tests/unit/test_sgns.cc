@@ -8,6 +8,7 @@
 #include "test_helpers.h"
 #include "wordvec/core/error.h"
 #include "wordvec/query/neighbors.h"
+#include "train/sgns_step.h"
 #include "wordvec/train/sgns.h"
 
 namespace wordvec {
@@ -213,8 +214,9 @@ TEST(SgnsOptions, InvalidValuesAreRejectedWithTheRange) {
   try {
     o.validate();
     FAIL();
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("--window must be between 1 and 1000"), std::string::npos);
+  } catch (const OptionError& e) {
+    EXPECT_EQ(e.field(), "window");
+    EXPECT_EQ(std::string(e.what()), "window must be between 1 and 1000, got 0");
   }
   o = {};
   o.sample = -1;

@@ -21,12 +21,13 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
-#include <memory>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "wordvec/core/parallel.h"
 #include "wordvec/core/progress.h"
+#include "wordvec/core/settings.h"
 #include "wordvec/text/vocabulary.h"
 
 namespace wordvec {
@@ -39,10 +40,16 @@ struct CooccurrenceOptions {
   std::string temp_dir;            // where runs spill; "" = $TMPDIR or /tmp
   double progress_interval_seconds = 1.0;
 
-  unsigned thread_count() const;
+  unsigned thread_count() const { return resolve_threads(threads); }
   std::uint64_t memory_bytes() const;
-  // Throws Error naming the option and its valid range.
+  // Throws OptionError naming the field and its valid range.
   void validate() const;
+
+  // The options that shape the counts ("cooccurrence.window",
+  // "cooccurrence.distance_weighting", with "cooccurrence.version"), and back.
+  // memory_gib, threads and temp_dir are the machine's: not stored.
+  Settings to_settings() const;
+  static CooccurrenceOptions from_settings(const Settings& settings);
 };
 
 // One nonzero entry X[row][col] (word ids of the vocabulary).
@@ -85,63 +92,6 @@ class CooccurrenceCounter {
   const Vocabulary& vocab_;
   CooccurrenceOptions options_;
   std::atomic<bool> stop_{false};
-};
-
-// A co-occurrence file (--save-cooccurrence): magic "WVCOOC01", the counting
-// options, the vocabulary (words and counts), the records, and a checksum.
-struct CooccurrenceFileHeader {
-  int window = 0;
-  bool distance_weighting = true;
-};
-
-// Streams records into a file written atomically (temp file + rename).
-class CooccurrenceWriter {
- public:
-  CooccurrenceWriter(const std::string& path, const Vocabulary& vocab, const CooccurrenceFileHeader& header);
-  ~CooccurrenceWriter();
-  void write(std::span<const CooccurrenceRecord> records);
-  void commit();  // throws Error; the file exists only after this
-
- private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
-};
-
-struct CooccurrenceFile {
-  CooccurrenceFileHeader header;
-  Vocabulary vocab;
-  std::vector<CooccurrenceRecord> records;
-};
-
-// Throws Error naming the file for a wrong magic, a size that disagrees with
-// the header, a record outside the vocabulary or a checksum mismatch.
-CooccurrenceFile read_cooccurrences(const std::string& path);
-
-// Fisher-Yates with a seeded generator: the order depends only on the seed.
-void shuffle_records(std::vector<CooccurrenceRecord>& records, std::uint64_t seed);
-
-// The records in a seeded random order. While they fit in `memory_bytes` they
-// stay in memory and finish() shuffles them with shuffle_records. Beyond that
-// they are shuffled out of core: scattered at random into bucket files in a
-// temporary folder, each bucket shuffled in memory and appended to one file,
-// which records() then reads through a memory map (the OS pages it in and
-// out). A random scatter followed by shuffled buckets is a uniform shuffle.
-// Temporary files are removed when this is destroyed.
-class ShuffledRecords {
- public:
-  ShuffledRecords(std::uint64_t memory_bytes, const std::string& temp_dir, std::uint64_t seed);
-  ~ShuffledRecords();
-  ShuffledRecords(const ShuffledRecords&) = delete;
-  ShuffledRecords& operator=(const ShuffledRecords&) = delete;
-
-  void add(std::span<const CooccurrenceRecord> batch);  // usable as a RecordSink
-  void finish();                                        // then records() is valid
-  std::span<const CooccurrenceRecord> records() const;
-  bool out_of_core() const;
-
- private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace wordvec

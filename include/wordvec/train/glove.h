@@ -3,7 +3,7 @@
 // its slice of the (shuffled) records.
 //
 //   J = sum_ij f(X_ij) (w_i . c_j + b_i + d_j - log X_ij)^2,
-//   f(x) = min(1, (x / x_max)^alpha)
+//   f(x) = min(1, (x / x_max)^weighting_exponent)
 //
 // Each model row holds [vector | bias | 1 | padding] for words and
 // [vector | 1 | bias | padding] for contexts, so one dot product gives
@@ -23,7 +23,9 @@
 
 #include "wordvec/train/cooccurrence.h"
 #include "wordvec/core/matrix.h"
+#include "wordvec/core/parallel.h"
 #include "wordvec/core/progress.h"
+#include "wordvec/core/settings.h"
 #include "wordvec/simd/kernels.h"
 
 namespace wordvec {
@@ -34,18 +36,24 @@ struct GloveOptions {
   int dim = 100;
   int epochs = 15;           // GloVe's iterations
   double x_max = 100;        // counts at or above get weight 1 (GloVe's demo uses 10 for small corpora)
-  double alpha = 0.75;       // weighting exponent
-  double learning_rate = 0.05;
+  double weighting_exponent = 0.75;  // GloVe's alpha
+  double learning_rate = 0.05;       // AdaGrad's initial step
   unsigned threads = 0;      // 0 = all cores
   std::uint64_t seed = 1;
   GloveOutput output = GloveOutput::Sum;
   double progress_interval_seconds = 1.0;
 
-  unsigned thread_count() const;
-  void validate() const;  // throws Error naming the option and its valid range
+  unsigned thread_count() const { return resolve_threads(threads); }
+  void validate() const;  // throws OptionError naming the field and its valid range
+
+  // As settings "glove.FIELD" (with "glove.version") and back, validated;
+  // threads and progress_interval_seconds are the machine's, not stored.
+  Settings to_settings() const;
+  static GloveOptions from_settings(const Settings& settings);
 };
 
 GloveOutput parse_glove_output(const std::string& name);  // sum, word, concat
+const char* glove_output_name(GloveOutput output);
 
 // Word and context parameters with their AdaGrad sums.
 class GloveModel {
@@ -113,6 +121,11 @@ class GloveTrainer {
   const GloveModel& model() const { return model_; }
 
  private:
+  // One thread's records in one epoch; returns their loss sum. report(i, loss
+  // so far) runs every 65536 records, when stopping is also checked.
+  double train_slice(std::span<const CooccurrenceRecord> slice,
+                     const std::function<void(std::size_t done, double loss)>& report);
+
   GloveOptions options_;
   Kernels kernels_;
   GloveModel model_;

@@ -16,8 +16,9 @@
 
 #include "wordvec/text/corpus.h"
 #include "wordvec/core/matrix.h"
+#include "wordvec/core/parallel.h"
 #include "wordvec/core/progress.h"
-#include "train/sigmoid.h"
+#include "wordvec/core/settings.h"
 #include "wordvec/simd/kernels.h"
 #include "wordvec/text/vocabulary.h"
 
@@ -41,8 +42,8 @@ struct SgnsOptions {
   double sample = 1e-4;       // subsampling threshold t; 0 disables
   int epochs = 5;             // passes over the corpus
   unsigned threads = 0;       // 0 = all cores
-  double alpha = 0;           // start learning rate; 0 = 0.025 skip-gram, 0.05 CBOW
-  double min_alpha_ratio = 1e-4;  // the rate decays linearly to alpha * this
+  double learning_rate = 0;   // at the start; 0 = the model's default (default_learning_rate)
+  double min_learning_rate_ratio = 1e-4;  // the rate decays linearly to learning_rate * this
   std::uint64_t seed = 1;
   SkipGramUpdate update = SkipGramUpdate::Batched;
   // Positions of a sentence that train against one draw of negatives
@@ -61,19 +62,29 @@ struct SgnsOptions {
   double cache_memory_gib = 1.0;
   double progress_interval_seconds = 1.0;
 
-  double start_alpha() const;
-  unsigned thread_count() const;
-  // Throws Error naming the option and its valid range.
+  double start_learning_rate() const;  // learning_rate, or the model's default
+  unsigned thread_count() const { return resolve_threads(threads); }
+  // Throws OptionError naming the field and its valid range.
   void validate() const;
+
+  // The options as settings "sgns.FIELD" (with "sgns.version"), and back
+  // (validated; throws Error naming the source for a missing or bad one).
+  // threads, cache_memory_gib and progress_interval_seconds belong to the
+  // machine, not the model: they are not stored.
+  Settings to_settings() const;
+  static SgnsOptions from_settings(const Settings& settings);
 };
+
+// word2vec's start learning rates: 0.025 skip-gram, 0.05 CBOW.
+double default_learning_rate(Model model);
 
 const char* model_name(Model model);
 Model parse_model(const std::string& name);
 SkipGramUpdate parse_skipgram_update(const std::string& name);
 
-// alpha decays linearly with the words processed, never below alpha * min_ratio.
+// The learning rate decays linearly with the words processed, never below start * min_ratio.
 struct LearningRateSchedule {
-  double alpha = 0.025;
+  double start = 0.025;
   double min_ratio = 1e-4;
   std::uint64_t total_words = 1;  // corpus words x epochs
   float at(std::uint64_t words_done) const;
@@ -87,55 +98,6 @@ struct SgnsModel {
   // Row r's values depend only on (seed, r), not on the thread count.
   static SgnsModel initialise(std::size_t vocab_size, std::size_t dim, std::uint64_t seed);
 };
-
-// Which draw of negatives each position of a sentence trains against, when
-// `share` positions share one. Consecutive positions would share most of their
-// context words, which then met the same negatives up to share times (about
-// half a point of analogy lost at share 4). So the positions sharing a draw
-// are a stride of 2 window + 1 apart: their windows are disjoint. The sentence
-// is cut into blocks of share x stride positions; the last, shorter block
-// spreads its share-position groups over a shorter stride.
-class NegativeDraws {
- public:
-  NegativeDraws(std::size_t sentence_length, int share, int window);
-  std::size_t count() const;                   // draws the sentence needs: ceil(length / share)
-  std::size_t of(std::size_t position) const;  // the draw of a position, < count()
-  bool first_use(std::size_t position) const;  // no earlier position uses its draw
-
- private:
-  std::size_t draws_for(std::size_t positions) const { return (positions + share_ - 1) / share_; }
-  std::size_t offset_in_block(std::size_t position) const { return position % block_; }
-  std::size_t draws_in_block(std::size_t position) const;
-  std::size_t length_, share_, stride_, block_;
-};
-
-// The update steps. Rows are padded (n = Kernels::span(cols), zeros beyond cols); the first
-// target row is the positive one, the rest are negatives. Each applies
-// row -= lr * dLoss/drow for the loss sum of -log sigmoid(+-score) (word2vec's
-// convention for CBOW: every context row gets the gradient of the mean) and
-// returns that loss, measured before the update (the batched steps: only when
-// measure_loss; training samples it, as its scalar table lookups cost more than
-// the vectorised sigmoid of the step itself).
-namespace sgns_step {
-
-// Scratch floats that batched_window needs.
-std::size_t batched_scratch_floats(std::size_t n, int contexts, int targets);
-
-// word2vec skip-gram: one context row against its targets.
-// scratch: n floats.
-float exact_pair(const Kernels& k, std::size_t n, float* context, float* const* targets, int n_targets,
-                 float lr, const SigmoidTable& sig, float* scratch);
-
-// HogBatch skip-gram: all context rows of a window against shared targets.
-float batched_window(const Kernels& k, std::size_t n, float* const* contexts, int n_contexts,
-                     float* const* targets, int n_targets, float lr, const SigmoidTable& sig,
-                     float* scratch, bool measure_loss = true);
-
-// CBOW: the mean of the context rows against the targets. scratch: n + n_targets floats.
-float cbow(const Kernels& k, std::size_t n, float* const* contexts, int n_contexts, float* const* targets,
-           int n_targets, float lr, const SigmoidTable& sig, float* scratch, bool measure_loss = true);
-
-}  // namespace sgns_step
 
 // Where one worker is in its shard: enough to continue exactly there.
 struct SgnsWorkerState {
@@ -194,10 +156,8 @@ class SgnsTrainer {
   bool stopped() const { return stop_requested_.load(std::memory_order_relaxed); }
 
   const SgnsModel& model() const { return model_; }
-  const SgnsOptions& options() const { return options_; }
 
  private:
-  friend class SgnsWorker;
   void take_snapshots(SnapshotGate& gate, const std::atomic<std::uint64_t>& words_done);
   const Vocabulary& vocab_;
   SgnsOptions options_;
