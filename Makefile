@@ -1,7 +1,7 @@
 # wordvec — build, test, demo and benchmark.
 #   make demo    build, train on the bundled corpus in data/, show nearest neighbours
 #   make test    build and run every test (unit, CLI end-to-end, examples, sanitizers, TSan, fuzzing)
-#   make check   the quick subset for iteration: build, unit, CLI and example tests
+#   make check   the quick subset for iteration: build, layering, unit, CLI and example tests
 #   make bench   train wordvec and the peers side by side (tests/bench/)
 # Each target first runs `make deps`, which installs missing Debian packages
 # when run as root, and otherwise prints the apt-get command to run.
@@ -37,7 +37,7 @@ UNIT     := $(BUILD)/wordvec_tests
 EXAMPLE  := $(BUILD)/examples/train_and_query
 CORPUS   := $(BUILD)/data/corpus.txt
 
-.PHONY: all deps test-deps install-packages check test unit-test cli-test example-test sanitize tsan fuzz demo bench \
+.PHONY: all deps test-deps install-packages check test layering unit-test cli-test example-test sanitize tsan fuzz demo bench \
         bench-quick bench-glove bench-micro native clean
 
 all: $(WORDVEC) $(LIB)
@@ -80,7 +80,8 @@ $(LIB): $(LIB_OBJ)
 $(WORDVEC): $(CLI_OBJ) $(LIB)
 	$(CXX) $(BASEFLAGS) $^ $(LDLIBS) -o $@
 
-$(UNIT): $(TEST_OBJ) $(LIB)
+# The unit tests also cover the CLI's rendering of a sweep (no Boost or spdlog in it).
+$(UNIT): $(TEST_OBJ) $(BUILD)/src/cli/sweep_report.o $(LIB)
 	$(CXX) $(BASEFLAGS) $^ $(LDLIBS) -lgtest -lgtest_main -o $@
 
 $(EXAMPLE): examples/train_and_query.cc $(LIB) | deps
@@ -91,6 +92,10 @@ $(EXAMPLE): examples/train_and_query.cc $(LIB) | deps
 $(CORPUS): data/corpus-small.txt.gz
 	@mkdir -p $(dir $@)
 	gzip -dc $< > $@.tmp && mv $@.tmp $@
+
+# Includes go down the layers only (see docs/design.md).
+layering:
+	bash tests/layering.sh
 
 unit-test: $(UNIT) $(CORPUS)
 	WORDVEC_TEST_CORPUS=$(CORPUS) $(UNIT) --gtest_brief=1
@@ -109,14 +114,14 @@ example-test: $(EXAMPLE) $(WORDVEC) $(CORPUS)
 # Quick iteration: build, unit, CLI and example tests (no sanitizers, TSan or fuzzing).
 check: test-deps
 	$(MAKE) -j$$(nproc) $(UNIT) $(WORDVEC) $(EXAMPLE) $(CORPUS)
-	$(MAKE) unit-test cli-test example-test
+	$(MAKE) layering unit-test cli-test example-test
 	@echo "make check: unit, CLI and example tests passed"
 
 # Build everything in parallel first; the suites then run one after another
 # (the CLI tests time signal handling and must not compete for the cores).
 test: test-deps
 	$(MAKE) -j$$(nproc) $(UNIT) $(WORDVEC) $(EXAMPLE) $(CORPUS)
-	$(MAKE) unit-test cli-test example-test
+	$(MAKE) layering unit-test cli-test example-test
 	$(MAKE) sanitize tsan fuzz
 	@echo "make test: all suites passed"
 

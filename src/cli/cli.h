@@ -26,6 +26,10 @@ struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The flag that sets a library option field: "window" -> "--window",
+// "learning_rate" -> "--alpha" (word2vec's and GloVe's name for it).
+std::string flag_of(const std::string& field);
+
 // Parses args against the options (and positional ones); prints `usage` and
 // the options for --help and returns false then.
 bool parse_or_help(const std::vector<std::string>& args, const po::options_description& options,

@@ -6,9 +6,26 @@
 #include <string_view>
 #include <iostream>
 
+#include <algorithm>
+#include <map>
+
 #include "cli.h"
 
 namespace wordvec::cli {
+
+std::string flag_of(const std::string& field) {
+  static const std::map<std::string, std::string> renamed = {
+      {"learning_rate", "--alpha"},           {"weighting_exponent", "--glove-alpha"},
+      {"negative_share", "--share-negatives"}, {"cache_memory_gib", "--cache-memory"},
+      {"memory_gib", "--memory"},             {"output", "--glove-output"},
+      {"min_learning_rate_ratio", "the minimum learning-rate ratio"},
+      {"max_sentence_words", "the longest sentence"}};
+  const auto it = renamed.find(field);
+  if (it != renamed.end()) return it->second;
+  std::string flag = "--" + field;
+  std::replace(flag.begin(), flag.end(), '_', '-');
+  return flag;
+}
 
 namespace {
 

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "wordvec/core/atomic_file.h"
 #include "wordvec/train/dimension.h"
+#include "sweep_report.h"
 #include "wordvec/query/dimension_sweep.h"
 #include "wordvec/core/error.h"
 #include "wordvec/text/vocabulary.h"
@@ -55,7 +56,7 @@ std::vector<int> parse_dims(const std::string& text) {
     char* end = nullptr;
     const long d = std::strtol(item.c_str(), &end, 10);
     if (item.empty() || *end != '\0' || d < 1 || d > 10000)
-      throw UsageError("--dims takes a comma-separated list of dimensions 1..10000, got '" + text + "'");
+      throw UsageError("--dims takes a comma-separated list of dimensions between 1 and 10000, got '" + text + "'");
     dims.push_back(static_cast<int>(d));
     start = comma + 1;
   }
@@ -92,8 +93,9 @@ int run_sweep(const po::variables_map& vm, const std::string& input, const Vocab
   if (vm.count("dims")) sweep.dims = parse_dims(vm["dims"].as<std::string>());
   sweep.training.validate();
   const Vocabulary vocab = Vocabulary::build(input, vo, nullptr, sweep.training.thread_count());
-  const int suggested = suggest_dimension(static_cast<double>(std::max<std::size_t>(vocab.size(), 2))).dimension;
-  const std::vector<int> dims = sweep.dims.empty() ? default_sweep_dims(suggested) : sweep.dims;
+  const SweepPlan sweep_plan = plan_dimension_sweep(vocab, sweep);
+  const int suggested = sweep_plan.suggested;
+  const std::vector<int>& dims = sweep_plan.dims;
   // Estimate: training time grows about linearly with the dimension; assume
   // 3e7 word-dimensions per second per thread until the first run measures it.
   double dim_sum = 0;
@@ -104,9 +106,9 @@ int run_sweep(const po::variables_map& vm, const std::string& input, const Vocab
                dims.size(), comma_separated(dims), format_duration(work * dim_sum / 3e7 / threads));
   double done_dims = 0, seconds_per_dim = 0;
   const SweepResult result = run_dimension_sweep(
-      input, vocab, sweep, select_kernels(), [&](std::size_t i, std::size_t count, const SweepPoint* finished) {
+      input, vocab, sweep, select_kernels(), [&](std::size_t i, std::size_t count, int dim, const SweepPoint* finished) {
         if (finished == nullptr) {
-          spdlog::info("sweep {}/{}: training dim {}{}", i + 1, count, dims[i],
+          spdlog::info("sweep {}/{}: training dim {}{}", i + 1, count, dim,
                        seconds_per_dim > 0 ? ", about " + format_duration((dim_sum - done_dims) * seconds_per_dim) +
                                                  " left"
                                            : "");
@@ -169,7 +171,7 @@ int run_dim(const std::vector<std::string>& args) {
   for (const auto& s : sizes) vocab_sizes.push_back(parse_vocab_size(s));
   if (!input.empty()) {
     VocabStats stats;
-    const Vocabulary vocab = Vocabulary::build(input, vo, &stats, std::thread::hardware_concurrency());
+    const Vocabulary vocab = Vocabulary::build(input, vo, &stats, resolve_threads(0));
     spdlog::info("{}: {} tokens, {} distinct words, {} with count >= {}", input, stats.scan.tokens,
                  stats.distinct_words, vocab.size(), vo.min_count);
     if (vocab.size() < 2) throw Error(input + ": fewer than 2 words reach min-count; nothing to size");

@@ -15,7 +15,7 @@ const char* kUsage =
     "usage: wordvec COMMAND [OPTIONS]\n"
     "\n"
     "commands:\n"
-    "  train   train skip-gram or CBOW vectors (negative sampling) on a text corpus\n"
+    "  train   train vectors on a text corpus: skip-gram or CBOW (negative sampling), or GloVe\n"
     "  dim     suggest the embedding dimension for a vocabulary (minimum-entropy criterion)\n"
     "  nn      nearest neighbours of words in a vector file\n"
     "  analogy A is to B as C is to ? (3CosAdd or 3CosMul)\n"
@@ -43,6 +43,10 @@ int main(int argc, char** argv) {
     if (command == "analogy") return wordvec::cli::run_analogy(args);
     std::fprintf(stderr, "wordvec: unknown command '%s'\n\n%s", command.c_str(), kUsage);
     return 2;
+  } catch (const wordvec::OptionError& e) {  // the library names a field; the user knows the flag
+    std::fprintf(stderr, "wordvec %s: error: %s %s\n", command.c_str(), wordvec::cli::flag_of(e.field()).c_str(),
+                 e.requirement().c_str());
+    return 1;
   } catch (const wordvec::cli::UsageError& e) {
     std::fprintf(stderr, "wordvec %s: %s (see 'wordvec %s --help')\n", command.c_str(), e.what(), command.c_str());
     return 2;

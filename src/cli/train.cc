@@ -54,8 +54,8 @@ void check_files(const TrainJob& job) {
 std::string option_text(const po::variable_value& value) {
   const boost::any& v = value.value();
   if (const auto* s = boost::any_cast<std::string>(&v)) return *s;
-  if (const auto* d = boost::any_cast<double>(&v)) return setting_text(*d);
-  if (const auto* i = boost::any_cast<int>(&v)) return setting_text(*i);
+  if (const auto* d = boost::any_cast<double>(&v)) return Settings::format(*d);
+  if (const auto* i = boost::any_cast<int>(&v)) return Settings::format(*i);
   if (const auto* u = boost::any_cast<std::uint64_t>(&v)) return std::to_string(*u);
   if (const auto* n = boost::any_cast<unsigned>(&v)) return std::to_string(*n);
   return "";
@@ -66,13 +66,16 @@ std::string option_text(const po::variable_value& value) {
 // value), never silently ignored. Outputs, threads and memory may change.
 void check_resume_options(const po::variables_map& vm, const Checkpoint& checkpoint) {
   static const std::map<std::string, std::string> sgns_keys = {
-      {"model", "model"}, {"update", "update"}, {"dim", "dim"}, {"window", "window"}, {"negative", "negative"},
-      {"share-negatives", "negative_share"}, {"sample", "sample"}, {"epochs", "epochs"}, {"alpha", "alpha"},
-      {"seed", "seed"}};
+      {"model", "sgns.model"},   {"update", "sgns.update"},   {"dim", "sgns.dim"},
+      {"window", "sgns.window"}, {"negative", "sgns.negative"}, {"share-negatives", "sgns.negative_share"},
+      {"sample", "sgns.sample"}, {"epochs", "sgns.epochs"},     {"alpha", "sgns.learning_rate"},
+      {"seed", "sgns.seed"}};
   static const std::map<std::string, std::string> glove_keys = {
-      {"dim", "dim"}, {"epochs", "epochs"}, {"x-max", "x_max"}, {"glove-alpha", "glove_alpha"},
-      {"alpha", "alpha"}, {"seed", "seed"}, {"glove-output", "glove_output"}, {"window", "window"},
-      {"no-distance-weighting", "distance_weighting"}};
+      {"dim", "glove.dim"},          {"epochs", "glove.epochs"},
+      {"x-max", "glove.x_max"},      {"glove-alpha", "glove.weighting_exponent"},
+      {"alpha", "glove.learning_rate"}, {"seed", "glove.seed"},
+      {"glove-output", "glove.output"}, {"window", "cooccurrence.window"},
+      {"no-distance-weighting", "cooccurrence.distance_weighting"}};
   static const std::set<std::string> may_change = {"output", "format", "save-vocab", "save-cooccurrence",
                                                    "threads", "cache-memory", "memory", "temp-dir",
                                                    "checkpoint", "checkpoint-every", "resume", "quiet", "verbose"};
@@ -88,28 +91,15 @@ void check_resume_options(const po::variables_map& vm, const Checkpoint& checkpo
                             ? "corpus and the vocabulary"
                             : "model (" + std::string(glove ? "GloVe" : "skip-gram/CBOW") + ")"));
     }
-    const std::string& saved = checkpoint.setting(key->second);
+    const std::string& saved = checkpoint.settings.text(key->second);
     const std::string given = name == "no-distance-weighting" ? "0" : option_text(value);
     if (given != saved)
-      throw UsageError("--" + name + " " + given + " conflicts with the checkpoint's " + key->second + " = " + saved +
+      throw UsageError("--" + name + " " + given + " conflicts with the checkpoint's " + name + " = " + saved +
                        "; a resumed run keeps its options (only outputs, --threads and memory may change)");
   }
 }
 
 }  // namespace
-
-std::string setting_text(double value) { return fmt::format("{}", value); }
-
-double setting_number(const Checkpoint& checkpoint, const std::string& name) {
-  const std::string& text = checkpoint.setting(name);
-  try {
-    std::size_t used = 0;
-    const double value = std::stod(text, &used);
-    if (used == text.size()) return value;
-  } catch (const std::exception&) {
-  }
-  throw Error("the checkpoint's setting " + name + " = '" + text + "' is not a number");
-}
 
 int run_train(const std::vector<std::string>& args) {
   SgnsOptions o;
@@ -130,7 +120,7 @@ int run_train(const std::vector<std::string>& args) {
   training.add_options()("model,m", po::value(&model)->default_value(model), "skipgram, cbow or glove")(
       "dim,d", po::value(&dim_text)->default_value(dim_text),
       "vector dimension, or 'auto' for the minimum-entropy suggestion for the vocabulary size (see 'wordvec dim')")(
-      "window,w", po::value(&window)->default_value(0, "5; glove 10"),
+      "window,w", po::value(&window)->default_value(0, fmt::format("{}; glove {}", o.window, co.window)),
       "max context words on each side (skip-gram/CBOW draw 1..window per word, as word2vec; GloVe uses the whole "
       "window, weighting a pair at distance d by 1/d)")(
       "negative,n", po::value(&o.negative)->default_value(o.negative), "negative samples per positive")(
@@ -138,9 +128,14 @@ int run_train(const std::vector<std::string>& args) {
       "subsampling threshold for frequent words (0 = off); keep prob. sqrt(t/f) + t/f")(
       "min-count", po::value(&vo.min_count)->default_value(vo.min_count), "drop words seen fewer times")(
       "max-vocab", po::value(&vo.max_vocab)->default_value(0), "keep at most this many words (0 = no limit)")(
-      "epochs,e", po::value(&epochs)->default_value(-1, "5; glove 15"), "passes over the corpus (GloVe: over the co-occurrences)")(
-      "alpha,a", po::value(&alpha)->default_value(0.0, "0.025 skipgram, 0.05 cbow and glove"),
-      "start learning rate; skip-gram/CBOW decay it linearly to alpha * 1e-4, GloVe keeps it (AdaGrad)")(
+      "epochs,e", po::value(&epochs)->default_value(-1, fmt::format("{}; glove {}", o.epochs, go.epochs)), "passes over the corpus (GloVe: over the co-occurrences)")(
+      "alpha,a",
+      po::value(&alpha)->default_value(0.0, fmt::format("{} skipgram, {} cbow, {} glove",
+                                                          default_learning_rate(Model::SkipGram),
+                                                          default_learning_rate(Model::Cbow), go.learning_rate)),
+      fmt::format("start learning rate; skip-gram/CBOW decay it linearly to alpha * {}, GloVe keeps it (AdaGrad)",
+                  o.min_learning_rate_ratio)
+          .c_str())(
       "threads,t", po::value(&o.threads)->default_value(0, "all cores"), "training threads")(
       "seed", po::value(&o.seed)->default_value(o.seed), "random seed (runs with --threads 1 are reproducible)")(
       "cache-memory", po::value(&o.cache_memory_gib)->default_value(o.cache_memory_gib),
@@ -155,7 +150,8 @@ int run_train(const std::vector<std::string>& args) {
   po::options_description glove("GloVe (--model glove)");
   glove.add_options()("x-max", po::value(&go.x_max)->default_value(go.x_max),
                       "counts at or above get full weight (GloVe's demo uses 10 for small corpora)")(
-      "glove-alpha", po::value(&go.alpha)->default_value(go.alpha), "weighting exponent: f(x) = (x/x-max)^alpha")(
+      "glove-alpha", po::value(&go.weighting_exponent)->default_value(go.weighting_exponent),
+      "weighting exponent: f(x) = (x/x-max)^glove-alpha")(
       "memory", po::value(&co.memory_gib)->default_value(0, "half the RAM, at most 4"),
       "memory budget for counting, GiB; beyond it sorted runs spill to --temp-dir")(
       "temp-dir", po::value(&co.temp_dir), "folder for spilled runs (default $TMPDIR or /tmp); removed afterwards")(
@@ -185,8 +181,7 @@ int run_train(const std::vector<std::string>& args) {
   job.format = parse_vector_format(format);
   job.quiet = vm.count("quiet") > 0;
   job.save_vocab = save_vocab;
-  if (!(checkpoint_minutes > 0) || checkpoint_minutes > 1e6)
-    throw UsageError("--checkpoint-every must be in (0, 1000000] minutes, got " + short_number(checkpoint_minutes));
+  check_range("checkpoint_every", checkpoint_minutes, {0, 1e6, true, false, "minutes"});
   job.checkpoint_seconds = checkpoint_minutes * 60;
 
   if (!job.resume.empty()) {
@@ -198,29 +193,40 @@ int run_train(const std::vector<std::string>& args) {
                  checkpoint.kind == "glove" ? "GloVe" : "skip-gram/CBOW", job.resume);
     if (checkpoint.kind == "glove") {
       const CooccurrenceOptions resources = co;  // --memory, --temp-dir: this machine's, not the checkpoint's
-      glove_options_from(checkpoint, go, co, job);
-      co.threads = go.threads = o.threads;
-      if (vm["threads"].defaulted() && checkpoint.settings.count("threads"))
-        co.threads = go.threads = static_cast<unsigned>(setting_number(checkpoint, "threads"));
-      if (!vm["memory"].defaulted()) co.memory_gib = resources.memory_gib;
-      if (vm.count("temp-dir")) co.temp_dir = resources.temp_dir;
+      const Settings& saved = checkpoint.settings;
+      go = GloveOptions::from_settings(saved);
+      co = CooccurrenceOptions::from_settings(saved);
+      job.input = saved.text("run.input");
+      job.load_cooccurrence = saved.text("run.cooccurrence");
+      co.threads = go.threads = vm["threads"].defaulted() ? static_cast<unsigned>(saved.integer("run.threads", 1024))
+                                                          : o.threads;
+      co.memory_gib = vm["memory"].defaulted() ? saved.number("run.memory_gib") : resources.memory_gib;
+      co.temp_dir = vm.count("temp-dir") ? resources.temp_dir : saved.text("run.temp_dir");
+      co.validate();
+      if (job.load_cooccurrence.empty()) check_corpus_fingerprint(checkpoint);
       check_files(job);
       return run_glove(job, go, co, vo, &checkpoint);
     }
-    job.input = checkpoint.setting("input");
+    job.input = checkpoint.settings.text("run.input");
     check_corpus_fingerprint(checkpoint);
-    SgnsOptions resumed = sgns_options_from(checkpoint);
+    SgnsOptions resumed = SgnsOptions::from_settings(checkpoint.settings);
     resumed.threads = o.threads;
     resumed.cache_memory_gib = o.cache_memory_gib;
     check_files(job);
     return run_sgns(job, resumed, vo, &checkpoint);
   }
 
+  if (model != "glove") {
+    try {
+      o.model = parse_model(model);
+    } catch (const Error&) {
+      throw Error("unknown model '" + model + "' (valid: skipgram, cbow, glove)");
+    }
+  }
   const bool is_glove = model == "glove";
   // The models differ in their defaults; an explicit value always wins.
-  if (vm["window"].defaulted()) window = is_glove ? 10 : 5;
-  if (vm["epochs"].defaulted()) epochs = is_glove ? 15 : 5;
-  if (!is_glove) o.model = parse_model(model);
+  if (vm["window"].defaulted()) window = is_glove ? co.window : o.window;
+  if (vm["epochs"].defaulted()) epochs = is_glove ? go.epochs : o.epochs;
   job.requested_dim = parse_dimension(dim_text);
   if (job.input.empty() && !(is_glove && !job.load_cooccurrence.empty())) throw UsageError("--input is required");
   const bool glove_count_only = is_glove && epochs == 0 && !job.save_cooccurrence.empty();
@@ -231,7 +237,7 @@ int run_train(const std::vector<std::string>& args) {
     co.distance_weighting = vm.count("no-distance-weighting") == 0;
     co.threads = go.threads = o.threads;
     go.epochs = epochs;
-    go.learning_rate = alpha > 0 ? alpha : 0.05;
+    if (alpha > 0) go.learning_rate = alpha;
     go.seed = o.seed;
     go.output = parse_glove_output(glove_output);
     go.dim = std::max(1, job.requested_dim);  // placeholder until the vocabulary is known
@@ -245,7 +251,7 @@ int run_train(const std::vector<std::string>& args) {
 
   o.window = window;
   o.epochs = epochs;
-  o.alpha = alpha;
+  o.learning_rate = alpha;
   o.update = parse_skipgram_update(update);
   o.dim = std::max(1, job.requested_dim);  // placeholder until the vocabulary is known
   o.validate();

@@ -4,74 +4,17 @@
 #include "cli.h"
 #include "train_job.h"
 #include "wordvec/core/error.h"
+#include "wordvec/core/units.h"
 #include "wordvec/simd/kernels.h"
 
 namespace wordvec::cli {
-namespace {
-
-const char* glove_output_name(GloveOutput output) {
-  switch (output) {
-    case GloveOutput::Sum: return "sum";
-    case GloveOutput::Word: return "word";
-    case GloveOutput::Concat: return "concat";
-  }
-  return "sum";
-}
-
-Checkpoint glove_checkpoint(const TrainJob& job, const GloveOptions& go, const CooccurrenceOptions& co,
-                            const Vocabulary& vocab, const GloveModel& model, int epochs_done) {
-  Checkpoint c;
-  c.kind = "glove";
-  c.settings = {{"dim", setting_text(go.dim)},
-                {"epochs", setting_text(go.epochs)},
-                {"x_max", setting_text(go.x_max)},
-                {"glove_alpha", setting_text(go.alpha)},
-                {"alpha", setting_text(go.learning_rate)},
-                {"seed", std::to_string(go.seed)},
-                {"glove_output", glove_output_name(go.output)},
-                {"window", setting_text(co.window)},
-                {"distance_weighting", co.distance_weighting ? "1" : "0"},
-                {"memory", setting_text(co.memory_gib)},
-                {"threads", setting_text(go.threads)},  // a resumed run keeps them: one thread is reproducible
-                {"temp_dir", absolute_path(co.temp_dir)},
-                {"input", absolute_path(job.input)},
-                {"corpus", job.corpus_fingerprint},
-                {"cooccurrence", absolute_path(job.load_cooccurrence)}};
-  c.vocab = vocab;
-  c.matrices.push_back(model.word_rows().clone());
-  c.matrices.push_back(model.context_rows().clone());
-  c.state = {static_cast<std::uint64_t>(epochs_done)};
-  return c;
-}
-
-}  // namespace
-
-void glove_options_from(const Checkpoint& c, GloveOptions& go, CooccurrenceOptions& co, TrainJob& job) {
-  go.dim = static_cast<int>(setting_number(c, "dim"));
-  go.epochs = static_cast<int>(setting_number(c, "epochs"));
-  go.x_max = setting_number(c, "x_max");
-  go.alpha = setting_number(c, "glove_alpha");
-  go.learning_rate = setting_number(c, "alpha");
-  go.seed = std::stoull(c.setting("seed"));
-  go.output = parse_glove_output(c.setting("glove_output"));
-  co.window = static_cast<int>(setting_number(c, "window"));
-  co.distance_weighting = c.setting("distance_weighting") == "1";
-  co.memory_gib = setting_number(c, "memory");
-  co.temp_dir = c.setting("temp_dir");
-  job.input = c.setting("input");
-  job.load_cooccurrence = c.setting("cooccurrence");
-  go.validate();
-  co.validate();
-  if (job.load_cooccurrence.empty()) check_corpus_fingerprint(c);
-}
-
 int run_glove(TrainJob job, GloveOptions go, CooccurrenceOptions co, const VocabOptions& vo,
               Checkpoint* resume) {
   const bool count_only = go.epochs == 0;
   const bool from_corpus = job.load_cooccurrence.empty();
   const CorpusStamp stamp = from_corpus ? corpus_stamp(job.input) : CorpusStamp{};
   if (!job.checkpoint.empty() && from_corpus)
-    job.corpus_fingerprint = resume ? resume->setting("corpus") : corpus_fingerprint(job.input);
+    job.corpus_fingerprint = resume ? resume->settings.text("run.corpus") : corpus_fingerprint(job.input);
   std::unique_ptr<CooccurrenceWriter> writer;  // --save-cooccurrence, committed when the run succeeds
   Vocabulary vocab;
   std::vector<CooccurrenceRecord> loaded;  // from --cooccurrence
@@ -96,7 +39,7 @@ int run_glove(TrainJob job, GloveOptions go, CooccurrenceOptions co, const Vocab
       writer = std::make_unique<CooccurrenceWriter>(job.save_cooccurrence, vocab,
                                                     CooccurrenceFileHeader{co.window, co.distance_weighting});
     spdlog::info("counting co-occurrences: window {}, memory budget {:.2f} GiB, {} threads", co.window,
-                 co.memory_bytes() / 1073741824.0, co.thread_count());
+                 co.memory_bytes() / kBytesPerGiB, co.thread_count());
     CooccurrenceStats stats;
     {
       InterruptWatcher interrupts([&] { counter.request_stop(); });
@@ -142,20 +85,18 @@ int run_glove(TrainJob job, GloveOptions go, CooccurrenceOptions co, const Vocab
   const Kernels kernels = select_kernels();
   GloveTrainer trainer(vocab.size(), go, kernels);
   if (resume) {
-    if (resume->matrices.size() != 2 || resume->state.size() != 1)
-      throw Error(job.resume + ": a GloVe checkpoint holds two matrices and the epochs done");
-    const int epochs_done = static_cast<int>(resume->state[0]);
-    trainer.restore(GloveModel::from_rows(go.dim, std::move(resume->matrices[0]), std::move(resume->matrices[1])),
-                    epochs_done);
-    spdlog::info("resuming from {} after epoch {} of {}", job.resume, epochs_done, go.epochs);
+    GloveResume resumed = glove_resume(*resume);
+    trainer.restore(std::move(resumed.model), resumed.epochs_done);
+    spdlog::info("resuming from {} after epoch {} of {}", job.resume, resumed.epochs_done, go.epochs);
   }
-  spdlog::info("training GloVe: dim {}, {} epochs, x-max {}, alpha {}, learning rate {}, {} threads, {} kernels, "
-               "{} records",
-               go.dim, go.epochs, go.x_max, go.alpha, go.learning_rate, go.thread_count(), kernels.name,
+  spdlog::info("training GloVe: dim {}, {} epochs, x-max {}, weighting exponent {}, learning rate {}, {} threads, "
+               "{} kernels, {} records",
+               go.dim, go.epochs, go.x_max, go.weighting_exponent, go.learning_rate, go.thread_count(), kernels.name,
                records.size());
   if (!job.checkpoint.empty())
     trainer.set_snapshots(job.checkpoint_seconds, [&](int epochs_done) {
-      write_checkpoint(job.checkpoint, glove_checkpoint(job, go, co, vocab, trainer.model(), epochs_done));
+      write_checkpoint(job.checkpoint,
+                       make_glove_checkpoint(go, co, vocab, trainer.model(), epochs_done, glove_run_settings(job, go, co)));
       spdlog::info("checkpoint saved to {} (after epoch {})", job.checkpoint, epochs_done);
     });
   {

@@ -9,7 +9,9 @@
 
 #include "signals.h"
 #include "wordvec/io/checkpoint.h"
+#include "wordvec/io/cooccurrence_file.h"
 #include "wordvec/train/cooccurrence.h"
+#include "wordvec/train/shuffled_records.h"
 #include "wordvec/train/glove.h"
 #include "wordvec/train/sgns.h"
 #include "wordvec/io/vectors_io.h"
@@ -63,16 +65,14 @@ std::string absolute_path(const std::string& path);
 // Logs that training was interrupted and, with a checkpoint, how to go on.
 void log_interrupted(const TrainJob& job);
 
+// The job's own settings stored in a checkpoint beside the options: the
+// corpus path and fingerprint ("run.input", "run.corpus"); for GloVe also the
+// co-occurrence file, threads, memory and temporary folder.
+Settings run_settings(const TrainJob& job);
+Settings glove_run_settings(const TrainJob& job, const GloveOptions& go, const CooccurrenceOptions& co);
+
 int run_sgns(TrainJob job, SgnsOptions options, const VocabOptions& vo, Checkpoint* resume);
-// The options a skip-gram/CBOW checkpoint was taken with.
-SgnsOptions sgns_options_from(const Checkpoint& checkpoint);
 int run_glove(TrainJob job, GloveOptions go, CooccurrenceOptions co, const VocabOptions& vo,
               Checkpoint* resume);
-// The options a GloVe checkpoint was taken with.
-void glove_options_from(const Checkpoint& checkpoint, GloveOptions& go, CooccurrenceOptions& co, TrainJob& job);
-
-// Settings are stored as text; numbers in their shortest exact form.
-std::string setting_text(double value);
-double setting_number(const Checkpoint& checkpoint, const std::string& name);
 
 }  // namespace wordvec::cli

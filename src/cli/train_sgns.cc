@@ -9,60 +9,15 @@
 #include "wordvec/simd/kernels.h"
 
 namespace wordvec::cli {
-namespace {
-
-Checkpoint sgns_checkpoint(const TrainJob& job, const SgnsOptions& o, const Vocabulary& vocab,
-                           const SgnsTrainer& trainer, const SgnsRunState& state) {
-  Checkpoint c;
-  c.kind = "sgns";
-  c.settings = {{"model", model_name(o.model)},
-                {"update", o.update == SkipGramUpdate::Exact ? "exact" : "batched"},
-                {"dim", setting_text(o.dim)},
-                {"window", setting_text(o.window)},
-                {"negative", setting_text(o.negative)},
-                {"negative_share", setting_text(o.negative_share)},
-                {"sample", setting_text(o.sample)},
-                {"epochs", setting_text(o.epochs)},
-                {"alpha", setting_text(o.start_alpha())},
-                {"min_alpha_ratio", setting_text(o.min_alpha_ratio)},
-                {"seed", std::to_string(o.seed)},
-                {"max_sentence_words", setting_text(static_cast<double>(o.max_sentence_words))},
-                {"input", absolute_path(job.input)},
-                {"corpus", job.corpus_fingerprint}};
-  c.vocab = vocab;
-  c.matrices.push_back(trainer.model().input.clone());
-  c.matrices.push_back(trainer.model().output.clone());
-  c.state = state.to_numbers();
-  return c;
-}
-
-}  // namespace
-
-SgnsOptions sgns_options_from(const Checkpoint& c) {
-  SgnsOptions o;
-  o.model = parse_model(c.setting("model"));
-  o.update = parse_skipgram_update(c.setting("update"));
-  o.dim = static_cast<int>(setting_number(c, "dim"));
-  o.window = static_cast<int>(setting_number(c, "window"));
-  o.negative = static_cast<int>(setting_number(c, "negative"));
-  o.negative_share = static_cast<int>(setting_number(c, "negative_share"));
-  o.sample = setting_number(c, "sample");
-  o.epochs = static_cast<int>(setting_number(c, "epochs"));
-  o.alpha = setting_number(c, "alpha");
-  o.min_alpha_ratio = setting_number(c, "min_alpha_ratio");
-  o.seed = std::stoull(c.setting("seed"));
-  o.max_sentence_words = static_cast<std::size_t>(setting_number(c, "max_sentence_words"));
-  o.validate();
-  return o;
-}
-
 int run_sgns(TrainJob job, SgnsOptions o, const VocabOptions& vo, Checkpoint* resume) {
   const CorpusStamp stamp = corpus_stamp(job.input);
-  if (!job.checkpoint.empty()) job.corpus_fingerprint = resume ? resume->setting("corpus") : corpus_fingerprint(job.input);
+  if (!job.checkpoint.empty()) job.corpus_fingerprint = resume ? resume->settings.text("run.corpus") : corpus_fingerprint(job.input);
   SgnsRunState resumed_state;
+  SgnsModel resumed_model;
   if (resume) {
-    if (resume->matrices.size() != 2) throw Error(job.resume + ": a skip-gram/CBOW checkpoint holds two matrices");
-    resumed_state = SgnsRunState::from_numbers(resume->state);
+    SgnsResume resumed = sgns_resume(*resume);
+    resumed_state = std::move(resumed.state);
+    resumed_model = std::move(resumed.model);
     const unsigned shards = static_cast<unsigned>(resumed_state.workers.size());
     if (o.threads == 0) o.threads = shards;  // the checkpoint's shards, whatever this machine's cores
     if (o.threads != shards)
@@ -78,19 +33,19 @@ int run_sgns(TrainJob job, SgnsOptions o, const VocabOptions& vo, Checkpoint* re
     spdlog::info("resuming from {}: {:.1f}% done ({} of {} words), {} shards", job.resume,
                  100.0 * resumed_state.words_done / (vocab.total_count() * o.epochs), resumed_state.words_done,
                  vocab.total_count() * o.epochs, resumed_state.workers.size());
-    trainer.restore(SgnsModel{std::move(resume->matrices[0]), std::move(resume->matrices[1])}, resumed_state);
+    trainer.restore(std::move(resumed_model), resumed_state);
   }
   const bool exact = o.model == Model::SkipGram && o.update == SkipGramUpdate::Exact;
   const int share = exact ? 1 : o.negative_share;
   const std::string draws = share == 1 ? (exact ? "drawn per pair" : "drawn per position")
                                        : fmt::format("a draw per {} positions", share);
   spdlog::info("training {} ({} update), dim {}, window {}, negative {} ({}), sample {}, "
-               "{} epochs, {} threads, alpha {}, {} kernels",
+               "{} epochs, {} threads, learning rate {}, {} kernels",
                model_name(o.model), o.model == Model::SkipGram ? (exact ? "exact" : "batched") : "cbow",
-               o.dim, o.window, o.negative, draws, o.sample, o.epochs, o.thread_count(), o.start_alpha(), kernels.name);
+               o.dim, o.window, o.negative, draws, o.sample, o.epochs, o.thread_count(), o.start_learning_rate(), kernels.name);
   if (!job.checkpoint.empty())
     trainer.set_snapshots({job.checkpoint_seconds, [&](const SgnsRunState& state) {
-                             write_checkpoint(job.checkpoint, sgns_checkpoint(job, o, vocab, trainer, state));
+                             write_checkpoint(job.checkpoint, make_sgns_checkpoint(o, vocab, trainer.model(), state, run_settings(job)));
                              spdlog::info("checkpoint saved to {}", job.checkpoint);
                            }});
 

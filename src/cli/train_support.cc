@@ -82,8 +82,8 @@ std::string corpus_fingerprint(const std::string& path) {
 }
 
 void check_corpus_fingerprint(const Checkpoint& checkpoint) {
-  const std::string& input = checkpoint.setting("input");
-  if (corpus_fingerprint(input) != checkpoint.setting("corpus"))
+  const std::string& input = checkpoint.settings.text("run.input");
+  if (corpus_fingerprint(input) != checkpoint.settings.text("run.corpus"))
     throw file_error(input, "the corpus changed since the checkpoint was taken; cannot resume");
 }
 
@@ -112,6 +112,22 @@ std::string absolute_path(const std::string& path) {
   std::error_code error;
   const auto absolute = std::filesystem::absolute(path, error);
   return error ? path : absolute.lexically_normal().string();
+}
+
+Settings run_settings(const TrainJob& job) {
+  Settings s;
+  s.set("run.input", absolute_path(job.input));
+  s.set("run.corpus", job.corpus_fingerprint);
+  return s;
+}
+
+Settings glove_run_settings(const TrainJob& job, const GloveOptions& go, const CooccurrenceOptions& co) {
+  Settings s = run_settings(job);
+  s.set("run.cooccurrence", absolute_path(job.load_cooccurrence));
+  s.set("run.threads", go.threads);  // a resumed run keeps them: one thread is reproducible
+  s.set("run.memory_gib", co.memory_gib);
+  s.set("run.temp_dir", absolute_path(co.temp_dir));
+  return s;
 }
 
 void log_interrupted(const TrainJob& job) {

@@ -140,14 +140,16 @@ for args in "--dim 1" "--dim 10000 --max-vocab 100" "--window 1" "--window 20" "
     edge "$T/small.txt" --model glove --epochs 2 $args "${dim[@]}" "${threads[@]}"
   fi
 done
-# Out of range: refused with the range that works.
-for args in "--alpha 10.5" "--alpha -1" "--checkpoint-every 0" "--checkpoint-every 1e7" "--model glove --alpha 11" \
+# Out of range: refused with the range that works, in the one wording every
+# option uses ("--flag must be between A and B" or "--flag must be in (A, B]").
+for args in "--alpha 10.5" "--alpha -1" "--checkpoint-every 0" "--checkpoint-every 1e7" "--alpha 11 --model glove" \
     "--epochs 0" "--dim 10001" "--window 1001" "--negative 65" "--threads 1025"; do
   rm -f "$T/edge/v.bin"
   # shellcheck disable=SC2086
   "$WORDVEC" train --input "$T/small.txt" --output "$T/edge/v.bin" $args > /dev/null 2> "$T/edge/err"
   rc=$?
-  if [ "$rc" -ge 1 ] && [ "$rc" -le 2 ] && grep -qE 'must|in \(|between|[0-9]\.\.|\]' "$T/edge/err" && [ ! -e "$T/edge/v.bin" ]; then ok
+  if [ "$rc" = 1 ] && grep -qE -- "${args%% *} must be (between [0-9.e+-]+ and [0-9.e+-]+|in [[(][0-9.e+-]+, [0-9.e+-]+[])])" "$T/edge/err" &&
+     [ ! -e "$T/edge/v.bin" ]; then ok
   else fail "out of range $args: exit $rc: $(head -c 200 "$T/edge/err")"; fi
 done
 # Divergence is an error naming the flag to lower, with no vectors and no checkpoint of the diverged state.

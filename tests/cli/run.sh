@@ -60,7 +60,7 @@ expect_error "output is the input" 1 "same file as --input" -- train --input "$T
 expect_error "window 0" 1 "--window must be between 1 and 1000" -- train --input "$CORPUS" --output "$T/out/v.bin" --window 0
 expect_error "negative sample" 1 "--sample must be in [0, 1)" -- train --input "$CORPUS" --output "$T/out/v.bin" --sample -1
 expect_error "share-negatives 65" 1 "--share-negatives must be between 1 and 64" -- train --input "$CORPUS" --output "$T/out/v.bin" --share-negatives 65
-expect_error "bad model" 1 "unknown model 'glove2'" -- train --input "$CORPUS" --output "$T/out/v.bin" --model glove2
+expect_error "bad model" 1 "unknown model 'glove2' (valid: skipgram, cbow, glove)" -- train --input "$CORPUS" --output "$T/out/v.bin" --model glove2
 expect_error "bad format" 1 "unknown vector format 'csv'" -- train --input "$CORPUS" --output "$T/out/v.bin" --format csv
 expect_error "bad dim" 2 "--dim must be 'auto' or a positive integer" -- train --input "$CORPUS" --output "$T/out/v.bin" --dim -3
 # A read-only folder: root writes anywhere, so as root the check runs as nobody (never skipped).
@@ -171,10 +171,10 @@ if "$WORDVEC" train --model glove --cooccurrence "$T/glove/x.cooc" --output "$T/
 else fail "glove from --cooccurrence differs from counting again"; fi
 if "$WORDVEC" train --model glove --input "$CORPUS" --epochs 0 --save-cooccurrence "$T/glove/only.cooc" --quiet \
    && cmp -s "$T/glove/only.cooc" "$T/glove/x.cooc"; then ok; else fail "glove count-only (--epochs 0)"; fi
-expect_error "glove window 21" 1 "--window must be in 1..20" -- train --model glove --input "$CORPUS" --output "$T/out/v.bin" --window 21
-expect_error "glove x-max 0" 1 "--x-max must be a positive number" -- train --model glove --input "$CORPUS" --output "$T/out/v.bin" --x-max 0
+expect_error "glove window 21" 1 "--window must be between 1 and 20, got 21" -- train --model glove --input "$CORPUS" --output "$T/out/v.bin" --window 21
+expect_error "glove x-max 0" 1 "--x-max must be in (0, inf), got 0" -- train --model glove --input "$CORPUS" --output "$T/out/v.bin" --x-max 0
 expect_error "glove bad output kind" 1 "--glove-output must be sum, word or concat" -- train --model glove --input "$CORPUS" --output "$T/out/v.bin" --glove-output both
-expect_error "glove diverges" 1 "Lower the learning rate (--alpha" -- train --model glove --input "$CORPUS" --output "$T/out/v.bin" --alpha 10 --dim 10
+expect_error "glove diverges" 1 "--alpha is too high: GloVe training diverged" -- train --model glove --input "$CORPUS" --output "$T/out/v.bin" --alpha 10 --dim 10
 head -c 1000 "$T/glove/x.cooc" > "$T/cut.cooc"
 expect_error "truncated co-occurrences" 1 "cut.cooc: the header's vocabulary size 21201 is more than the file can hold" -- train --model glove --cooccurrence "$T/cut.cooc" --output "$T/out/v.bin"
 rm -rf "$T/gint"; mkdir -p "$T/gint/out" "$T/gint/tmp"

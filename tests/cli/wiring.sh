@@ -115,11 +115,11 @@ round_trip() {
   # ... and the resumed run trains with them (what its start-up line shows).
   if grep -qF -- "$logged" "$T/rt.err"; then ok; else fail "$name round trip: resumed with other options: $(grep -m1 'training\|counting' "$T/rt.err")"; fi
 }
-round_trip skipgram "training skipgram (exact update), dim 17, window 3, negative 7 (drawn per pair), sample 0.001, 3 epochs, 1 threads, alpha 0.03" \
+round_trip skipgram "training skipgram (exact update), dim 17, window 3, negative 7 (drawn per pair), sample 0.001, 3 epochs, 1 threads, learning rate 0.03" \
   --model skipgram --update exact --dim 17 --window 3 --negative 7 --share-negatives 2 --sample 1e-3 --epochs 3 --alpha 0.03 --seed 9
-round_trip cbow "training cbow (cbow update), dim 13, window 4, negative 6 (a draw per 3 positions), sample 0, 3 epochs, 1 threads, alpha 0.07" \
+round_trip cbow "training cbow (cbow update), dim 13, window 4, negative 6 (a draw per 3 positions), sample 0, 3 epochs, 1 threads, learning rate 0.07" \
   --model cbow --dim 13 --window 4 --negative 6 --share-negatives 3 --sample 0 --epochs 3 --alpha 0.07 --seed 11
-round_trip glove "training GloVe: dim 11, 3 epochs, x-max 7, alpha 0.6, learning rate 0.04, 1 threads" \
+round_trip glove "training GloVe: dim 11, 3 epochs, x-max 7, weighting exponent 0.6, learning rate 0.04, 1 threads" \
   --model glove --dim 11 --window 6 --x-max 7 --glove-alpha 0.6 --alpha 0.04 --no-distance-weighting --glove-output word \
   --epochs 3 --seed 5
 

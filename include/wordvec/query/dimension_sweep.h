@@ -1,6 +1,6 @@
 // Does the minimum-entropy bound hold on your data? Trains short runs at
-// several dimensions around the suggestion, scores each on evaluation sets,
-// and renders score against dimension as CSV and SVG.
+// several dimensions around the suggestion and scores each on evaluation sets.
+// (Rendering the result, as CSV and SVG, is the front end's: see src/cli.)
 #pragma once
 
 #include <functional>
@@ -33,17 +33,22 @@ struct SweepResult {
   std::vector<SweepPoint> points;
 };
 
-// Called before each point (index, count, dim) and after it.
-using SweepCallback = std::function<void(std::size_t index, std::size_t count, const SweepPoint* finished)>;
+// Called before each point (finished == nullptr) and after it (with its scores).
+using SweepCallback =
+    std::function<void(std::size_t index, std::size_t count, int dim, const SweepPoint* finished)>;
 
 // The dimensions a sweep visits for a suggestion n: n/4, n/2, n, 2n, 4n (at least 2).
 std::vector<int> default_sweep_dims(int suggested);
 
+// What a sweep of the vocabulary will do: the suggestion, and the dimensions
+// in the order they are trained (options.dims sorted, or the defaults).
+struct SweepPlan {
+  int suggested = 0;
+  std::vector<int> dims;
+};
+SweepPlan plan_dimension_sweep(const Vocabulary& vocab, const SweepOptions& options);
+
 SweepResult run_dimension_sweep(const std::string& corpus, const Vocabulary& vocab, const SweepOptions& options,
                                 const Kernels& kernels, const SweepCallback& callback = {});
-
-std::string sweep_csv(const SweepResult& result);
-// A self-contained SVG line chart: one line per metric, the suggestion marked.
-std::string sweep_svg(const SweepResult& result, const std::string& title);
 
 }  // namespace wordvec
