@@ -26,7 +26,7 @@ inline constexpr int kMaxTargets = 65;  // negative <= 64, plus the positive
 // floats: W = V over the whole V registers, then W = V::tail (4 floats, or V
 // itself for the scalar variant) over the rest. n is a multiple of V::tail::width.
 // These helpers and the steps are inlined by force: left to GCC, the kernels'
-// register arrays went through memory (BM_SkipGramCorpus 7 % slower).
+// register arrays went through memory (docs/experiments.md).
 template <class V, class Step>
 [[gnu::always_inline]] inline void for_each_register(std::size_t n, Step&& step) {
   std::size_t j = 0;

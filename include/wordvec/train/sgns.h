@@ -51,7 +51,7 @@ struct SgnsOptions {
   // 2 window + 1 apart so that no context word meets one draw twice
   // (NegativeDraws). Their output rows are then drawn and fetched once per
   // share positions: 4 is faster than 1 with analogy and WS353 scores as good
-  // (see the README); 1 draws for every position as word2vec.c does.
+  // (docs/experiments.md); 1 draws for every position as word2vec.c does.
   int negative_share = 4;
   // Longer lines are trained in chunks of this many vocabulary words (counted
   // before subsampling, so the chunks are the same in every epoch).
