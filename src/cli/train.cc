@@ -101,7 +101,9 @@ void check_resume_options(const po::variables_map& vm, const Checkpoint& checkpo
 
 }  // namespace
 
-int run_train(const std::vector<std::string>& args) {
+// A `wordvec train` invocation: the values its flags set, then one of three
+// starts: resume a checkpoint, a new GloVe run or a new skip-gram/CBOW run.
+struct TrainCommand {
   SgnsOptions o;
   VocabOptions vo;
   GloveOptions go;
@@ -111,6 +113,15 @@ int run_train(const std::vector<std::string>& args) {
               glove_output = "sum";
   int window = 0, epochs = -1;
   double alpha = 0;
+  double checkpoint_minutes = 10;
+
+  po::options_description options();
+  int resume(const po::variables_map& vm);
+  int start_glove(const po::variables_map& vm);
+  int start_sgns();
+};
+
+po::options_description TrainCommand::options() {
   po::options_description io("Input and output");
   io.add_options()("input,i", po::value(&job.input), "training corpus (plain text, UTF-8 or any bytes)")(
       "output,o", po::value(&job.output), "where to write the vectors (replaced atomically)")(
@@ -162,7 +173,6 @@ int run_train(const std::vector<std::string>& args) {
       "also write the counted co-occurrences (with the vocabulary) to FILE; with --epochs 0, only that")(
       "cooccurrence", po::value(&job.load_cooccurrence),
       "train from a file written by --save-cooccurrence instead of a corpus (no recounting)");
-  double checkpoint_minutes = 10;
   po::options_description checkpoints("Checkpoints");
   checkpoints.add_options()("checkpoint", po::value(&job.checkpoint),
                             "save the whole training state to FILE periodically (atomically), and on Ctrl-C for "
@@ -175,80 +185,61 @@ int run_train(const std::vector<std::string>& args) {
       "checkpoint's; outputs, --format, --threads and memory may change");
   po::options_description all;
   all.add(io).add(training).add(glove).add(checkpoints).add(logging_options());
-  po::variables_map vm;
-  if (!parse_or_help(args, all, nullptr, kTrainUsage, vm)) return 0;
-  configure_logging(vm);
-  job.format = parse_vector_format(format);
-  job.quiet = vm.count("quiet") > 0;
-  job.save_vocab = save_vocab;
-  check_range("checkpoint_every", checkpoint_minutes, {0, 1e6, true, false, "minutes"});
-  job.checkpoint_seconds = checkpoint_minutes * 60;
+  return all;
+}
 
-  if (!job.resume.empty()) {
-    if (job.output.empty()) throw UsageError("--output is required");
-    Checkpoint checkpoint = read_checkpoint(job.resume);
-    check_resume_options(vm, checkpoint);
-    if (job.checkpoint.empty()) job.checkpoint = job.resume;
-    spdlog::info("resuming a {} run from {}; its options and corpus come from the checkpoint",
-                 checkpoint.kind == "glove" ? "GloVe" : "skip-gram/CBOW", job.resume);
-    if (checkpoint.kind == "glove") {
-      const CooccurrenceOptions resources = co;  // --memory, --temp-dir: this machine's, not the checkpoint's
-      const Settings& saved = checkpoint.settings;
-      go = GloveOptions::from_settings(saved);
-      co = CooccurrenceOptions::from_settings(saved);
-      job.input = saved.text("run.input");
-      job.load_cooccurrence = saved.text("run.cooccurrence");
-      co.threads = go.threads = vm["threads"].defaulted() ? static_cast<unsigned>(saved.integer("run.threads", 1024))
-                                                          : o.threads;
-      co.memory_gib = vm["memory"].defaulted() ? saved.number("run.memory_gib") : resources.memory_gib;
-      co.temp_dir = vm.count("temp-dir") ? resources.temp_dir : saved.text("run.temp_dir");
-      co.validate();
-      if (job.load_cooccurrence.empty()) check_corpus_fingerprint(checkpoint);
-      check_files(job);
-      return run_glove(job, go, co, vo, &checkpoint);
-    }
-    job.input = checkpoint.settings.text("run.input");
-    check_corpus_fingerprint(checkpoint);
-    SgnsOptions resumed = SgnsOptions::from_settings(checkpoint.settings);
-    resumed.threads = o.threads;
-    resumed.cache_memory_gib = o.cache_memory_gib;
-    check_files(job);
-    return run_sgns(job, resumed, vo, &checkpoint);
-  }
-
-  if (model != "glove") {
-    try {
-      o.model = parse_model(model);
-    } catch (const Error&) {
-      throw Error("unknown model '" + model + "' (valid: skipgram, cbow, glove)");
-    }
-  }
-  const bool is_glove = model == "glove";
-  // The models differ in their defaults; an explicit value always wins.
-  if (vm["window"].defaulted()) window = is_glove ? co.window : o.window;
-  if (vm["epochs"].defaulted()) epochs = is_glove ? go.epochs : o.epochs;
-  job.requested_dim = parse_dimension(dim_text);
-  if (job.input.empty() && !(is_glove && !job.load_cooccurrence.empty())) throw UsageError("--input is required");
-  const bool glove_count_only = is_glove && epochs == 0 && !job.save_cooccurrence.empty();
-  if (job.output.empty() && !glove_count_only) throw UsageError("--output is required");
-
-  if (is_glove) {
-    co.window = window;
-    co.distance_weighting = vm.count("no-distance-weighting") == 0;
-    co.threads = go.threads = o.threads;
-    go.epochs = epochs;
-    if (alpha > 0) go.learning_rate = alpha;
-    go.seed = o.seed;
-    go.output = parse_glove_output(glove_output);
-    go.dim = std::max(1, job.requested_dim);  // placeholder until the vocabulary is known
+// A resumed run takes its model options and corpus from the checkpoint; this
+// machine's resources (threads, memory, temporary folder) may differ.
+int TrainCommand::resume(const po::variables_map& vm) {
+  if (job.output.empty()) throw UsageError("--output is required");
+  Checkpoint checkpoint = read_checkpoint(job.resume);
+  check_resume_options(vm, checkpoint);
+  if (job.checkpoint.empty()) job.checkpoint = job.resume;
+  spdlog::info("resuming a {} run from {}; its options and corpus come from the checkpoint",
+               checkpoint.kind == "glove" ? "GloVe" : "skip-gram/CBOW", job.resume);
+  if (checkpoint.kind == "glove") {
+    const CooccurrenceOptions resources = co;  // --memory, --temp-dir: this machine's, not the checkpoint's
+    const Settings& saved = checkpoint.settings;
+    go = GloveOptions::from_settings(saved);
+    co = CooccurrenceOptions::from_settings(saved);
+    job.input = saved.text("run.input");
+    job.load_cooccurrence = saved.text("run.cooccurrence");
+    co.threads = go.threads = vm["threads"].defaulted() ? static_cast<unsigned>(saved.integer("run.threads", 1024))
+                                                        : o.threads;
+    co.memory_gib = vm["memory"].defaulted() ? saved.number("run.memory_gib") : resources.memory_gib;
+    co.temp_dir = vm.count("temp-dir") ? resources.temp_dir : saved.text("run.temp_dir");
     co.validate();
-    go.validate();
-    if (epochs == 0 && (job.save_cooccurrence.empty() || !job.output.empty()))
-      throw UsageError("--model glove --epochs 0 only counts: give --save-cooccurrence FILE and no --output");
+    if (job.load_cooccurrence.empty()) check_corpus_fingerprint(checkpoint);
     check_files(job);
-    return run_glove(job, go, co, vo, nullptr);
+    return run_glove(job, go, co, vo, &checkpoint);
   }
+  job.input = checkpoint.settings.text("run.input");
+  check_corpus_fingerprint(checkpoint);
+  SgnsOptions resumed = SgnsOptions::from_settings(checkpoint.settings);
+  resumed.threads = o.threads;
+  resumed.cache_memory_gib = o.cache_memory_gib;
+  check_files(job);
+  return run_sgns(job, resumed, vo, &checkpoint);
+}
 
+int TrainCommand::start_glove(const po::variables_map& vm) {
+  co.window = window;
+  co.distance_weighting = vm.count("no-distance-weighting") == 0;
+  co.threads = go.threads = o.threads;
+  go.epochs = epochs;
+  if (alpha > 0) go.learning_rate = alpha;
+  go.seed = o.seed;
+  go.output = parse_glove_output(glove_output);
+  go.dim = std::max(1, job.requested_dim);  // placeholder until the vocabulary is known
+  co.validate();
+  go.validate();
+  if (go.epochs == 0 && (job.save_cooccurrence.empty() || !job.output.empty()))
+    throw UsageError("--model glove --epochs 0 only counts: give --save-cooccurrence FILE and no --output");
+  check_files(job);
+  return run_glove(job, go, co, vo, nullptr);
+}
+
+int TrainCommand::start_sgns() {
   o.window = window;
   o.epochs = epochs;
   o.learning_rate = alpha;
@@ -257,6 +248,38 @@ int run_train(const std::vector<std::string>& args) {
   o.validate();
   check_files(job);
   return run_sgns(job, o, vo, nullptr);
+}
+
+int run_train(const std::vector<std::string>& args) {
+  TrainCommand c;
+  po::variables_map vm;
+  if (!parse_or_help(args, c.options(), nullptr, kTrainUsage, vm)) return 0;
+  configure_logging(vm);
+  TrainJob& job = c.job;
+  job.format = parse_vector_format(c.format);
+  job.quiet = vm.count("quiet") > 0;
+  job.save_vocab = c.save_vocab;
+  check_range("checkpoint_every", c.checkpoint_minutes, {0, 1e6, true, false, "minutes"});
+  job.checkpoint_seconds = c.checkpoint_minutes * 60;
+  if (!job.resume.empty()) return c.resume(vm);
+
+  if (c.model != "glove") {
+    try {
+      c.o.model = parse_model(c.model);
+    } catch (const Error&) {
+      throw Error("unknown model '" + c.model + "' (valid: skipgram, cbow, glove)");
+    }
+  }
+  const bool is_glove = c.model == "glove";
+  // The models differ in their defaults; an explicit value always wins.
+  if (vm["window"].defaulted()) c.window = is_glove ? c.co.window : c.o.window;
+  if (vm["epochs"].defaulted()) c.epochs = is_glove ? c.go.epochs : c.o.epochs;
+  job.requested_dim = parse_dimension(c.dim_text);
+  if (job.input.empty() && !(is_glove && !job.load_cooccurrence.empty())) throw UsageError("--input is required");
+  const bool glove_count_only = is_glove && c.epochs == 0 && !job.save_cooccurrence.empty();
+  if (job.output.empty() && !glove_count_only) throw UsageError("--output is required");
+
+  return is_glove ? c.start_glove(vm) : c.start_sgns();
 }
 
 }  // namespace wordvec::cli

@@ -1,0 +1,401 @@
+// Internal to the skip-gram/CBOW trainer: one thread's work (SgnsWorker), what
+// the threads of a run share (SgnsRun, SharedState) and the gate that pauses
+// them all for a snapshot. sgns.cc fans the workers out.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include "text/id_stream.h"
+#include "train/sampling.h"
+#include "train/sgns_step.h"
+#include "wordvec/core/error.h"
+#include "wordvec/core/units.h"
+#include "wordvec/train/sgns.h"
+
+namespace wordvec {
+
+inline constexpr std::uint64_t kWordsPerSync = 10000;  // words between updates of the shared counter
+// The batched steps measure the loss (for progress reports) at every this many
+// positions: an unbiased sample that keeps its cost out of the step.
+inline constexpr unsigned kLossSampleInterval = 16;
+
+using Clock = std::chrono::steady_clock;
+
+
+// What the threads share, apart from the model: the word counter that drives
+// the schedule, and per-thread loss sums (cache-line apart: no false sharing).
+struct SharedState {
+  struct alignas(64) LossSlot {
+    std::atomic<double> loss{0};
+    std::atomic<std::uint64_t> pairs{0};
+  };
+  explicit SharedState(unsigned threads) : losses(threads) {}
+  alignas(64) std::atomic<std::uint64_t> words_done{0};
+  std::vector<LossSlot> losses;
+};
+
+// Pauses every running worker at its next line break, so that a snapshot
+// sees parameters and positions that belong together. Workers that have
+// finished are not waited for.
+class SnapshotGate {
+ public:
+  explicit SnapshotGate(unsigned workers) : states_(workers), active_(workers) {}
+
+  bool requested() const { return requested_.load(std::memory_order_relaxed); }
+
+  // Worker: publishes its state and waits until the snapshot is taken.
+  void pause(unsigned worker, const SgnsWorkerState& state) {
+    std::unique_lock lock(mutex_);
+    if (!requested_.load()) return;  // released before this worker got here
+    states_[worker] = state;
+    const std::uint64_t generation = generation_;
+    ++paused_;
+    changed_.notify_all();
+    changed_.wait(lock, [&] { return generation_ != generation; });
+  }
+
+  // Worker: leaves for good (its shard is done, or it failed).
+  void finish(unsigned worker, const SgnsWorkerState& state) {
+    std::lock_guard lock(mutex_);
+    states_[worker] = state;
+    --active_;
+    changed_.notify_all();
+  }
+
+  // Coordinator: waits until the deadline or until `stop()`; false if every worker finished.
+  bool wait(Clock::time_point deadline, const std::function<bool()>& stop) {
+    std::unique_lock lock(mutex_);
+    while (active_ > 0 && Clock::now() < deadline && !stop())
+      changed_.wait_for(lock, std::chrono::milliseconds(20));
+    return active_ > 0;
+  }
+
+  // Coordinator: pauses the workers; false (and nothing paused) if all finished meanwhile.
+  bool pause_all(std::vector<SgnsWorkerState>& states) {
+    std::unique_lock lock(mutex_);
+    requested_.store(true);
+    changed_.wait(lock, [&] { return paused_ == active_; });
+    states = states_;
+    return active_ > 0;
+  }
+
+  void release() {
+    std::lock_guard lock(mutex_);
+    requested_.store(false);
+    paused_ = 0;
+    ++generation_;
+    changed_.notify_all();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::atomic<bool> requested_{false};
+  std::vector<SgnsWorkerState> states_;
+  unsigned active_, paused_ = 0;
+  std::uint64_t generation_ = 0;
+};
+
+// One thread's training: its shard, RNG and scratch memory.
+// What the workers of one run share: a narrow view of the trainer (its
+// options, kernels and model) and the run's samplers, schedule and counters.
+struct SgnsRun {
+  const Vocabulary& vocab;
+  const SgnsOptions& options;
+  const Kernels& kernels;
+  SgnsModel& model;  // rows written Hogwild, only through the kernels
+  const Subsampler& subsampler;
+  const AliasSampler& negatives;
+  const LearningRateSchedule& schedule;
+  SharedState& shared;
+  SnapshotGate* gate;  // null without snapshots
+  const std::atomic<bool>& stop_requested;
+  bool stopped() const { return stop_requested.load(std::memory_order_relaxed); }
+};
+
+class SgnsWorker {
+ public:
+  SgnsWorker(const SgnsRun& run, unsigned index)
+      : run_(run), index_(index), rng_(run.options.seed, 1000003ull + index), n_(run.kernels.span(run.model.input.cols())) {
+    const SgnsOptions& o = run_.options;
+    contexts_.resize(2 * o.window);
+    target_rows_.resize(o.negative + 1);
+    scratch_.resize(sgns_step::batched_scratch_floats(n_, 2 * o.window, o.negative + 1) + n_ + o.negative + 1);
+    sentence_.reserve(o.max_sentence_words);
+    lr_ = run_.schedule.at(0);
+    cache_budget_ = static_cast<std::size_t>(o.cache_memory_gib * kBytesPerGiB / run_.shared.losses.size());
+  }
+
+  // Continues from a snapshot's state instead of the shard's start.
+  void restore(const SgnsWorkerState& state) {
+    rng_ = Rng::from_state(state.rng_state);
+    unsynced_words_ = state.unsynced_words;
+    lr_ = state.learning_rate;
+  }
+
+  // Streams the shard until epoch `epochs`, the first epoch from `state`'s
+  // position. Returns false if asked to stop; `state` then tells where it was.
+  // An epoch that reads the whole shard from the text records it as an
+  // IdStream (within the memory budget) for the later epochs to replay.
+  bool run(const std::string& path, SgnsWorkerState& state, const std::function<void()>& report) {
+    report_ = &report;
+    const auto epochs = static_cast<std::uint64_t>(run_.options.epochs);
+    for (; state.epoch < epochs; ++state.epoch, state.position = state.shard_begin) {
+      sentence_.clear();
+      bool finished;
+      if (replay_) {
+        finished = replay_->replay([&](std::int32_t id) { return on_word(id); },
+                                   [&](std::uint64_t offset) { return on_sentence_end(offset, state); });
+      } else {
+        const bool record = state.position == state.shard_begin && state.epoch + 1 < epochs;
+        std::optional<IdStream> recording;
+        if (record && cache_budget_ > 0)
+          recording.emplace(state.shard_begin, cache_budget_, expected_stream_bytes(path, state));
+        finished = scan(path, state, recording ? &*recording : nullptr);
+        if (finished && recording && !recording->overflowed()) replay_ = std::move(recording);
+      }
+      if (!finished) return false;
+      train_sentence();
+      if (!sync()) return false;
+    }
+    state.position = state.shard_end;
+    return true;
+  }
+
+ private:
+  // One epoch (or its rest) from the text, optionally recorded; false if asked to stop.
+  bool scan(const std::string& path, SgnsWorkerState& state, IdStream* recording) {
+    TokenScanner scanner(path, {state.position, state.shard_end});
+    std::size_t words_in_sentence = 0;
+    bool stop = false;
+    auto sentence_end = [&] {
+      words_in_sentence = 0;
+      if (recording) recording->end_sentence(scanner.offset());
+      stop = !on_sentence_end(scanner.offset(), state);
+    };
+    scanner.run(
+        [&](std::string_view token) {
+          if (stop) return;
+          const std::int32_t id = run_.vocab.id(token);
+          if (id < 0) return;
+          if (recording) recording->add_word(id);
+          stop = !on_word(id);
+          // Long lines are cut by words read, not kept: the cuts are then the
+          // same in every epoch, so a recorded stream can hold them.
+          if (!stop && ++words_in_sentence >= run_.options.max_sentence_words) sentence_end();
+        },
+        [&] {
+          if (!stop) sentence_end();
+        });
+    return !stop;
+  }
+
+  // The shard's words at ~1.6 bytes each, estimated from its share of the file.
+  std::size_t expected_stream_bytes(const std::string& path, const SgnsWorkerState& state) const {
+    const double share = static_cast<double>(state.shard_end - state.shard_begin) /
+                         static_cast<double>(std::max<std::uint64_t>(1, corpus_file_size(path)));
+    return static_cast<std::size_t>(1.7 * share * static_cast<double>(run_.vocab.total_count())) + 4096;
+  }
+
+  // A word of the stream; false when the trainer was asked to stop.
+  bool on_word(std::int32_t id) {
+    if (run_.subsampler.keep(id, rng_)) sentence_.push_back(id);
+    return ++unsynced_words_ < kWordsPerSync || sync();
+  }
+
+  // A sentence end: trains the sentence, then may pause for a snapshot.
+  bool on_sentence_end(std::uint64_t offset, SgnsWorkerState& state) {
+    train_sentence();
+    if (run_.gate == nullptr || !run_.gate->requested()) return true;
+    state.position = offset;
+    state.rng_state = rng_.state();
+    state.unsynced_words = unsynced_words_;
+    state.learning_rate = lr_;
+    run_.gate->pause(index_, state);
+    return !run_.stopped();
+  }
+
+  // Publishes the words done and loss, refreshes the learning rate; returns
+  // false when the trainer was asked to stop.
+  bool sync() {
+    const std::uint64_t done = run_.shared.words_done.fetch_add(unsynced_words_, std::memory_order_relaxed) + unsynced_words_;
+    unsynced_words_ = 0;
+    auto& slot = run_.shared.losses[index_];
+    slot.loss.store(slot.loss.load(std::memory_order_relaxed) + loss_, std::memory_order_relaxed);
+    slot.pairs.store(slot.pairs.load(std::memory_order_relaxed) + pairs_, std::memory_order_relaxed);
+    loss_ = 0;
+    pairs_ = 0;
+    lr_ = run_.schedule.at(done);
+    if (index_ == 0 && *report_) (*report_)();
+    // With snapshots, a stop waits for the next sentence boundary, where the
+    // final snapshot is taken.
+    return !run_.stopped() || run_.gate != nullptr;
+  }
+
+  void train_sentence() {
+    if (sentence_.size() >= 2) {
+      if (run_.options.model == Model::Cbow)
+        train_cbow();
+      else if (run_.options.update == SkipGramUpdate::Batched)
+        train_skipgram_batched();
+      else
+        train_skipgram_exact();
+    }
+    sentence_.clear();
+  }
+
+  // Fills contexts_ with the input rows around position i (dynamic window);
+  // returns how many.
+  int gather_context(std::size_t i) {
+    const int window = run_.options.window;
+    const int reach = window - static_cast<int>(rng_.below(static_cast<std::uint32_t>(window)));
+    const std::size_t lo = i >= static_cast<std::size_t>(reach) ? i - reach : 0;
+    const std::size_t hi = std::min(sentence_.size() - 1, i + reach);
+    int count = 0;
+    for (std::size_t j = lo; j <= hi; ++j)
+      if (j != i) contexts_[count++] = run_.model.input.row(sentence_[j]);
+    return count;
+  }
+
+  // The output rows of a word and its negatives into rows[0..count): the
+  // word's, then the distinct negatives (a draw equal to the word itself is
+  // skipped, as word2vec does), the negatives from the random numbers
+  // draws[0..negative). Returns count.
+  int targets_from(std::int32_t word, const std::uint64_t* draws, float** rows) {
+    Matrix& out = run_.model.output;
+    rows[0] = out.row(word);
+    int count = 1;
+    for (int d = 0; d < run_.options.negative; ++d) {
+      float* row = out.row(run_.negatives.sample_of(draws[d]));
+      // A repeated row would be updated twice from the same old value by
+      // the fused kernels; drawing it once is the same up to noise.
+      if (std::find(rows, rows + count, row) == rows + count) rows[count++] = row;
+    }
+    return count;
+  }
+
+  // One position's targets, drawn now.
+  int draw_targets(std::int32_t word, float** rows) {
+    draws_.resize(static_cast<std::size_t>(run_.options.negative));
+    for (auto& r : draws_) r = rng_.next();
+    return targets_from(word, draws_.data(), rows);
+  }
+
+  // The targets of every position of the sentence, drawn before any is
+  // trained, in two passes: all random numbers first, prefetching their
+  // alias-table entries, then the rows. The table's cache misses then overlap
+  // instead of stalling one draw at a time (same draws as one at a time).
+  // Each draw serves negative_share positions (NegativeDraws).
+  void draw_sentence_targets() {
+    const std::size_t negative = static_cast<std::size_t>(run_.options.negative);
+    const std::size_t slots = negative + 1;
+    draw_plan_ = NegativeDraws(sentence_.size(), run_.options.negative_share, run_.options.window);
+    draws_.resize(draw_plan_.count() * negative);
+    for (auto& r : draws_) {
+      r = rng_.next();
+      run_.negatives.prefetch(r);
+    }
+    target_rows_.resize(sentence_.size() * slots);
+    target_counts_.resize(sentence_.size());
+    for (std::size_t i = 0; i < sentence_.size(); ++i)
+      target_counts_[i] =
+          targets_from(sentence_[i], draws_.data() + draw_plan_.of(i) * negative, target_rows_.data() + i * slots);
+  }
+
+  float* const* targets_of(std::size_t i) const {
+    return target_rows_.data() + i * (static_cast<std::size_t>(run_.options.negative) + 1);
+  }
+
+  // Asks the CPU to fetch rows before they are trained, while position i
+  // is: random rows are the main cache misses. The input row that enters the
+  // widest window next and the next position's own output row one step
+  // ahead; a draw's negatives two positions before its first use (its later
+  // positions find them in cache).
+  void prefetch_rows_after(std::size_t i) const {
+    const std::size_t entering = i + static_cast<std::size_t>(run_.options.window) + 1;
+    if (entering < sentence_.size()) prefetch_row(run_.model.input.row(sentence_[entering]));
+    if (i + 1 < sentence_.size()) prefetch_row(targets_of(i + 1)[0]);
+    const std::size_t ahead = i + 2;
+    if (ahead >= sentence_.size() || !draw_plan_.first_use(ahead)) return;
+    for (int t = 1; t < target_counts_[ahead]; ++t) prefetch_row(targets_of(ahead)[t]);
+  }
+
+  void prefetch_row(const float* row) const {
+    for (std::size_t c = 0; c < n_; c += 16) __builtin_prefetch(row + c, 1, 3);
+  }
+
+  bool measure_loss_now() {
+    if (loss_countdown_ > 0) {
+      --loss_countdown_;
+      return false;
+    }
+    loss_countdown_ = kLossSampleInterval - 1;
+    return true;
+  }
+
+  void train_skipgram_batched() {
+    draw_sentence_targets();
+    for (std::size_t i = 0; i < sentence_.size(); ++i) {
+      prefetch_rows_after(i);
+      const int n_contexts = gather_context(i);
+      const bool measure = measure_loss_now();
+      loss_ += sgns_step::batched_window(run_.kernels, n_, contexts_.data(), n_contexts, targets_of(i),
+                                         target_counts_[i], lr_, sigmoid_, scratch_.data(), measure);
+      if (measure) pairs_ += static_cast<std::uint64_t>(n_contexts) * target_counts_[i];
+    }
+  }
+
+  void train_skipgram_exact() {
+    float** rows = target_rows_.data();  // one position's worth, redrawn per pair
+    for (std::size_t i = 0; i < sentence_.size(); ++i) {
+      const int n_contexts = gather_context(i);
+      for (int c = 0; c < n_contexts; ++c) {
+        const int count = draw_targets(sentence_[i], rows);
+        loss_ += sgns_step::exact_pair(run_.kernels, n_, contexts_[c], rows, count, lr_, sigmoid_, scratch_.data());
+        pairs_ += count;
+      }
+    }
+  }
+
+  void train_cbow() {
+    draw_sentence_targets();
+    for (std::size_t i = 0; i < sentence_.size(); ++i) {
+      prefetch_rows_after(i);
+      const int n_contexts = gather_context(i);
+      const bool measure = measure_loss_now();
+      loss_ += sgns_step::cbow(run_.kernels, n_, contexts_.data(), n_contexts, targets_of(i), target_counts_[i],
+                               lr_, sigmoid_, scratch_.data(), measure);
+      if (measure) pairs_ += target_counts_[i];
+    }
+  }
+
+  const SgnsRun& run_;
+  const unsigned index_;
+  Rng rng_;
+  const std::size_t n_;  // floats of each row the kernels process (Kernels::span: cols rounded up to 4)
+  SigmoidTable sigmoid_;  // per thread: 32 KiB that stays in this core's cache
+  const std::function<void()>* report_ = nullptr;
+  std::vector<std::int32_t> sentence_;
+  std::vector<float*> contexts_;
+  std::vector<float*> target_rows_;  // negative + 1 slots per position of the sentence
+  std::vector<int> target_counts_;   // the rows used of each position's slots
+  std::vector<std::uint64_t> draws_;  // random numbers of the negatives being drawn
+  NegativeDraws draw_plan_{0, 1, 1};  // the sentence's positions -> draws
+  std::vector<float> scratch_;
+  std::size_t cache_budget_;        // bytes this worker may keep its shard's IdStream in
+  std::optional<IdStream> replay_;  // the recorded shard, once an epoch read it whole
+  float lr_;
+  double loss_ = 0;
+  std::uint64_t pairs_ = 0;  // of the loss measured
+  unsigned loss_countdown_ = 0;  // positions until the next loss measurement
+  std::uint64_t unsynced_words_ = 0;
+};
+
+}  // namespace wordvec
