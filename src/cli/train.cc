@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <charconv>
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -34,6 +36,18 @@ int parse_dimension(const std::string& text) {
   throw UsageError("--dim must be 'auto' or a positive integer, got '" + text + "'");
 }
 
+// --x-max: "auto" (0) or a positive number.
+double parse_x_max(const std::string& text) {
+  if (text == "auto") return 0;
+  try {
+    std::size_t used = 0;
+    const double x_max = std::stod(text, &used);
+    if (used == text.size() && x_max > 0 && std::isfinite(x_max)) return x_max;
+  } catch (const std::exception&) {
+  }
+  throw UsageError("--x-max must be 'auto' or a positive number, got '" + text + "'");
+}
+
 // Fail before hours of work, not after: no output may be an input or another
 // output, and every output must be writable.
 void check_files(const TrainJob& job) {
@@ -53,7 +67,11 @@ void check_files(const TrainJob& job) {
 // The text a checkpoint would store for an option's value.
 std::string option_text(const po::variable_value& value) {
   const boost::any& v = value.value();
-  if (const auto* s = boost::any_cast<std::string>(&v)) return *s;
+  if (const auto* s = boost::any_cast<std::string>(&v)) {  // a number typed as text compares as a number
+    double number = 0;
+    const auto parsed = std::from_chars(s->data(), s->data() + s->size(), number);
+    return parsed.ec == std::errc() && parsed.ptr == s->data() + s->size() ? Settings::format(number) : *s;
+  }
   if (const auto* d = boost::any_cast<double>(&v)) return Settings::format(*d);
   if (const auto* i = boost::any_cast<int>(&v)) return Settings::format(*i);
   if (const auto* u = boost::any_cast<std::uint64_t>(&v)) return std::to_string(*u);
@@ -110,7 +128,7 @@ struct TrainCommand {
   CooccurrenceOptions co;
   TrainJob job;
   std::string model = "skipgram", format = "bin", save_vocab, dim_text = "auto", update = "batched",
-              glove_output = "sum";
+              glove_output = "sum", x_max_text = "auto";
   int window = 0, epochs = -1;
   double alpha = 0;
   double checkpoint_minutes = 10;
@@ -159,8 +177,9 @@ po::options_description TrainCommand::options() {
       "apart so no context word meets a draw twice; 4 is faster than 1 at analogy and WS353 scores as good; "
       "1 draws per position as word2vec.c");
   po::options_description glove("GloVe (--model glove)");
-  glove.add_options()("x-max", po::value(&go.x_max)->default_value(go.x_max),
-                      "counts at or above get full weight (GloVe's demo uses 10 for small corpora)")(
+  glove.add_options()("x-max", po::value(&x_max_text)->default_value(x_max_text),
+                      "co-occurrence counts at or above get full weight; auto: 10 up to 60M corpus tokens, then "
+                      "growing as sqrt(tokens) to 100 at 6B (the GloVe paper's), logged with the reason")(
       "glove-alpha", po::value(&go.weighting_exponent)->default_value(go.weighting_exponent),
       "weighting exponent: f(x) = (x/x-max)^glove-alpha")(
       "memory", po::value(&co.memory_gib)->default_value(0, "half the RAM, at most 4"),
@@ -230,6 +249,7 @@ int TrainCommand::start_glove(const po::variables_map& vm) {
   if (alpha > 0) go.learning_rate = alpha;
   go.seed = o.seed;
   go.output = parse_glove_output(glove_output);
+  go.x_max = parse_x_max(x_max_text);  // 0 = auto, resolved once the corpus is counted
   go.dim = std::max(1, job.requested_dim);  // placeholder until the vocabulary is known
   co.validate();
   go.validate();

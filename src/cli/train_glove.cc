@@ -82,6 +82,12 @@ int run_glove(TrainJob job, GloveOptions go, CooccurrenceOptions co, const Vocab
   if (records.empty()) throw Error("no co-occurrences to train on (every line has fewer than two known words)");
 
   if (!resume) go.dim = choose_dimension(job.requested_dim, vocab.size());
+  if (go.x_max == 0) {
+    go.x_max = auto_x_max(vocab.total_count());
+    spdlog::info("x-max: {} (auto) for {} corpus tokens: 10 up to 60M tokens, then 10 sqrt(tokens / 60M) up to "
+                 "100 (see --help)",
+                 go.x_max, vocab.total_count());
+  }
   const Kernels kernels = select_kernels();
   GloveTrainer trainer(vocab.size(), go, kernels);
   if (resume) {

@@ -1,5 +1,6 @@
 #include "wordvec/train/glove.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <exception>
@@ -16,7 +17,7 @@ constexpr float kFrozen = 1e30f;  // AdaGrad sum of a parameter that must not mo
 void GloveOptions::validate() const {
   check_range("dim", dim, {1, 10000});
   check_range("epochs", epochs, {0, 100000, false, false, "0 = only count"});
-  check_range("x_max", x_max, {0, HUGE_VAL, true, true});
+  check_range("x_max", x_max, {0, HUGE_VAL, false, true, "0 = auto"});
   check_range("weighting_exponent", weighting_exponent, {0, 10});
   check_range("learning_rate", learning_rate, {0, 10, true});
   check_range("threads", threads, {0, 1024, false, false, "0 = all cores"});
@@ -51,6 +52,12 @@ GloveOptions GloveOptions::from_settings(const Settings& s) {
   o.output = parse_glove_output(s.text("glove.output"));
   s.validate_stored([&] { o.validate(); });
   return o;
+}
+
+double auto_x_max(std::uint64_t tokens) {
+  constexpr double kSmallCorpus = 60e6, kSmallXMax = 10, kLargestXMax = 100;
+  const double scaled = kSmallXMax * std::sqrt(static_cast<double>(tokens) / kSmallCorpus);
+  return std::clamp(scaled, kSmallXMax, kLargestXMax);
 }
 
 GloveOutput parse_glove_output(const std::string& name) {
@@ -135,6 +142,7 @@ float glove_step(GloveModel& model, const CooccurrenceRecord& record, const Glov
 GloveTrainer::GloveTrainer(std::size_t vocab_size, const GloveOptions& options, const Kernels& kernels)
     : options_(options), kernels_(kernels), model_(vocab_size, options.dim, options.seed) {
   options_.validate();
+  if (options_.x_max == 0) throw OptionError("x_max", "is 0 (auto): set it to auto_x_max(the corpus's tokens) first");
 }
 
 void GloveTrainer::restore(GloveModel model, int epochs_done) {

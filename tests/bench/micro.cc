@@ -156,6 +156,7 @@ void BM_GloveRecord(benchmark::State& state, SimdLevel level) {
   const Kernels k = kernels_for(level);
   GloveOptions o;
   o.dim = static_cast<int>(state.range(0));
+  o.x_max = 100;
   GloveModel model(64, o.dim, 1);
   std::uint32_t i = 0;
   for (auto _ : state) {

@@ -172,7 +172,7 @@ else fail "glove from --cooccurrence differs from counting again"; fi
 if "$WORDVEC" train --model glove --input "$CORPUS" --epochs 0 --save-cooccurrence "$T/glove/only.cooc" --quiet \
    && cmp -s "$T/glove/only.cooc" "$T/glove/x.cooc"; then ok; else fail "glove count-only (--epochs 0)"; fi
 expect_error "glove window 21" 1 "--window must be between 1 and 20, got 21" -- train --model glove --input "$CORPUS" --output "$T/out/v.bin" --window 21
-expect_error "glove x-max 0" 1 "--x-max must be in (0, inf), got 0" -- train --model glove --input "$CORPUS" --output "$T/out/v.bin" --x-max 0
+expect_error "glove x-max 0" 2 "--x-max must be 'auto' or a positive number, got '0'" -- train --model glove --input "$CORPUS" --output "$T/out/v.bin" --x-max 0
 expect_error "glove bad output kind" 1 "--glove-output must be sum, word or concat" -- train --model glove --input "$CORPUS" --output "$T/out/v.bin" --glove-output both
 expect_error "glove diverges" 1 "--alpha is too high: GloVe training diverged" -- train --model glove --input "$CORPUS" --output "$T/out/v.bin" --alpha 10 --dim 10
 head -c 1000 "$T/glove/x.cooc" > "$T/cut.cooc"

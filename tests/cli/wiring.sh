@@ -17,6 +17,8 @@ with_defaults() {
   printf '%s\n' "${args[@]}"
 }
 train() { local a; mapfile -t a < <(with_defaults "$@"); "$WORDVEC" train --quiet --input "$T/c.txt" "${a[@]}"; }
+# The same without --quiet (for checks of the log).
+train_logged() { local a; mapfile -t a < <(with_defaults "$@"); "$WORDVEC" train --input "$T/c.txt" "${a[@]}"; }
 base=(--input "$T/c.txt" --format text --threads 1 --seed 1 --dim 16)
 # differs MODEL NAME -- options: the vectors differ from the model's baseline
 differs() {
@@ -42,10 +44,14 @@ for model in skipgram cbow; do
   differs $model epochs -- --epochs 2
 done
 differs skipgram update -- --update exact
-same glove "defaults" -- --window 10 --x-max 100 --glove-alpha 0.75 --alpha 0.05 --glove-output sum
+same glove "defaults" -- --window 10 --x-max auto --glove-alpha 0.75 --alpha 0.05 --glove-output sum
+# --x-max auto is 10 on a small corpus, and the log says why.
+same glove "x-max auto = 10" -- --x-max 10
+train_logged --model glove --output "$T/x.txt" 2>&1 >/dev/null | grep -q "x-max: 10 (auto) for [0-9]* corpus tokens" && ok ||
+  fail "glove x-max auto: no log line with its reason"
 differs glove seed -- --seed 2
 differs glove window -- --window 5
-differs glove x-max -- --x-max 10
+differs glove x-max -- --x-max 100
 differs glove glove-alpha -- --glove-alpha 0.5
 differs glove alpha -- --alpha 0.02
 differs glove no-distance-weighting -- --no-distance-weighting

@@ -168,6 +168,7 @@ TEST(Checkpoint, GloveResumedAfterAnEpochIsBitIdentical) {
   o.dim = 12;
   o.epochs = 5;
   o.threads = 1;
+  o.x_max = 10;
   GloveTrainer whole(vocab.size(), o, select_kernels());
   whole.train(records);
 

@@ -312,6 +312,7 @@ TEST(GloveTrainer, OneThreadIsReproducible) {
   o.dim = 8;
   o.epochs = 2;
   o.threads = 1;
+  o.x_max = 10;
   auto run = [&] {
     GloveTrainer t(vocab.size(), o, select_kernels());
     t.train(records);
@@ -321,10 +322,27 @@ TEST(GloveTrainer, OneThreadIsReproducible) {
   EXPECT_EQ(std::memcmp(a.data(), b.data(), a.rows() * a.stride() * sizeof(float)), 0);
 }
 
+TEST(GloveTrainer, AutoXMaxIsTenForSmallCorporaAndGrowsToTheGlovePapersHundred) {
+  EXPECT_EQ(auto_x_max(2'000'000), 10);
+  EXPECT_EQ(auto_x_max(35'000'000), 10);
+  EXPECT_EQ(auto_x_max(60'000'000), 10);
+  EXPECT_NEAR(auto_x_max(600'000'000), 10 * std::sqrt(10.0), 1e-9);
+  EXPECT_NEAR(auto_x_max(6'000'000'000), 100, 1e-9);
+  EXPECT_EQ(auto_x_max(840'000'000'000), 100);  // never above the paper's value
+  double previous = 0;
+  for (std::uint64_t tokens = 1; tokens < 1'000'000'000'000; tokens *= 3) {
+    EXPECT_GE(auto_x_max(tokens), previous);
+    previous = auto_x_max(tokens);
+  }
+}
+
 TEST(GloveTrainer, OptionsAreValidated) {
   GloveOptions o;
-  o.x_max = 0;
+  o.x_max = -1;
   EXPECT_THROW(o.validate(), Error);
+  o.x_max = 0;  // auto: valid, but a trainer needs it resolved
+  EXPECT_NO_THROW(o.validate());
+  EXPECT_THROW(GloveTrainer(10, o, select_kernels()), OptionError);
   o = {};
   o.learning_rate = -1;
   EXPECT_THROW(o.validate(), Error);

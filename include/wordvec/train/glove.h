@@ -35,7 +35,7 @@ enum class GloveOutput { Sum, Word, Concat };  // W + C (GloVe's model 2), W alo
 struct GloveOptions {
   int dim = 100;
   int epochs = 15;           // GloVe's iterations
-  double x_max = 100;        // counts at or above get weight 1 (GloVe's demo uses 10 for small corpora)
+  double x_max = 0;          // counts at or above get weight 1; 0 = auto: auto_x_max(corpus tokens)
   double weighting_exponent = 0.75;  // GloVe's alpha
   double learning_rate = 0.05;       // AdaGrad's initial step
   unsigned threads = 0;      // 0 = all cores
@@ -51,6 +51,13 @@ struct GloveOptions {
   Settings to_settings() const;
   static GloveOptions from_settings(const Settings& settings);
 };
+
+// The x-max that fits a corpus of `tokens` (in-vocabulary) words: 10 up to
+// 60 million tokens (the best of 2..100 on 2M and 35M tokens of Wikipedia,
+// see docs/glove.md; Stanford's demo setting), then growing with the square
+// root of the corpus to 100 at 6 billion (the GloVe paper's setting there),
+// never above 100. Pairs seen more often than this get full weight.
+double auto_x_max(std::uint64_t tokens);
 
 GloveOutput parse_glove_output(const std::string& name);  // sum, word, concat
 const char* glove_output_name(GloveOutput output);
