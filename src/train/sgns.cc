@@ -186,6 +186,10 @@ void SgnsTrainer::take_snapshots(SnapshotGate& gate, const std::atomic<std::uint
   const auto interval = std::chrono::duration_cast<Clock::duration>(
       std::chrono::duration<double>(std::max(0.0, snapshots_.interval_seconds)));
   auto next = Clock::now() + interval;
+  struct CloseOnExit {
+    SnapshotGate& gate;
+    ~CloseOnExit() { gate.close(); }
+  } close_on_exit{gate};
   // Until every worker is done: a snapshot each interval, and a last one on a stop.
   while (gate.wait(next, [&] { return stopped(); })) {
     SgnsRunState state;

@@ -50,10 +50,13 @@ class SnapshotGate {
 
   bool requested() const { return requested_.load(std::memory_order_relaxed); }
 
-  // Worker: publishes its state and waits until the snapshot is taken.
-  void pause(unsigned worker, const SgnsWorkerState& state) {
+  // Worker: publishes its state and waits until the snapshot is taken. A
+  // stopping worker waits for the coordinator's last snapshot even if it is
+  // not requested yet, so a stop always leaves a snapshot where it happened.
+  void pause(unsigned worker, const SgnsWorkerState& state, bool stopping) {
     std::unique_lock lock(mutex_);
-    if (!requested_.load()) return;  // released before this worker got here
+    if (stopping) changed_.wait(lock, [&] { return requested_.load() || closed_; });
+    if (!requested_.load()) return;  // released before this worker got here, or no coordinator
     states_[worker] = state;
     const std::uint64_t generation = generation_;
     ++paused_;
@@ -81,6 +84,7 @@ class SnapshotGate {
   bool pause_all(std::vector<SgnsWorkerState>& states) {
     std::unique_lock lock(mutex_);
     requested_.store(true);
+    changed_.notify_all();
     changed_.wait(lock, [&] { return paused_ == active_; });
     states = states_;
     return active_ > 0;
@@ -94,12 +98,20 @@ class SnapshotGate {
     changed_.notify_all();
   }
 
+  // Coordinator: takes no more snapshots; stopping workers no longer wait.
+  void close() {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    changed_.notify_all();
+  }
+
  private:
   std::mutex mutex_;
   std::condition_variable changed_;
   std::atomic<bool> requested_{false};
   std::vector<SgnsWorkerState> states_;
   unsigned active_, paused_ = 0;
+  bool closed_ = false;
   std::uint64_t generation_ = 0;
 };
 
@@ -213,12 +225,13 @@ class SgnsWorker {
   // A sentence end: trains the sentence, then may pause for a snapshot.
   bool on_sentence_end(std::uint64_t offset, SgnsWorkerState& state) {
     train_sentence();
-    if (run_.gate == nullptr || !run_.gate->requested()) return true;
+    const bool stopping = run_.stopped();
+    if (run_.gate == nullptr || (!run_.gate->requested() && !stopping)) return true;
     state.position = offset;
     state.rng_state = rng_.state();
     state.unsynced_words = unsynced_words_;
     state.learning_rate = lr_;
-    run_.gate->pause(index_, state);
+    run_.gate->pause(index_, state, stopping);
     return !run_.stopped();
   }
 
