@@ -16,6 +16,7 @@ namespace wordvec::cli {
 std::string flag_of(const std::string& field) {
   static const std::map<std::string, std::string> renamed = {
       {"learning_rate", "--alpha"},           {"weighting_exponent", "--glove-alpha"},
+      {"bias_learning_rate", "--bias-alpha"},
       {"negative_share", "--share-negatives"}, {"cache_memory_gib", "--cache-memory"},
       {"memory_gib", "--memory"},             {"output", "--glove-output"},
       {"min_learning_rate_ratio", "the minimum learning-rate ratio"},

@@ -91,7 +91,7 @@ void check_resume_options(const po::variables_map& vm, const Checkpoint& checkpo
   static const std::map<std::string, std::string> glove_keys = {
       {"dim", "glove.dim"},          {"epochs", "glove.epochs"},
       {"x-max", "glove.x_max"},      {"glove-alpha", "glove.weighting_exponent"},
-      {"alpha", "glove.learning_rate"}, {"seed", "glove.seed"},
+      {"alpha", "glove.learning_rate"}, {"bias-alpha", "glove.bias_learning_rate"}, {"seed", "glove.seed"},
       {"glove-output", "glove.output"}, {"window", "cooccurrence.window"},
       {"no-distance-weighting", "cooccurrence.distance_weighting"}};
   static const std::set<std::string> may_change = {"output", "format", "save-vocab", "save-cooccurrence",
@@ -114,6 +114,20 @@ void check_resume_options(const po::variables_map& vm, const Checkpoint& checkpo
     if (given != saved)
       throw UsageError("--" + name + " " + given + " conflicts with the checkpoint's " + name + " = " + saved +
                        "; a resumed run keeps its options (only outputs, --threads and memory may change)");
+  }
+}
+
+// A flag of the other model family would be silently ignored: refuse it.
+void refuse_other_models_options(const po::variables_map& vm, bool glove) {
+  static const std::set<std::string> glove_only = {"x-max", "glove-alpha", "bias-alpha", "memory", "temp-dir",
+                                                   "no-distance-weighting", "glove-output", "save-cooccurrence",
+                                                   "cooccurrence"};
+  static const std::set<std::string> sgns_only = {"negative", "sample", "cache-memory", "update", "share-negatives"};
+  for (const auto& [name, value] : vm) {
+    if (value.defaulted()) continue;
+    if (!glove && glove_only.count(name)) throw UsageError("--" + name + " applies to --model glove only");
+    if (glove && sgns_only.count(name))
+      throw UsageError("--" + name + " applies to --model skipgram and cbow only, not glove");
   }
 }
 
@@ -182,6 +196,9 @@ po::options_description TrainCommand::options() {
                       "growing as sqrt(tokens) to 100 at 6B (the GloVe paper's), logged with the reason")(
       "glove-alpha", po::value(&go.weighting_exponent)->default_value(go.weighting_exponent),
       "weighting exponent: f(x) = (x/x-max)^glove-alpha")(
+      "bias-alpha", po::value(&go.bias_learning_rate)->default_value(go.bias_learning_rate),
+      "learning rate of the biases (AdaGrad); 1 is Stanford GloVe's, whose bias step leaves out eta, and fits rare "
+      "words' biases within the epochs")(
       "memory", po::value(&co.memory_gib)->default_value(0, "half the RAM, at most 4"),
       "memory budget for counting, GiB; beyond it sorted runs spill to --temp-dir")(
       "temp-dir", po::value(&co.temp_dir), "folder for spilled runs (default $TMPDIR or /tmp); removed afterwards")(
@@ -291,6 +308,7 @@ int run_train(const std::vector<std::string>& args) {
     }
   }
   const bool is_glove = c.model == "glove";
+  refuse_other_models_options(vm, is_glove);
   // The models differ in their defaults; an explicit value always wins.
   if (vm["window"].defaulted()) c.window = is_glove ? c.co.window : c.o.window;
   if (vm["epochs"].defaulted()) c.epochs = is_glove ? c.go.epochs : c.o.epochs;

@@ -95,9 +95,10 @@ int run_glove(TrainJob job, GloveOptions go, CooccurrenceOptions co, const Vocab
     trainer.restore(std::move(resumed.model), resumed.epochs_done);
     spdlog::info("resuming from {} after epoch {} of {}", job.resume, resumed.epochs_done, go.epochs);
   }
-  spdlog::info("training GloVe: dim {}, {} epochs, x-max {}, weighting exponent {}, learning rate {}, {} threads, "
-               "{} kernels, {} records",
-               go.dim, go.epochs, go.x_max, go.weighting_exponent, go.learning_rate, go.thread_count(), kernels.name,
+  spdlog::info("training GloVe: dim {}, {} epochs, x-max {}, weighting exponent {}, learning rate {} (biases {}), "
+               "{} threads, {} kernels, {} records",
+               go.dim, go.epochs, go.x_max, go.weighting_exponent, go.learning_rate, go.bias_learning_rate,
+               go.thread_count(), kernels.name,
                records.size());
   if (!job.checkpoint.empty())
     trainer.set_snapshots(job.checkpoint_seconds, [&](int epochs_done) {

@@ -20,6 +20,7 @@ void GloveOptions::validate() const {
   check_range("x_max", x_max, {0, HUGE_VAL, false, true, "0 = auto"});
   check_range("weighting_exponent", weighting_exponent, {0, 10});
   check_range("learning_rate", learning_rate, {0, 10, true});
+  check_range("bias_learning_rate", bias_learning_rate, {0, 10, true});
   check_range("threads", threads, {0, 1024, false, false, "0 = all cores"});
 }
 
@@ -35,6 +36,7 @@ Settings GloveOptions::to_settings() const {
   s.set("glove.x_max", x_max);
   s.set("glove.weighting_exponent", weighting_exponent);
   s.set("glove.learning_rate", learning_rate);
+  s.set("glove.bias_learning_rate", bias_learning_rate);
   s.set("glove.seed", seed);
   s.set("glove.output", glove_output_name(output));
   return s;
@@ -48,6 +50,7 @@ GloveOptions GloveOptions::from_settings(const Settings& s) {
   o.x_max = s.number("glove.x_max");
   o.weighting_exponent = s.number("glove.weighting_exponent");
   o.learning_rate = s.number("glove.learning_rate");
+  o.bias_learning_rate = s.number("glove.bias_learning_rate");
   o.seed = s.integer("glove.seed");
   o.output = parse_glove_output(s.text("glove.output"));
   s.validate_stored([&] { o.validate(); });
@@ -76,7 +79,7 @@ const char* glove_output_name(GloveOutput output) {
   return "sum";
 }
 
-GloveModel::GloveModel(std::size_t vocab_size, std::size_t dim, std::uint64_t seed)
+GloveModel::GloveModel(std::size_t vocab_size, std::size_t dim, std::uint64_t seed, float bias_sum_start)
     : dim_(dim), span_(Matrix::padded(dim + 2)), words_(vocab_size, 2 * span_), contexts_(vocab_size, 2 * span_) {
   const float scale = 1.0f / static_cast<float>(dim);
   for (std::size_t r = 0; r < vocab_size; ++r) {
@@ -91,6 +94,7 @@ GloveModel::GloveModel(std::size_t vocab_size, std::size_t dim, std::uint64_t se
     // A huge AdaGrad sum freezes the constants: their steps (g * bias / 1e15)
     // are far below half an ulp of 1, so they stay exactly 1.
     w[span_ + dim + 1] = c[span_ + dim] = kFrozen;
+    w[span_ + dim] = c[span_ + dim + 1] = bias_sum_start;
   }
 }
 
@@ -140,8 +144,10 @@ float glove_step(GloveModel& model, const CooccurrenceRecord& record, const Glov
 }
 
 GloveTrainer::GloveTrainer(std::size_t vocab_size, const GloveOptions& options, const Kernels& kernels)
-    : options_(options), kernels_(kernels), model_(vocab_size, options.dim, options.seed) {
-  options_.validate();
+    : options_((options.validate(), options)),
+      kernels_(kernels),
+      model_(vocab_size, options.dim, options.seed,
+             static_cast<float>(std::pow(options.learning_rate / options.bias_learning_rate, 2))) {
   if (options_.x_max == 0) throw OptionError("x_max", "is 0 (auto): set it to auto_x_max(the corpus's tokens) first");
 }
 

@@ -127,7 +127,7 @@ for args in "--dim 1" "--dim 10000 --max-vocab 200" "--window 1" "--window 1000"
 done
 edge "$T/edge/tiny.txt" --min-count 1 --dim 2 --epochs 100000 --threads 1
 for args in "--dim 1" "--dim 10000 --max-vocab 100" "--window 1" "--window 20" "--x-max 1e-300" "--x-max 1e300" \
-    "--glove-alpha 0" "--glove-alpha 10" "--alpha 1e-300" "--alpha 10" "--memory 1e-9" "--memory $ram_gib" "--memory 1e6" \
+    "--glove-alpha 0" "--glove-alpha 10" "--alpha 1e-300" "--alpha 10" "--bias-alpha 1e-300" "--bias-alpha 10" "--memory 1e-9" "--memory $ram_gib" "--memory 1e6" \
     "--epochs 0 --save-cooccurrence $T/edge/c.bin" "--threads 1024"; do
   rm -f "$T/edge/c.bin"
   # shellcheck disable=SC2086

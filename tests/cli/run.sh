@@ -173,6 +173,18 @@ if "$WORDVEC" train --model glove --input "$CORPUS" --epochs 0 --save-cooccurren
    && cmp -s "$T/glove/only.cooc" "$T/glove/x.cooc"; then ok; else fail "glove count-only (--epochs 0)"; fi
 expect_error "glove window 21" 1 "--window must be between 1 and 20, got 21" -- train --model glove --input "$CORPUS" --output "$T/out/v.bin" --window 21
 expect_error "glove x-max 0" 2 "--x-max must be 'auto' or a positive number, got '0'" -- train --model glove --input "$CORPUS" --output "$T/out/v.bin" --x-max 0
+expect_error "glove bias-alpha 0" 1 "--bias-alpha must be in (0, 10], got 0" -- train --model glove --input "$CORPUS" --output "$T/out/v.bin" --bias-alpha 0
+# A flag of the other model family would do nothing: refused, for each such flag.
+flag_name() { local f=${1#--}; echo "${f%% *}"; }
+for flag in "--x-max 5" "--glove-alpha 0.5" "--bias-alpha 1" "--memory 1" "--temp-dir $T" "--no-distance-weighting" \
+    "--glove-output word" "--save-cooccurrence $T/out/c.bin" "--cooccurrence $T/out/c.bin"; do
+  # shellcheck disable=SC2086
+  expect_error "skipgram $flag" 2 "--$(flag_name "$flag") applies to --model glove only" -- train --input "$CORPUS" --output "$T/out/v.bin" $flag
+done
+for flag in "--negative 3" "--sample 0" "--cache-memory 1" "--update exact" "--share-negatives 2"; do
+  # shellcheck disable=SC2086
+  expect_error "glove $flag" 2 "--$(flag_name "$flag") applies to --model skipgram and cbow only" -- train --model glove --input "$CORPUS" --output "$T/out/v.bin" $flag
+done
 expect_error "glove bad output kind" 1 "--glove-output must be sum, word or concat" -- train --model glove --input "$CORPUS" --output "$T/out/v.bin" --glove-output both
 expect_error "glove diverges" 1 "--alpha is too high: GloVe training diverged" -- train --model glove --input "$CORPUS" --output "$T/out/v.bin" --alpha 10 --dim 10
 head -c 1000 "$T/glove/x.cooc" > "$T/cut.cooc"

@@ -44,7 +44,7 @@ for model in skipgram cbow; do
   differs $model epochs -- --epochs 2
 done
 differs skipgram update -- --update exact
-same glove "defaults" -- --window 10 --x-max auto --glove-alpha 0.75 --alpha 0.05 --glove-output sum
+same glove "defaults" -- --window 10 --x-max auto --glove-alpha 0.75 --alpha 0.05 --bias-alpha 1 --glove-output sum
 # --x-max auto is 10 on a small corpus, and the log says why.
 same glove "x-max auto = 10" -- --x-max 10
 train_logged --model glove --output "$T/x.txt" 2>&1 >/dev/null | grep -q "x-max: 10 (auto) for [0-9]* corpus tokens" && ok ||
@@ -54,6 +54,7 @@ differs glove window -- --window 5
 differs glove x-max -- --x-max 100
 differs glove glove-alpha -- --glove-alpha 0.5
 differs glove alpha -- --alpha 0.02
+differs glove bias-alpha -- --bias-alpha 0.05
 differs glove no-distance-weighting -- --no-distance-weighting
 differs glove glove-output -- --glove-output word
 differs glove epochs -- --epochs 2
@@ -125,8 +126,8 @@ round_trip skipgram "training skipgram (exact update), dim 17, window 3, negativ
   --model skipgram --update exact --dim 17 --window 3 --negative 7 --share-negatives 2 --sample 1e-3 --epochs 3 --alpha 0.03 --seed 9
 round_trip cbow "training cbow (cbow update), dim 13, window 4, negative 6 (a draw per 3 positions), sample 0, 3 epochs, 1 threads, learning rate 0.07" \
   --model cbow --dim 13 --window 4 --negative 6 --share-negatives 3 --sample 0 --epochs 3 --alpha 0.07 --seed 11
-round_trip glove "training GloVe: dim 11, 3 epochs, x-max 7, weighting exponent 0.6, learning rate 0.04, 1 threads" \
-  --model glove --dim 11 --window 6 --x-max 7 --glove-alpha 0.6 --alpha 0.04 --no-distance-weighting --glove-output word \
+round_trip glove "training GloVe: dim 11, 3 epochs, x-max 7, weighting exponent 0.6, learning rate 0.04 (biases 0.3), 1 threads" \
+  --model glove --dim 11 --window 6 --x-max 7 --glove-alpha 0.6 --alpha 0.04 --bias-alpha 0.3 --no-distance-weighting --glove-output word \
   --epochs 3 --seed 5
 
 echo "wiring: $passed passed, $failed failed"

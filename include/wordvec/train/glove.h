@@ -8,7 +8,11 @@
 // Each model row holds [vector | bias | 1 | padding] for words and
 // [vector | 1 | bias | padding] for contexts, so one dot product gives
 // w.c + b + d and one fused AdaGrad kernel updates vector and bias together
-// (the constant 1s have huge AdaGrad sums, so they never move). Only the SIMD
+// (the constant 1s have huge AdaGrad sums, so they never move). The biases
+// learn at their own rate: a bias AdaGrad sum that starts at
+// (learning_rate / bias_learning_rate)^2 instead of 1 turns the shared step
+// learning_rate g / sqrt(sum) into bias_learning_rate g / sqrt(1 + sum of
+// (bias_learning_rate g)^2), with no extra work per update. Only the SIMD
 // kernels touch the rows, as in the SGNS trainer. The squared-gradient sums
 // live in the second half of the same row, beside the values they scale, so an
 // update touches two memory regions rather than four.
@@ -37,7 +41,12 @@ struct GloveOptions {
   int epochs = 15;           // GloVe's iterations
   double x_max = 0;          // counts at or above get weight 1; 0 = auto: auto_x_max(corpus tokens)
   double weighting_exponent = 0.75;  // GloVe's alpha
-  double learning_rate = 0.05;       // AdaGrad's initial step
+  double learning_rate = 0.05;       // AdaGrad's initial step for the vectors
+  // AdaGrad's initial step for the biases. 1 is Stanford GloVe's (its bias step
+  // is the weighted error itself, without eta); on rare words, whose biases see
+  // few updates, 0.05 leaves the biases short and the vectors absorb the rest
+  // (docs/glove.md, "Rare words").
+  double bias_learning_rate = 1.0;
   unsigned threads = 0;      // 0 = all cores
   std::uint64_t seed = 1;
   GloveOutput output = GloveOutput::Sum;
@@ -65,8 +74,9 @@ const char* glove_output_name(GloveOutput output);
 // Word and context parameters with their AdaGrad sums.
 class GloveModel {
  public:
-  // GloVe's initialisation: values uniform in +-0.5/dim, squared-gradient sums 1.
-  GloveModel(std::size_t vocab_size, std::size_t dim, std::uint64_t seed);
+  // GloVe's initialisation: values uniform in +-0.5/dim, squared-gradient sums
+  // 1, the biases' `bias_sum_start` (see the top of this file).
+  GloveModel(std::size_t vocab_size, std::size_t dim, std::uint64_t seed, float bias_sum_start = 1);
 
   std::size_t dim() const { return dim_; }
   std::size_t vocab_size() const { return words_.rows(); }
