@@ -13,12 +13,15 @@ CXXFLAGS ?=
 # Portable x86-64 by default: only src/simd/kernels_<isa>.cc get ISA flags.
 BASEFLAGS := -std=c++20 $(OPT) -g -Wall -Wextra -pthread -Iinclude -Isrc \
              -I/usr/include/x86_64-linux-gnu/openblas-pthread -DSPDLOG_FMT_EXTERNAL $(CXXFLAGS)
-LDLIBS   := -lboost_program_options -lspdlog -lfmt -lopenblas -lxxhash -pthread
+# zlib, libbz2, liblzma, libzstd: compressed corpora (src/text/corpus_input.cc).
+LDLIBS   := -lboost_program_options -lspdlog -lfmt -lopenblas -lxxhash -lz -lbz2 -llzma -lzstd -pthread
 
-DEB_PACKAGES := g++ make libboost-program-options-dev libopenblas-dev libspdlog-dev libgtest-dev libxxhash-dev
+DEB_PACKAGES := g++ make libboost-program-options-dev libopenblas-dev libspdlog-dev libgtest-dev libxxhash-dev \
+                zlib1g-dev libbz2-dev liblzma-dev libzstd-dev
 # Only the tests need these: a real gensim to check interoperability, bc for
-# timings, clang with its sanitizer/fuzzer runtimes for the fuzz targets.
-TEST_PACKAGES := python3-gensim bc clang libclang-rt-14-dev
+# timings, clang with its sanitizer/fuzzer runtimes for the fuzz targets, the
+# compressors that make the compressed test corpora.
+TEST_PACKAGES := python3-gensim bc clang libclang-rt-14-dev gzip bzip2 xz-utils zstd
 
 ISA_SRC  := src/simd/kernels_avx2.cc src/simd/kernels_avx512.cc
 # The library's layers, bottom to top (tests/layering.sh keeps includes flowing downwards).

@@ -10,6 +10,7 @@
 #include "wordvec/core/settings.h"
 #include "wordvec/core/units.h"
 #include "wordvec/text/corpus.h"
+#include "wordvec/text/corpus_input.h"
 #include "wordvec/text/vocabulary.h"
 #include "wordvec/simd/kernels.h"
 #include "wordvec/train/cooccurrence.h"

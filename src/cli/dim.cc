@@ -11,6 +11,7 @@
 #include "sweep_report.h"
 #include "wordvec/query/dimension_sweep.h"
 #include "wordvec/core/error.h"
+#include "wordvec/text/corpus_input.h"
 #include "wordvec/text/vocabulary.h"
 
 namespace wordvec::cli {
@@ -80,11 +81,12 @@ void write_text_file(const std::string& path, const std::string& content) {
   out.commit();
 }
 
-int run_sweep(const po::variables_map& vm, const std::string& input, const VocabOptions& vo, SweepOptions sweep,
-              const std::string& prefix) {
-  if (input.empty()) throw UsageError("--sweep needs --input CORPUS");
+int run_sweep(const po::variables_map& vm, const std::vector<std::string>& inputs, const CorpusInputOptions& io,
+              const VocabOptions& vo, SweepOptions sweep, const std::string& prefix) {
+  if (inputs.empty()) throw UsageError("--sweep needs --input CORPUS");
   FilePlan plan;
-  plan.input(input, "--input");
+  for (const std::string& file : expand_corpus_paths(inputs, io.glob))
+    if (file != "-") plan.stream_input(file, "--input");
   for (const std::string& file : sweep.similarity_files) plan.input(file, "--eval-similarity");
   plan.input(sweep.analogy_file, "--eval-analogy");
   plan.output(prefix + ".csv", "--sweep-output's CSV");
@@ -92,6 +94,8 @@ int run_sweep(const po::variables_map& vm, const std::string& input, const Vocab
   plan.check();
   if (vm.count("dims")) sweep.dims = parse_dims(vm["dims"].as<std::string>());
   sweep.training.validate();
+  const PreparedCorpus corpus(inputs, io);
+  const std::string& input = corpus.path();
   const Vocabulary vocab = Vocabulary::build(input, vo, nullptr, sweep.training.thread_count());
   const SweepPlan sweep_plan = plan_dimension_sweep(vocab, sweep);
   const int suggested = sweep_plan.suggested;
@@ -133,12 +137,16 @@ int run_sweep(const po::variables_map& vm, const std::string& input, const Vocab
 }  // namespace
 
 int run_dim(const std::vector<std::string>& args) {
-  std::vector<std::string> sizes;
-  std::string input;
+  std::vector<std::string> sizes, inputs;
+  CorpusInputOptions io;
   VocabOptions vo;
   po::options_description o("Options");
   o.add_options()("vocab-size,N", po::value(&sizes)->multitoken(), "vocabulary sizes to size for")(
-      "input,i", po::value(&input), "count the vocabulary of this corpus first (as 'train' does)")(
+      "input,i", po::value(&inputs)->multitoken(),
+      "count the vocabulary of this corpus first: files, folders or - (standard input), plain or compressed, as "
+      "'train' reads them")(
+      "glob", po::value(&io.glob), "only files whose name matches this shell pattern in --input folders")(
+      "temp-dir", po::value(&io.temp_dir), "folder for the decoded copy of a compressed, piped or multi-file corpus")(
       "min-count", po::value(&vo.min_count)->default_value(vo.min_count), "with --input: drop rarer words")(
       "max-vocab", po::value(&vo.max_vocab)->default_value(0), "with --input: keep at most this many words")(
       "table", "print N -> n for N = 10^1 ... 10^12")("explain", "print H(n, N) around the threshold")(
@@ -164,17 +172,19 @@ int run_dim(const std::vector<std::string>& args) {
 
   if (vm.count("sweep")) {
     sweep.training.model = parse_model(model);
-    return run_sweep(vm, input, vo, sweep, prefix);
+    return run_sweep(vm, inputs, io, vo, sweep, prefix);
   }
 
   std::vector<double> vocab_sizes;
   for (const auto& s : sizes) vocab_sizes.push_back(parse_vocab_size(s));
-  if (!input.empty()) {
+  if (!inputs.empty()) {
+    const PreparedCorpus corpus(inputs, io);
+    const std::string name = inputs.size() == 1 ? inputs[0] : "--input";
     VocabStats stats;
-    const Vocabulary vocab = Vocabulary::build(input, vo, &stats, resolve_threads(0));
-    spdlog::info("{}: {} tokens, {} distinct words, {} with count >= {}", input, stats.scan.tokens,
+    const Vocabulary vocab = Vocabulary::build(corpus.path(), vo, &stats, resolve_threads(0));
+    spdlog::info("{}: {} tokens, {} distinct words, {} with count >= {}", name, stats.scan.tokens,
                  stats.distinct_words, vocab.size(), vo.min_count);
-    if (vocab.size() < 2) throw Error(input + ": fewer than 2 words reach min-count; nothing to size");
+    if (vocab.size() < 2) throw Error(name + ": fewer than 2 words reach min-count; nothing to size");
     vocab_sizes.push_back(static_cast<double>(vocab.size()));
   }
   if (vm.count("table"))

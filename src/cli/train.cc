@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <map>
@@ -52,7 +53,8 @@ double parse_x_max(const std::string& text) {
 // output, and every output must be writable.
 void check_files(const TrainJob& job) {
   FilePlan plan;
-  plan.input(job.input, "--input");
+  for (const std::string& file : corpus_files(job))
+    if (file != "-") plan.stream_input(file, "--input");
   plan.input(job.load_cooccurrence, "--cooccurrence");
   // The checkpoint being resumed is read once, then replaced by later checkpoints.
   const bool resume_is_checkpoint = !job.resume.empty() && FilePlan::same_file(job.resume, job.checkpoint);
@@ -105,7 +107,8 @@ void check_resume_options(const po::variables_map& vm, const Checkpoint& checkpo
     if (key == keys.end()) {
       if (name == "model" && glove && option_text(value) == "glove") continue;
       throw UsageError("--" + name + " cannot be given with --resume: the checkpoint fixes the " +
-                       (name == "input" || name == "cooccurrence" || name == "min-count" || name == "max-vocab"
+                       (name == "input" || name == "glob" || name == "cooccurrence" || name == "min-count" ||
+                                name == "max-vocab"
                             ? "corpus and the vocabulary"
                             : "model (" + std::string(glove ? "GloVe" : "skip-gram/CBOW") + ")"));
     }
@@ -119,7 +122,7 @@ void check_resume_options(const po::variables_map& vm, const Checkpoint& checkpo
 
 // A flag of the other model family would be silently ignored: refuse it.
 void refuse_other_models_options(const po::variables_map& vm, bool glove) {
-  static const std::set<std::string> glove_only = {"x-max", "glove-alpha", "bias-alpha", "memory", "temp-dir",
+  static const std::set<std::string> glove_only = {"x-max", "glove-alpha", "bias-alpha", "memory",
                                                    "no-distance-weighting", "glove-output", "save-cooccurrence",
                                                    "cooccurrence"};
   static const std::set<std::string> sgns_only = {"negative", "sample", "cache-memory", "update", "share-negatives"};
@@ -151,11 +154,26 @@ struct TrainCommand {
   int resume(const po::variables_map& vm);
   int start_glove(const po::variables_map& vm);
   int start_sgns();
+  // The corpus inputs a checkpoint recorded (run.inputs, one per line; run.glob).
+  void restore_inputs(const Settings& saved) {
+    job.inputs.clear();
+    const std::string& inputs = saved.text("run.inputs");
+    for (std::size_t begin = 0; begin <= inputs.size();) {
+      const std::size_t end = std::min(inputs.find('\n', begin), inputs.size());
+      if (end > begin) job.inputs.push_back(inputs.substr(begin, end - begin));
+      begin = end + 1;
+    }
+    job.glob = saved.text("run.glob");
+  }
 };
 
 po::options_description TrainCommand::options() {
   po::options_description io("Input and output");
-  io.add_options()("input,i", po::value(&job.input), "training corpus (plain text, UTF-8 or any bytes)")(
+  io.add_options()("input,i", po::value(&job.inputs)->multitoken(),
+                   "training corpus: one or more files, folders (their files, recursively, in sorted order; hidden "
+                   "ones skipped) or - for standard input; plain UTF-8 text or gzip, bzip2, xz or zstd compressed "
+                   "(recognised by content); each file ends its last line")(
+      "glob", po::value(&job.glob), "only files whose name matches this shell pattern in --input folders, e.g. '*.gz'")(
       "output,o", po::value(&job.output), "where to write the vectors (replaced atomically)")(
       "format", po::value(&format)->default_value(format), "vector format: bin (word2vec binary), text (word2vec text), vec (fastText), glove, npy")(
       "save-vocab", po::value(&save_vocab), "also write the vocabulary as 'word count' lines");
@@ -201,7 +219,9 @@ po::options_description TrainCommand::options() {
       "words' biases within the epochs")(
       "memory", po::value(&co.memory_gib)->default_value(0, "half the RAM, at most 4"),
       "memory budget for counting, GiB; beyond it sorted runs spill to --temp-dir")(
-      "temp-dir", po::value(&co.temp_dir), "folder for spilled runs (default $TMPDIR or /tmp); removed afterwards")(
+      "temp-dir", po::value(&co.temp_dir),
+      "folder for temporary files: the decoded copy of a compressed, piped or multi-file corpus, and GloVe's spilled "
+      "runs (default $TMPDIR or /tmp); removed afterwards")(
       "no-distance-weighting", "count every pair in the window as 1, not 1/distance")(
       "glove-output", po::value(&glove_output)->default_value(glove_output),
       "vectors written: sum (W + W~, GloVe's model 2), word (W) or concat ([W W~])")(
@@ -238,23 +258,27 @@ int TrainCommand::resume(const po::variables_map& vm) {
     const Settings& saved = checkpoint.settings;
     go = GloveOptions::from_settings(saved);
     co = CooccurrenceOptions::from_settings(saved);
-    job.input = saved.text("run.input");
+    restore_inputs(saved);
     job.load_cooccurrence = saved.text("run.cooccurrence");
     co.threads = go.threads = vm["threads"].defaulted() ? static_cast<unsigned>(saved.integer("run.threads", 1024))
                                                         : o.threads;
     co.memory_gib = vm["memory"].defaulted() ? saved.number("run.memory_gib") : resources.memory_gib;
     co.temp_dir = vm.count("temp-dir") ? resources.temp_dir : saved.text("run.temp_dir");
     co.validate();
-    if (job.load_cooccurrence.empty()) check_corpus_fingerprint(checkpoint);
+    job.temp_dir = co.temp_dir;
     check_files(job);
+    prepare_corpus(job);
+    if (job.load_cooccurrence.empty()) check_corpus_fingerprint(checkpoint, job.input);
     return run_glove(job, go, co, vo, &checkpoint);
   }
-  job.input = checkpoint.settings.text("run.input");
-  check_corpus_fingerprint(checkpoint);
+  restore_inputs(checkpoint.settings);
   SgnsOptions resumed = SgnsOptions::from_settings(checkpoint.settings);
   resumed.threads = o.threads;
   resumed.cache_memory_gib = o.cache_memory_gib;
+  job.temp_dir = co.temp_dir;
   check_files(job);
+  prepare_corpus(job);
+  check_corpus_fingerprint(checkpoint, job.input);
   return run_sgns(job, resumed, vo, &checkpoint);
 }
 
@@ -272,7 +296,9 @@ int TrainCommand::start_glove(const po::variables_map& vm) {
   go.validate();
   if (go.epochs == 0 && (job.save_cooccurrence.empty() || !job.output.empty()))
     throw UsageError("--model glove --epochs 0 only counts: give --save-cooccurrence FILE and no --output");
+  job.temp_dir = co.temp_dir;
   check_files(job);
+  prepare_corpus(job);
   return run_glove(job, go, co, vo, nullptr);
 }
 
@@ -283,7 +309,9 @@ int TrainCommand::start_sgns() {
   o.update = parse_skipgram_update(update);
   o.dim = std::max(1, job.requested_dim);  // placeholder until the vocabulary is known
   o.validate();
+  job.temp_dir = co.temp_dir;
   check_files(job);
+  prepare_corpus(job);
   return run_sgns(job, o, vo, nullptr);
 }
 
@@ -313,7 +341,12 @@ int run_train(const std::vector<std::string>& args) {
   if (vm["window"].defaulted()) c.window = is_glove ? c.co.window : c.o.window;
   if (vm["epochs"].defaulted()) c.epochs = is_glove ? c.go.epochs : c.o.epochs;
   job.requested_dim = parse_dimension(c.dim_text);
-  if (job.input.empty() && !(is_glove && !job.load_cooccurrence.empty())) throw UsageError("--input is required");
+  if (job.inputs.empty() && !(is_glove && !job.load_cooccurrence.empty())) throw UsageError("--input is required");
+  if (!job.inputs.empty() && !job.load_cooccurrence.empty())
+    throw UsageError("--input and --cooccurrence: give one (the co-occurrences were counted from a corpus already)");
+  if (!job.checkpoint.empty() && std::count(job.inputs.begin(), job.inputs.end(), "-") > 0)
+    throw UsageError("--checkpoint with --input -: a resumed run reads its corpus again, and standard input cannot "
+                     "be read twice; save the text to a file (compressed is fine) and give that");
   const bool glove_count_only = is_glove && c.epochs == 0 && !job.save_cooccurrence.empty();
   if (job.output.empty() && !glove_count_only) throw UsageError("--output is required");
 

@@ -4,7 +4,9 @@
 #include <atomic>
 #include <csignal>
 #include <functional>
+#include <memory>
 #include <string>
+#include <vector>
 #include <thread>
 
 #include "signals.h"
@@ -15,12 +17,18 @@
 #include "wordvec/train/glove.h"
 #include "wordvec/train/sgns.h"
 #include "wordvec/io/vectors_io.h"
+#include "wordvec/text/corpus_input.h"
 #include "wordvec/text/vocabulary.h"
 
 namespace wordvec::cli {
 
 // Everything of a training job that is not a library option struct.
 struct TrainJob {
+  // The corpus as given (--input: files, folders, -) and the file the
+  // trainers read: the single plain file itself or a decoded copy.
+  std::vector<std::string> inputs;
+  std::string glob, temp_dir;
+  std::shared_ptr<PreparedCorpus> corpus;
   std::string input, output, save_vocab;
   VectorFormat format = VectorFormat::Word2VecBinary;
   int requested_dim = 0;  // 0 = auto
@@ -45,7 +53,14 @@ Vocabulary read_vocabulary(const std::string& input, const VocabOptions& vo, uns
 // The corpus a checkpoint names must still hold the same bytes (size and a
 // hash of the whole file).
 std::string corpus_fingerprint(const std::string& path);
-void check_corpus_fingerprint(const Checkpoint& checkpoint);
+void check_corpus_fingerprint(const Checkpoint& checkpoint, const std::string& corpus_path);
+
+// Reads the corpus the job names (--input) once: job.input becomes the file
+// the trainers read, job.corpus keeps a decoded copy alive. Logs each input.
+void prepare_corpus(TrainJob& job);
+
+// The files --input names, expanded (folders walked), for the input/output checks.
+std::vector<std::string> corpus_files(const TrainJob& job);
 
 // Cheap identity of the corpus (size, modification time, inode), taken before
 // training and compared after it: a corpus rewritten or truncated while being
@@ -66,7 +81,7 @@ std::string absolute_path(const std::string& path);
 void log_interrupted(const TrainJob& job);
 
 // The job's own settings stored in a checkpoint beside the options: the
-// corpus path and fingerprint ("run.input", "run.corpus"); for GloVe also the
+// corpus inputs and fingerprint ("run.inputs", "run.glob", "run.corpus"); for GloVe also the
 // co-occurrence file, threads, memory and temporary folder.
 Settings run_settings(const TrainJob& job);
 Settings glove_run_settings(const TrainJob& job, const GloveOptions& go, const CooccurrenceOptions& co);

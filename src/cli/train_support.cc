@@ -81,10 +81,43 @@ std::string corpus_fingerprint(const std::string& path) {
   return "xxh3:" + std::to_string(size) + ":" + std::to_string(XXH3_64bits_digest(state.get()));
 }
 
-void check_corpus_fingerprint(const Checkpoint& checkpoint) {
-  const std::string& input = checkpoint.settings.text("run.input");
-  if (corpus_fingerprint(input) != checkpoint.settings.text("run.corpus"))
-    throw file_error(input, "the corpus changed since the checkpoint was taken; cannot resume");
+void check_corpus_fingerprint(const Checkpoint& checkpoint, const std::string& corpus_path) {
+  if (corpus_fingerprint(corpus_path) != checkpoint.settings.text("run.corpus")) {
+    const std::string& inputs = checkpoint.settings.text("run.inputs");
+    throw file_error(inputs.find('\n') == std::string::npos ? inputs : "--input",
+                     "the corpus changed since the checkpoint was taken; cannot resume");
+  }
+}
+
+std::vector<std::string> corpus_files(const TrainJob& job) {
+  return job.inputs.empty() ? std::vector<std::string>{} : expand_corpus_paths(job.inputs, job.glob);
+}
+
+void prepare_corpus(TrainJob& job) {
+  if (job.inputs.empty()) return;
+  auto last = std::chrono::steady_clock::now();
+  const auto progress = [&](const InputReport& r) {
+    const auto now = std::chrono::steady_clock::now();
+    if (job.quiet || now - last < std::chrono::seconds(5)) return;
+    last = now;
+    spdlog::info("reading {}: {:.1f} MB read, {:.1f} MB of text", r.path == "-" ? "standard input" : r.path,
+                 r.compressed_bytes / 1e6, r.text_bytes / 1e6);
+  };
+  job.corpus = std::make_shared<PreparedCorpus>(job.inputs, CorpusInputOptions{job.glob, job.temp_dir}, progress);
+  job.input = job.corpus->path();
+  if (!job.corpus->is_copy()) return;
+  std::uint64_t text = 0;
+  for (const InputReport& r : job.corpus->reports()) {
+    text += r.text_bytes;
+    if (r.compression != Compression::None)
+      spdlog::info("read {} ({}): {:.1f} MB -> {:.1f} MB of text", r.path == "-" ? "standard input" : r.path,
+                   compression_name(r.compression), r.compressed_bytes / 1e6, r.text_bytes / 1e6);
+    else if (job.corpus->reports().size() <= 20 || r.path == "-")
+      spdlog::info("read {}: {:.1f} MB of text", r.path == "-" ? "standard input" : r.path, r.text_bytes / 1e6);
+  }
+  spdlog::info("{} input file(s) read once into a plain copy for training: {:.1f} MB in {} (removed at the end; "
+               "--temp-dir moves it)",
+               job.corpus->reports().size(), text / 1e6, job.input);
 }
 
 namespace {
@@ -116,7 +149,10 @@ std::string absolute_path(const std::string& path) {
 
 Settings run_settings(const TrainJob& job) {
   Settings s;
-  s.set("run.input", absolute_path(job.input));
+  std::string inputs;
+  for (const std::string& input : job.inputs) inputs += (inputs.empty() ? "" : "\n") + (input == "-" ? input : absolute_path(input));
+  s.set("run.inputs", inputs);
+  s.set("run.glob", job.glob);
   s.set("run.corpus", job.corpus_fingerprint);
   return s;
 }

@@ -53,12 +53,27 @@ void FilePlan::input(const std::string& path, const std::string& role) {
   if (!path.empty()) inputs_.push_back(identify(path, role));
 }
 
+void FilePlan::stream_input(const std::string& path, const std::string& role) {
+  if (path.empty()) return;
+  inputs_.push_back(identify(path, role));
+  inputs_.back().stream = true;
+}
+
 void FilePlan::output(const std::string& path, const std::string& role) {
   if (!path.empty()) outputs_.push_back(identify(path, role));
 }
 
 void FilePlan::check() const {
-  for (const Entry& in : inputs_) readable_file_size(in.path);
+  for (const Entry& in : inputs_) {
+    if (!in.stream) {
+      readable_file_size(in.path);
+      continue;
+    }
+    struct stat st {};
+    if (::stat(in.path.c_str(), &st) != 0 || ::access(in.path.c_str(), R_OK) != 0)
+      throw file_error(in.path, std::strerror(errno));
+    if (S_ISDIR(st.st_mode)) throw file_error(in.path, "is a directory, not a file");
+  }
   for (std::size_t i = 0; i < outputs_.size(); ++i) {
     const Entry& out = outputs_[i];
     for (const Entry& in : inputs_)

@@ -1,5 +1,6 @@
-// A temporary folder for spilled data (co-occurrence runs, shuffle buckets),
-// removed with everything in it when it goes out of scope and on a fatal signal.
+// A temporary folder for spilled data (co-occurrence runs, shuffle buckets, a
+// decoded corpus), removed with everything in it when it goes out of scope and
+// on a fatal signal.
 #pragma once
 
 #include <errno.h>
@@ -18,13 +19,14 @@ namespace wordvec {
 // A temporary folder removed with everything in it when this goes out of scope.
 class TempFolder {
  public:
-  explicit TempFolder(const std::string& parent) {
+  // In `parent` ("" = $TMPDIR or /tmp), named wordvec-PURPOSE-XXXXXX.
+  explicit TempFolder(const std::string& parent, const std::string& purpose = "cooccur") {
     std::string base = parent;
     if (base.empty()) {
       const char* env = std::getenv("TMPDIR");
       base = env != nullptr && *env != '\0' ? env : "/tmp";
     }
-    std::string pattern = base + "/wordvec-cooccur-XXXXXX";
+    std::string pattern = base + "/wordvec-" + purpose + "-XXXXXX";
     if (::mkdtemp(pattern.data()) == nullptr)
       throw file_error(base, std::string("cannot create a temporary folder: ") + std::strerror(errno));
     path_ = pattern;

@@ -8,6 +8,7 @@
 
 #include "wordvec/core/error.h"
 #include "wordvec/core/files.h"
+#include "wordvec/text/corpus_input.h"
 
 namespace wordvec {
 namespace {
@@ -55,31 +56,36 @@ std::vector<ByteRange> split_range(const std::string& path, ByteRange range, uns
 
 std::uint64_t corpus_file_size(const std::string& path) { return readable_file_size(path); }
 
-std::uint64_t corpus_text_start(const std::string& path) {
-  unsigned char head[4096];
-  std::FILE* f = open_for_reading(path);
-  const std::size_t n = std::fread(head, 1, sizeof head, f);
-  std::fclose(f);
+std::size_t utf8_text_start(std::string_view head, const std::string& path) {
   auto starts_with = [&](std::initializer_list<unsigned char> magic) {
-    return n >= magic.size() && std::equal(magic.begin(), magic.end(), head);
+    return head.size() >= magic.size() &&
+           std::equal(magic.begin(), magic.end(), reinterpret_cast<const unsigned char*>(head.data()));
   };
   auto refuse = [&](const std::string& what, const std::string& how) {
     throw file_error(path, "is " + what + ", not UTF-8 text; " + how);
   };
-  const std::string decompress = "compressed input is not supported yet: decompress it first, e.g. ";
-  if (starts_with({0x1F, 0x8B})) refuse("gzip-compressed", decompress + "gzip -dc FILE > FILE.txt");
-  if (starts_with({'B', 'Z', 'h'})) refuse("bzip2-compressed", decompress + "bzip2 -dc FILE > FILE.txt");
-  if (starts_with({0xFD, '7', 'z', 'X', 'Z', 0x00})) refuse("xz-compressed", decompress + "xz -dc FILE > FILE.txt");
-  if (starts_with({0x28, 0xB5, 0x2F, 0xFD})) refuse("zstd-compressed", decompress + "zstd -dc FILE > FILE.txt");
   const std::string convert = "convert it first: iconv -f ";
   if (starts_with({0xFF, 0xFE, 0x00, 0x00}) || starts_with({0x00, 0x00, 0xFE, 0xFF}))
     refuse("UTF-32 (byte-order mark)", convert + "UTF-32 -t UTF-8 FILE > FILE.txt");
   if (starts_with({0xFF, 0xFE}) || starts_with({0xFE, 0xFF}))
     refuse("UTF-16 (byte-order mark)", convert + "UTF-16 -t UTF-8 FILE > FILE.txt");
-  if (n >= 16 && std::count(head, head + n, 0) * 4 > static_cast<std::ptrdiff_t>(n))
+  if (head.size() >= 16 && std::count(head.begin(), head.end(), '\0') * 4 > static_cast<std::ptrdiff_t>(head.size()))
     refuse("mostly NUL bytes (UTF-16/32 without a byte-order mark, or binary data)",
            convert + "UTF-16 -t UTF-8 FILE > FILE.txt if it is UTF-16");
   return starts_with({0xEF, 0xBB, 0xBF}) ? 3 : 0;
+}
+
+std::uint64_t corpus_text_start(const std::string& path) {
+  char head[kEncodingHeadBytes];
+  std::FILE* f = open_for_reading(path);
+  const std::size_t n = std::fread(head, 1, sizeof head, f);
+  std::fclose(f);
+  const Compression compression = detect_compression({head, n});
+  if (compression != Compression::None)
+    throw file_error(path, std::string("is ") + compression_name(compression) +
+                               "-compressed: the token scanner reads plain text; open it through PreparedCorpus "
+                               "(wordvec/text/corpus_input.h), as the command line does");
+  return utf8_text_start({head, n}, path);
 }
 
 std::vector<ByteRange> split_into_ranges(const std::string& path, unsigned parts) {

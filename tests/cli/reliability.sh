@@ -316,17 +316,26 @@ rows = open(sys.argv[1], "rb").read().split(b"\n")[1:-1]
 assert sorted(r.split(b" ")[0] for r in rows) == [b"a\x01b", b"c\x1fd", b"e\x7ff", b"g\x1bh"], rows' "$T/w/ctl.$f.txt"
   then ok; else fail "control bytes do not round-trip through $f"; fi
 done
-# A FIFO or pipe is "not a regular file", at once, never a hang.
+# A FIFO or pipe holding vectors or an evaluation set is "not a regular file",
+# at once, never a hang; a corpus may be one (read once, into a copy).
+printf 'the cat sat\n%.0s' $(seq 50) > "$T/w/plain.txt"
 mkfifo "$T/w/fifo"
-for cmd in "train --input $T/w/fifo --output $T/w/f.bin" "nn --vectors $T/w/fifo the" "dim --input $T/w/fifo" \
-    "eval --vectors $V --similarity $T/w/fifo" "train --input /dev/stdin --output $T/w/f.bin"; do
+for cmd in "nn --vectors $T/w/fifo the" "eval --vectors $V --similarity $T/w/fifo"; do
   # shellcheck disable=SC2086
   echo "the cat" | timeout 10 "$WORDVEC" $cmd > /dev/null 2> "$T/w/err"
   rc=$?
   if [ "$rc" = 1 ] && grep -q 'not a regular file' "$T/w/err"; then ok; else fail "FIFO/pipe ($cmd): exit $rc $(head -c 200 "$T/w/err")"; fi
 done
-# Not UTF-8 text: said so. A UTF-8 byte-order mark is not part of the first word.
-printf 'the cat sat\n%.0s' $(seq 50) > "$T/w/plain.txt"
+for cmd in "train --input $T/w/fifo --output $T/w/f.bin --min-count 1 --dim 4" "dim --input $T/w/fifo --min-count 1"; do
+  (cat "$T/w/plain.txt" > "$T/w/fifo" &)
+  # shellcheck disable=SC2086
+  timeout 20 "$WORDVEC" $cmd > /dev/null 2> "$T/w/err"
+  rc=$?
+  if [ "$rc" = 0 ]; then ok; else fail "corpus from a FIFO ($cmd): exit $rc $(head -c 200 "$T/w/err")"; fi
+done
+if timeout 20 "$WORDVEC" train --input /dev/stdin --output "$T/w/f.bin" --min-count 1 --dim 4 < "$T/w/plain.txt" 2> "$T/w/err"
+then ok; else fail "corpus from /dev/stdin: $(head -c 200 "$T/w/err")"; fi
+# Not UTF-8 text: said so. Compressed text is read. A UTF-8 byte-order mark is not part of the first word.
 /usr/bin/python3 -c '
 import bz2, gzip, lzma, sys
 text = open(sys.argv[1], "rb").read()
@@ -336,7 +345,14 @@ printf '\x28\xb5\x2f\xfd rest' > "$T/w/c.zst"
 iconv -f UTF-8 -t UTF-16 "$T/w/plain.txt" > "$T/w/c16.txt"   # with a BOM
 iconv -f UTF-8 -t UTF-16LE "$T/w/plain.txt" > "$T/w/c16le.txt" # without
 iconv -f UTF-8 -t UTF-32 "$T/w/plain.txt" > "$T/w/c32.txt"
-for pair in "c.gz:gzip" "c.bz2:bzip2" "c.xz:xz" "c.zst:zstd" "c16.txt:UTF-16" "c16le.txt:NUL bytes" "c32.txt:UTF-32"; do
+for f in c.gz c.bz2 c.xz; do
+  rm -f "$T/w/x.vocab"
+  if "$WORDVEC" train --quiet --input "$T/w/$f" --output "$T/w/x.bin" --min-count 1 --dim 4 --save-vocab "$T/w/x.vocab" 2> "$T/w/err" \
+     && [ "$(LC_ALL=C sort "$T/w/x.vocab" | tr '\n' ' ')" = "cat 50 sat 50 the 50 " ]; then ok
+  else fail "$f: not read as its text: $(head -c 200 "$T/w/err")"; fi
+done
+rm -f "$T/w/x.bin"
+for pair in "c.zst:corrupt zstd" "c16.txt:UTF-16" "c16le.txt:NUL bytes" "c32.txt:UTF-32"; do
   f=${pair%%:*} what=${pair#*:}
   "$WORDVEC" train --input "$T/w/$f" --output "$T/w/x.bin" --min-count 1 > /dev/null 2> "$T/w/err"
   rc=$?

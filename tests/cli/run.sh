@@ -51,7 +51,8 @@ printf '' > "$T/empty.txt"
 printf ' \n\t \n' > "$T/blank.txt"
 printf 'a b c d e\n' > "$T/rare.txt"
 expect_error "missing corpus" 1 "$T/nope.txt: No such file or directory" -- train --input "$T/nope.txt" --output "$T/out/v.bin"
-expect_error "corpus is a folder" 1 "is a directory" -- train --input "$T" --output "$T/out/v.bin"
+mkdir -p "$T/no-files/.hidden"; touch "$T/no-files/.hidden/x.txt"
+expect_error "corpus is a folder without files" 1 "no-files: is a folder with no files" -- train --input "$T/no-files" --output "$T/out/v.bin"
 expect_error "empty corpus" 1 "empty.txt: the corpus is empty" -- train --input "$T/empty.txt" --output "$T/out/v.bin"
 expect_error "blank corpus" 1 "no words" -- train --input "$T/blank.txt" --output "$T/out/v.bin"
 expect_error "nothing reaches min-count" 1 "min-count" -- train --input "$T/rare.txt" --output "$T/out/v.bin"
@@ -176,7 +177,7 @@ expect_error "glove x-max 0" 2 "--x-max must be 'auto' or a positive number, got
 expect_error "glove bias-alpha 0" 1 "--bias-alpha must be in (0, 10], got 0" -- train --model glove --input "$CORPUS" --output "$T/out/v.bin" --bias-alpha 0
 # A flag of the other model family would do nothing: refused, for each such flag.
 flag_name() { local f=${1#--}; echo "${f%% *}"; }
-for flag in "--x-max 5" "--glove-alpha 0.5" "--bias-alpha 1" "--memory 1" "--temp-dir $T" "--no-distance-weighting" \
+for flag in "--x-max 5" "--glove-alpha 0.5" "--bias-alpha 1" "--memory 1" "--no-distance-weighting" \
     "--glove-output word" "--save-cooccurrence $T/out/c.bin" "--cooccurrence $T/out/c.bin"; do
   # shellcheck disable=SC2086
   expect_error "skipgram $flag" 2 "--$(flag_name "$flag") applies to --model glove only" -- train --input "$CORPUS" --output "$T/out/v.bin" $flag
@@ -258,6 +259,57 @@ if [ "$(head -1 "$T/sweep/s.csv")" = 'dim,suggested,seconds,"ws353.tsv (rho)","q
 if /usr/bin/python3 -c 'import sys, xml.dom.minidom as m; d = m.parse(sys.argv[1]); assert len(d.getElementsByTagName("polyline")) == 2' "$T/sweep/s.svg"; then ok
 else fail "sweep SVG is not valid XML with two lines"; fi
 expect_error "sweep without evaluation set" 1 "at least one evaluation set" -- "$WORDVEC" dim --sweep --input "$CORPUS" --sweep-output "$T/out/s"
+
+# ---- Corpus input: compressed files, folders of shards, standard input, read once.
+I="$T/in"; rm -rf "$I"; mkdir -p "$I/shards/sub" "$I/shards/.hidden" "$I/tmp"
+small() { "$WORDVEC" train --quiet --threads 1 --epochs 1 --dim 12 --min-count 3 --temp-dir "$I/tmp" "$@"; }
+small --input "$CORPUS" --output "$I/plain.bin" || fail "plain baseline"
+gzip -c "$CORPUS" > "$I/c.gz"; bzip2 -c "$CORPUS" > "$I/c.bz2"; xz -0 -c "$CORPUS" > "$I/c.xz"; zstd -q -c "$CORPUS" > "$I/c.zst"
+cp "$I/c.zst" "$I/zstd-named.txt"  # recognised by content, not by name
+for f in c.gz c.bz2 c.xz c.zst zstd-named.txt; do
+  if small --input "$I/$f" --output "$I/v.bin" && cmp -s "$I/v.bin" "$I/plain.bin"; then ok
+  else fail "$f: vectors differ from the plain corpus's with --threads 1"; fi
+done
+if cat "$I/c.gz" "$I/c.gz" > "$I/twice.gz" && cat "$CORPUS" "$CORPUS" > "$I/twice.txt" && small --input "$I/twice.gz" --output "$I/v.bin" \
+   && small --input "$I/twice.txt" --output "$I/w.bin" && cmp -s "$I/v.bin" "$I/w.bin"; then ok
+else fail "concatenated gzip members: not the concatenated text"; fi
+if zstd -dc "$I/c.zst" | small --input - --output "$I/v.bin" && cmp -s "$I/v.bin" "$I/plain.bin"; then ok; else fail "standard input"; fi
+# A FIFO can be read only once: training from one shows the input is read once.
+mkfifo "$I/fifo"; (gzip -dc "$I/c.gz" > "$I/fifo" &)
+if small --input "$I/fifo" --output "$I/v.bin" && cmp -s "$I/v.bin" "$I/plain.bin"; then ok; else fail "named pipe (read once)"; fi
+# 20 shards in a folder (some compressed, one in a subfolder, hidden files skipped) = their concatenation.
+split -n l/20 -d "$CORPUS" "$I/shards/part"
+mv "$I/shards/part19" "$I/shards/sub/part19"; gzip "$I/shards/part1"[0-4]; echo "hidden words" > "$I/shards/.hidden/x.txt"
+( cd "$I/shards" && for f in $(find . -type f ! -path './.*' | sort); do case $f in *.gz) gzip -dc "$f";; *) cat "$f";; esac; done ) > "$I/joined.txt"
+if small --input "$I/shards" --output "$I/v.bin" && small --input "$I/joined.txt" --output "$I/w.bin" && cmp -s "$I/v.bin" "$I/w.bin"
+then ok; else fail "a folder of 20 shards differs from their concatenation"; fi
+if "$WORDVEC" train --threads 1 --epochs 1 --dim 12 --input "$I/shards" --glob 'part1*.gz' --output "$I/v.bin" 2>&1 | grep -c "read .*part1[0-4].gz (gzip)" | grep -qx 5
+then ok; else fail "--glob 'part1*.gz' does not read exactly the 5 gzip shards"; fi
+if [ -z "$(ls -A "$I/tmp")" ]; then ok; else fail "the decoded copy was left in --temp-dir: $(ls -A "$I/tmp")"; fi
+if "$WORDVEC" dim --input "$I/c.gz" 2>&1 | grep -q "c.gz: 2000075 tokens"; then ok; else fail "dim --input FILE.gz"; fi
+head -c 100000 "$I/c.gz" > "$I/cut.gz"
+printf 'ab\xff\xfe' > "$I/x"; python3 -c "import sys; open(sys.argv[1],'wb').write('some words here'.encode('utf-16'))" "$I/u16.txt"
+gzip -c "$I/u16.txt" > "$I/u16.gz"; : > "$I/empty.txt"; gzip -c "$I/empty.txt" > "$I/empty.gz"
+python3 -c "import sys; d=bytearray(open(sys.argv[1],'rb').read()); d[3000:3010]=bytes(10); open(sys.argv[2],'wb').write(d)" "$I/c.xz" "$I/bad.xz"
+expect_error "truncated gzip" 1 "cut.gz: truncated gzip data" -- train --input "$I/cut.gz" --output "$T/out/v.bin" --temp-dir "$I/tmp"
+expect_error "corrupt xz" 1 "bad.xz: corrupt xz data near byte" -- train --input "$I/bad.xz" --output "$T/out/v.bin" --temp-dir "$I/tmp"
+expect_error "UTF-16 inside gzip" 1 "u16.gz: is UTF-16" -- train --input "$I/u16.gz" --output "$T/out/v.bin" --temp-dir "$I/tmp"
+expect_error "empty after decompression" 1 "empty.gz: is empty (after decompression)" -- train --input "$I/empty.gz" --output "$T/out/v.bin" --temp-dir "$I/tmp"
+expect_error "folder without matching files" 1 "shards: is a folder with no files matching --glob '*.bz2'" -- train --input "$I/shards" --glob '*.bz2' --output "$T/out/v.bin"
+expect_error "missing shard" 1 "nope.gz: No such file or directory" -- train --input "$I/c.gz" "$I/nope.gz" --output "$T/out/v.bin"
+expect_error "empty standard input" 1 "standard input: is empty" -- sh -c "'$WORDVEC' train --input - --output '$T/out/v.bin' < /dev/null"
+expect_error "checkpoint from standard input" 2 "standard input cannot be read twice" -- sh -c "cat '$CORPUS' | '$WORDVEC' train --input - --output '$T/out/v.bin' --checkpoint '$T/out/ck'"
+cp "$I/shards/part00" "$T/shard-copy.txt"
+expect_error "output is a file of an input folder" 1 "same file as --input" -- train --input "$I/shards" --output "$I/shards/part00"
+cmp -s "$I/shards/part00" "$T/shard-copy.txt" && ok || fail "the shard named as output was changed"
+if [ -z "$(ls -A "$I/tmp")" ]; then ok; else fail "failed runs left files in --temp-dir: $(ls -A "$I/tmp")"; fi
+# A checkpointed run over compressed shards resumes: the inputs are decoded again and must be unchanged.
+read -r rc _ < <(interrupt TERM 2 "$I/ck.log" -- "$WORDVEC" train --input "$I/c.gz" "$I/shards" --output "$I/r.bin" --epochs 40 --dim 12 \
+  --threads 2 --checkpoint "$I/ck" --checkpoint-every 1e-6 --temp-dir "$I/tmp")
+if [ "$rc" = 143 ] && [ -s "$I/ck" ] && "$WORDVEC" train --resume "$I/ck" --output "$I/r.bin" --quiet && [ -s "$I/r.bin" ]; then ok
+else fail "resume over compressed inputs: exit $rc, $(tail -1 "$I/ck.log")"; fi
+touch "$I/shards/part01"; echo "extra words" >> "$I/shards/part01"
+expect_error "resume after an input shard changed" 1 "the corpus changed since the checkpoint" -- "$WORDVEC" train --resume "$I/ck" --output "$T/out/r.bin"
 
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -26,6 +26,8 @@ std::uint64_t readable_file_size(const std::string& path);
 class FilePlan {
  public:
   void input(const std::string& path, const std::string& role);
+  // An input read from start to end once: a pipe, FIFO or device is fine too.
+  void stream_input(const std::string& path, const std::string& role);
   void output(const std::string& path, const std::string& role);
   // Throws Error naming both roles and the path; also checks that every
   // input is a readable regular file and every output can be written.
@@ -40,6 +42,7 @@ class FilePlan {
     dev_t device = 0;
     ino_t inode = 0;
     std::string canonical;
+    bool stream = false;
   };
   static Entry identify(const std::string& path, const std::string& role);
   static bool same_file(const Entry& a, const Entry& b);

@@ -31,10 +31,17 @@ struct TokenScanStats {
 // Size of a readable regular file; throws Error naming the path otherwise.
 std::uint64_t corpus_file_size(const std::string& path);
 
-// Where the text of a corpus starts: 3 past a UTF-8 byte-order mark, else 0.
-// Throws Error saying what was found for a file that is not UTF-8 text: a
-// UTF-16/32 byte-order mark or a NUL-heavy start (UTF-16 without a mark),
-// gzip, bzip2, xz or zstd data (compressed input is not supported yet).
+// How many first bytes of a text decide its encoding.
+inline constexpr std::size_t kEncodingHeadBytes = 4096;
+
+// Where the text starting with `head` begins: 3 past a UTF-8 byte-order mark,
+// else 0. Throws Error naming `path` and saying what was found for text that
+// is not UTF-8: a UTF-16/32 byte-order mark or a NUL-heavy start (UTF-16
+// without a mark). Invalid UTF-8 sequences are kept as bytes.
+std::size_t utf8_text_start(std::string_view head, const std::string& path);
+
+// utf8_text_start of a plain file; compressed data (gzip, bzip2, xz, zstd) is
+// refused too: read it through PreparedCorpus (corpus_input.h).
 std::uint64_t corpus_text_start(const std::string& path);
 
 // Splits the file into `parts` consecutive ranges covering it, each boundary
