@@ -13,6 +13,7 @@
 namespace wordvec {
 namespace {
 
+using testing::error_of;
 using testing::TempDir;
 
 // The text compressed in one stream (gzip member, bzip2/xz stream, zstd frame)
@@ -71,15 +72,6 @@ std::string decoded(const std::string& path, InputReport* report = nullptr) {
   const InputReport r = decode_input(path, [&](std::string_view chunk) { text.append(chunk); });
   if (report) *report = r;
   return text;
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
 }
 
 std::string some_text(int lines) {

@@ -10,10 +10,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "wordvec/core/error.h"
 #include "wordvec/query/neighbors.h"
 
 namespace wordvec::testing {
@@ -36,6 +38,16 @@ class TempDir {
  private:
   std::string path_;
 };
+
+// The message of the Error `f` throws, or "" when it throws none.
+inline std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
 
 // The unpacked bundled corpus (make sets WORDVEC_TEST_CORPUS), or "" if absent.
 inline std::string bundled_corpus() {

@@ -28,16 +28,8 @@
 namespace wordvec {
 namespace {
 
+using testing::error_of;
 using testing::TempDir;
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
 
 TEST(FilePlan, EverySpellingOfOneFileIsTheSameFile) {
   TempDir dir;
