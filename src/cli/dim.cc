@@ -142,7 +142,7 @@ int run_dim(const std::vector<std::string>& args) {
   VocabOptions vo;
   po::options_description o("Options");
   o.add_options()("vocab-size,N", po::value(&sizes)->multitoken(), "vocabulary sizes to size for")(
-      "input,i", po::value(&inputs)->multitoken(),
+      "input,i", po::value(&inputs)->multitoken()->composing(),
       "count the vocabulary of this corpus first: files, folders or - (standard input), plain or compressed, as "
       "'train' reads them")(
       "glob", po::value(&io.glob), "only files whose name matches this shell pattern in --input folders")(

@@ -169,7 +169,7 @@ struct TrainCommand {
 
 po::options_description TrainCommand::options() {
   po::options_description io("Input and output");
-  io.add_options()("input,i", po::value(&job.inputs)->multitoken(),
+  io.add_options()("input,i", po::value(&job.inputs)->multitoken()->composing(),
                    "training corpus: one or more files, folders (their files, recursively, in sorted order; hidden "
                    "ones skipped) or - for standard input; plain UTF-8 text or gzip, bzip2, xz or zstd compressed "
                    "(recognised by content); each file ends its last line")(

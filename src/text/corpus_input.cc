@@ -65,7 +65,8 @@ std::vector<std::string> folder_files(const std::string& folder, const std::stri
         if (it->is_directory()) it.disable_recursion_pending();
         continue;
       }
-      if (it->is_directory()) continue;
+      // Only regular files: a FIFO or socket among shards would block or fail.
+      if (!it->is_regular_file()) continue;
       if (!glob.empty() && ::fnmatch(glob.c_str(), it->path().filename().c_str(), 0) != 0) continue;
       found.push_back(it->path().string());
     }
@@ -354,6 +355,7 @@ class TextFilter {
 
 std::vector<std::string> expand_corpus_paths(const std::vector<std::string>& paths, const std::string& glob) {
   std::vector<std::string> files;
+  bool folder_given = false;
   for (const std::string& path : paths) {
     if (path.empty()) throw Error("--input: an empty path");
     if (path == "-") {
@@ -365,12 +367,15 @@ std::vector<std::string> expand_corpus_paths(const std::vector<std::string>& pat
     if (error || !fs::exists(status))
       throw file_error(path, error ? error.message() : std::string("No such file or directory"));
     if (fs::is_directory(status)) {
+      folder_given = true;
       for (std::string& file : folder_files(path, glob)) files.push_back(std::move(file));
     } else {
       files.push_back(path);
     }
   }
   if (std::count(files.begin(), files.end(), "-") > 1) throw Error("--input: standard input (-) given twice");
+  if (!glob.empty() && !folder_given)
+    throw Error("--glob '" + glob + "' filters the files of --input folders, and no --input is a folder");
   return files;
 }
 

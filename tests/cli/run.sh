@@ -276,6 +276,8 @@ if cat "$I/c.gz" "$I/c.gz" > "$I/twice.gz" && cat "$TEXT" "$TEXT" > "$I/twice.tx
    && small --input "$I/twice.txt" --output "$I/w.bin" && cmp -s "$I/v.bin" "$I/w.bin"; then ok
 else fail "concatenated gzip members: not the concatenated text"; fi
 if zstd -dc "$I/c.zst" | small --input - --output "$I/v.bin" && cmp -s "$I/v.bin" "$I/plain.bin"; then ok; else fail "standard input"; fi
+if small --input "$I/c.gz" --input "$I/c.gz" --output "$I/v.bin" && small --input "$I/twice.txt" --output "$I/w.bin" \
+   && cmp -s "$I/v.bin" "$I/w.bin"; then ok; else fail "--input given twice: not both files in order"; fi
 # A FIFO can be read only once: training from one shows the input is read once.
 mkfifo "$I/fifo"; (gzip -dc "$I/c.gz" > "$I/fifo" &)
 if small --input "$I/fifo" --output "$I/v.bin" && cmp -s "$I/v.bin" "$I/plain.bin"; then ok; else fail "named pipe (read once)"; fi
@@ -299,6 +301,7 @@ expect_error "corrupt xz" 1 "bad.xz: corrupt xz data near byte" -- train --input
 expect_error "UTF-16 inside gzip" 1 "u16.gz: is UTF-16" -- train --input "$I/u16.gz" --output "$T/out/v.bin" --temp-dir "$I/tmp"
 expect_error "empty after decompression" 1 "empty.gz: is empty (after decompression)" -- train --input "$I/empty.gz" --output "$T/out/v.bin" --temp-dir "$I/tmp"
 expect_error "folder without matching files" 1 "shards: is a folder with no files matching --glob '*.bz2'" -- train --input "$I/shards" --glob '*.bz2' --output "$T/out/v.bin"
+expect_error "glob without a folder" 1 "no --input is a folder" -- train --input "$I/c.gz" --glob '*.gz' --output "$T/out/v.bin"
 expect_error "missing shard" 1 "nope.gz: No such file or directory" -- train --input "$I/c.gz" "$I/nope.gz" --output "$T/out/v.bin"
 expect_error "empty standard input" 1 "standard input: is empty" -- sh -c "'$WORDVEC' train --input - --output '$T/out/v.bin' < /dev/null"
 expect_error "checkpoint from standard input" 2 "standard input cannot be read twice" -- sh -c "cat '$TEXT' | '$WORDVEC' train --input - --output '$T/out/v.bin' --checkpoint '$T/out/ck'"

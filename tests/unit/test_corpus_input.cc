@@ -4,6 +4,8 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <sys/stat.h>
+
 #include <filesystem>
 
 #include "test_helpers.h"
@@ -156,6 +158,11 @@ TEST(CorpusInput, FoldersAreWalkedInSortedOrderSkippingHiddenEntriesAndFilteredB
   EXPECT_NE(error_of([&] { expand_corpus_paths({dir.file("missing")}); }).find("missing: No such file or directory"),
             std::string::npos);
   EXPECT_NE(error_of([&] { expand_corpus_paths({"-", "-"}); }).find("given twice"), std::string::npos);
+  EXPECT_NE(error_of([&] { expand_corpus_paths({dir.file("single.txt")}, "*.gz"); }).find("no --input is a folder"),
+            std::string::npos);
+  // Only regular files are taken from folders: a FIFO there would block the read.
+  ASSERT_EQ(::mkfifo(dir.file("shards/b/pipe").c_str(), 0600), 0);
+  EXPECT_EQ(expand_corpus_paths({root}).size(), 3u);
 }
 
 TEST(PreparedCorpus, OnePlainFileIsReadInPlaceAnythingElseOnceIntoACopyThatIsRemoved) {

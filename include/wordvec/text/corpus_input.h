@@ -22,10 +22,11 @@ const char* compression_name(Compression compression);  // "plain", "gzip", ...
 Compression detect_compression(std::string_view head);
 
 // The files that `paths` name, in order: a file as given; a folder's files
-// found recursively, in sorted order, hidden entries (".name") skipped, and
-// only names matching the shell pattern `glob` when it is not empty; "-" for
-// standard input. Throws Error naming a path that does not exist or a folder
-// with no (matching) files.
+// found recursively, in sorted order, hidden entries (".name") and anything
+// but regular files skipped, and only names matching the shell pattern `glob`
+// when it is not empty; "-" for standard input. Throws Error naming a path
+// that does not exist or a folder with no (matching) files, and for a glob
+// when no path is a folder.
 std::vector<std::string> expand_corpus_paths(const std::vector<std::string>& paths, const std::string& glob = "");
 
 // What reading one input gave.
