@@ -27,6 +27,10 @@ void log_vocabulary(const VocabStats& stats, const Vocabulary& vocab, const Voca
   if (stats.scan.truncated_tokens > 0)
     spdlog::warn("{} tokens were longer than {} bytes and were cut to that length", stats.scan.truncated_tokens,
                  kMaxTokenBytes);
+  if (stats.invalid_utf8_tokens > 0)
+    spdlog::warn("{} tokens are not valid UTF-8; they are kept as bytes (is the corpus in another encoding? "
+                 "iconv -f ENCODING -t UTF-8 converts it)",
+                 stats.invalid_utf8_tokens);
   if (stats.prune_threshold > 0)
     spdlog::warn("the vocabulary table was pruned while counting (words seen <= {} times dropped)",
                  stats.prune_threshold);

@@ -75,6 +75,33 @@ std::size_t utf8_text_start(std::string_view head, const std::string& path) {
   return starts_with({0xEF, 0xBB, 0xBF}) ? 3 : 0;
 }
 
+bool is_valid_utf8(std::string_view text) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* end = p + text.size();
+  while (p < end) {
+    const unsigned char c = *p;
+    if (c < 0x80) {
+      ++p;
+      continue;
+    }
+    int extra;
+    unsigned lowest;
+    if (c >= 0xC2 && c <= 0xDF) extra = 1, lowest = 0x80;
+    else if (c >= 0xE0 && c <= 0xEF) extra = 2, lowest = 0x800;
+    else if (c >= 0xF0 && c <= 0xF4) extra = 3, lowest = 0x10000;
+    else return false;
+    if (end - p <= extra) return false;
+    unsigned code = c & (0x3F >> extra);
+    for (int k = 1; k <= extra; ++k) {
+      if ((p[k] & 0xC0) != 0x80) return false;
+      code = (code << 6) | (p[k] & 0x3F);
+    }
+    if (code < lowest || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return false;
+    p += extra + 1;
+  }
+  return true;
+}
+
 std::uint64_t corpus_text_start(const std::string& path) {
   char head[kEncodingHeadBytes];
   std::FILE* f = open_for_reading(path);

@@ -193,7 +193,12 @@ Vocabulary Vocabulary::build(const std::string& corpus_path, const VocabOptions&
   }
   if (scans[0].tokens == 0) throw file_error(corpus_path, "the corpus has no words (only whitespace)");
   const std::uint64_t threshold = counters[0].prune_threshold();
-  Vocabulary vocab(counters[0].take(), options, &s);
+  auto counts = counters[0].take();
+  std::uint64_t invalid_utf8 = 0;  // each distinct word checked once, weighted by its count
+  for (const auto& [word, count] : counts)
+    if (!is_valid_utf8(word)) invalid_utf8 += count;
+  Vocabulary vocab(std::move(counts), options, &s);
+  s.invalid_utf8_tokens = invalid_utf8;
   s.scan = scans[0];
   s.prune_threshold = threshold;
   if (vocab.empty())

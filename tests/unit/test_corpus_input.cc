@@ -10,7 +10,9 @@
 
 #include "test_helpers.h"
 #include "wordvec/core/error.h"
+#include "wordvec/text/corpus.h"
 #include "wordvec/text/corpus_input.h"
+#include "wordvec/text/vocabulary.h"
 
 namespace wordvec {
 namespace {
@@ -130,6 +132,21 @@ TEST(CorpusInput, ByteOrderMarkIsDroppedAndUtf16IsRefusedAlsoInsideCompression) 
   EXPECT_EQ(decoded(dir.write("bom.gz", compress(Compression::Gzip, "\xEF\xBB\xBF" "alpha\n"))), "alpha\n");
   const std::string utf16 = dir.write("u16.gz", compress(Compression::Gzip, std::string("\xFF\xFE" "a\0 \0b\0", 8)));
   EXPECT_NE(error_of([&] { decoded(utf16); }).find("u16.gz: is UTF-16"), std::string::npos);
+}
+
+TEST(CorpusInput, InvalidUtf8IsKeptAsBytesAndCounted) {
+  for (const char* valid : {"plain", "caf\xC3\xA9", "\xE6\x97\xA5\xE6\x9C\xAC", "\xF0\x9F\x98\x80", ""})
+    EXPECT_TRUE(is_valid_utf8(valid)) << valid;
+  for (const char* invalid : {"caf\xE9", "\x80", "\xC3", "\xC0\x80", "\xE0\x80\x80", "\xED\xA0\x80",
+                              "\xF4\x90\x80\x80", "\xF0\x9F\x98", "a\xFFb"})
+    EXPECT_FALSE(is_valid_utf8(invalid)) << invalid;
+  TempDir dir;
+  // Latin-1 text: "café" twice and "naïve" once are invalid UTF-8 tokens.
+  const std::string path = dir.write("latin1.txt", "caf\xE9 ok caf\xE9\nna\xEFve ok\n");
+  VocabStats stats;
+  const Vocabulary vocab = Vocabulary::build(path, {1, 0}, &stats);
+  EXPECT_EQ(stats.invalid_utf8_tokens, 3u);
+  EXPECT_GE(vocab.id("caf\xE9"), 0) << "kept as bytes";
 }
 
 TEST(CorpusInput, FoldersAreWalkedInSortedOrderSkippingHiddenEntriesAndFilteredByGlob) {

@@ -40,6 +40,10 @@ inline constexpr std::size_t kEncodingHeadBytes = 4096;
 // without a mark). Invalid UTF-8 sequences are kept as bytes.
 std::size_t utf8_text_start(std::string_view head, const std::string& path);
 
+// Whether `text` is well-formed UTF-8 (no overlong forms, surrogates or code
+// points above U+10FFFF).
+bool is_valid_utf8(std::string_view text);
+
 // utf8_text_start of a plain file; compressed data (gzip, bzip2, xz, zstd) is
 // refused too: read it through PreparedCorpus (corpus_input.h).
 std::uint64_t corpus_text_start(const std::string& path);

@@ -28,6 +28,7 @@ struct VocabStats {
   std::uint64_t prune_threshold = 0; // highest count pruned while counting (0: none)
   std::uint64_t dropped_min_count = 0;  // distinct words below min_count
   std::uint64_t dropped_max_vocab = 0;  // distinct words beyond max_vocab
+  std::uint64_t invalid_utf8_tokens = 0;  // tokens that are not valid UTF-8 (kept as bytes)
 };
 
 // Open-addressing hash from a word to its index in a word list it does not own.
