@@ -14,7 +14,8 @@ CXXFLAGS ?=
 BASEFLAGS := -std=c++20 $(OPT) -g -Wall -Wextra -pthread -Iinclude -Isrc \
              -I/usr/include/x86_64-linux-gnu/openblas-pthread -DSPDLOG_FMT_EXTERNAL $(CXXFLAGS)
 # zlib, libbz2, liblzma, libzstd: compressed corpora (src/text/corpus_input.cc).
-LDLIBS   := -lboost_program_options -lspdlog -lfmt -lopenblas -lxxhash -lz -lbz2 -llzma -lzstd -pthread
+CORPUS_LIBS := -lz -lbz2 -llzma -lzstd
+LDLIBS   := -lboost_program_options -lspdlog -lfmt -lopenblas -lxxhash $(CORPUS_LIBS) -pthread
 
 DEB_PACKAGES := g++ make libboost-program-options-dev libopenblas-dev libspdlog-dev libgtest-dev libxxhash-dev \
                 zlib1g-dev libbz2-dev liblzma-dev libzstd-dev
@@ -180,7 +181,7 @@ fuzz: test-deps
 
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.cc tests/fuzz/fuzz_input.h $(FUZZ_BUILD)/libwordvec.a
 	clang++ -std=c++20 -O1 -g -Iinclude -Isrc $(FUZZ_FLAGS) -fsanitize=fuzzer $< $(FUZZ_BUILD)/libwordvec.a \
-	  -lopenblas -pthread -o $@
+	  -lopenblas $(CORPUS_LIBS) -pthread -o $@
 
 demo: $(WORDVEC) $(CORPUS)
 	$(WORDVEC) train --input $(CORPUS) --output $(BUILD)/demo-vectors.bin --epochs 3
