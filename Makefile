@@ -13,12 +13,13 @@ CXXFLAGS ?=
 # Portable x86-64 by default: only src/simd/kernels_<isa>.cc get ISA flags.
 BASEFLAGS := -std=c++20 $(OPT) -g -Wall -Wextra -pthread -Iinclude -Isrc \
              -I/usr/include/x86_64-linux-gnu/openblas-pthread -DSPDLOG_FMT_EXTERNAL $(CXXFLAGS)
-# zlib, libbz2, liblzma, libzstd: compressed corpora (src/text/corpus_input.cc).
-CORPUS_LIBS := -lz -lbz2 -llzma -lzstd
+# zlib, libbz2, liblzma, libzstd: compressed corpora (src/text/corpus_input.cc,
+# src/io/compressed_output.cc); ICU: text normalisation (src/text/normalize.cc).
+CORPUS_LIBS := -lz -lbz2 -llzma -lzstd -licuuc -licudata
 LDLIBS   := -lboost_program_options -lspdlog -lfmt -lopenblas -lxxhash $(CORPUS_LIBS) -pthread
 
 DEB_PACKAGES := g++ make libboost-program-options-dev libopenblas-dev libspdlog-dev libgtest-dev libxxhash-dev \
-                zlib1g-dev libbz2-dev liblzma-dev libzstd-dev
+                zlib1g-dev libbz2-dev liblzma-dev libzstd-dev libicu-dev
 # Only the tests need these: a real gensim to check interoperability, bc for
 # timings, clang with its sanitizer/fuzzer runtimes for the fuzz targets, the
 # compressors that make the compressed test corpora.

@@ -20,7 +20,8 @@ std::string flag_of(const std::string& field) {
       {"negative_share", "--share-negatives"}, {"cache_memory_gib", "--cache-memory"},
       {"memory_gib", "--memory"},             {"output", "--glove-output"},
       {"min_learning_rate_ratio", "the minimum learning-rate ratio"},
-      {"max_sentence_words", "the longest sentence"}};
+      {"max_sentence_words", "the longest sentence"},
+      {"phrase_passes", "--phrases"},         {"phrase_memory_gib", "--phrase-memory"}};
   const auto it = renamed.find(field);
   if (it != renamed.end()) return it->second;
   std::string flag = "--" + field;

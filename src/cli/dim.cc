@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "cli.h"
+#include "text_flags.h"
 #include "wordvec/core/atomic_file.h"
 #include "wordvec/train/dimension.h"
 #include "sweep_report.h"
@@ -139,6 +140,7 @@ int run_sweep(const po::variables_map& vm, const std::vector<std::string>& input
 int run_dim(const std::vector<std::string>& args) {
   std::vector<std::string> sizes, inputs;
   CorpusInputOptions io;
+  TextFlags text;
   VocabOptions vo;
   po::options_description o("Options");
   o.add_options()("vocab-size,N", po::value(&sizes)->multitoken(), "vocabulary sizes to size for")(
@@ -163,12 +165,19 @@ int run_dim(const std::vector<std::string>& args) {
       "model", po::value(&model)->default_value(model), "skipgram or cbow")(
       "threads", po::value(&sweep.training.threads)->default_value(0, "all cores"), "training threads")(
       "sweep-output", po::value(&prefix)->default_value(prefix), "write PREFIX.csv and PREFIX.svg");
-  o.add(so).add(logging_options());
+  o.add(text.normalize_options()).add(text.inline_phrase_options()).add(so).add(logging_options());
   po::positional_options_description positional;
   positional.add("vocab-size", -1);
   po::variables_map vm;
   if (!parse_or_help(args, o, &positional, kDimUsage, vm)) return 0;
   configure_logging(vm);
+  text.resolve(true);
+  if (inputs.empty() && (text.normalize.any() || text.phrases.passes > 0))
+    throw UsageError("the normalisation and --phrases flags apply to the --input text");
+  io.normalize = text.normalize;
+  io.phrases = text.phrases;
+  io.threads = resolve_threads(0);
+  io.on_phrase_pass = log_phrase_pass;
 
   if (vm.count("sweep")) {
     sweep.training.model = parse_model(model);

@@ -21,6 +21,8 @@ const char* kUsage =
     "  analogy A is to B as C is to ? (3CosAdd or 3CosMul)\n"
     "  eval    analogy accuracy and word-similarity correlation of a vector file\n"
     "  convert vectors between formats: bin, text, vec (fastText), glove, npy\n"
+    "  prepare write a corpus as train reads it: decompressed, concatenated, normalised\n"
+    "  phrases join frequent word pairs into phrases (new_york), as word2phrase\n"
     "\n"
     "'wordvec COMMAND --help' explains each command's options and defaults.\n";
 
@@ -41,6 +43,8 @@ int main(int argc, char** argv) {
     if (command == "eval") return wordvec::cli::run_eval(args);
     if (command == "convert") return wordvec::cli::run_convert(args);
     if (command == "analogy") return wordvec::cli::run_analogy(args);
+    if (command == "prepare") return wordvec::cli::run_prepare(args);
+    if (command == "phrases") return wordvec::cli::run_phrases(args);
     std::fprintf(stderr, "wordvec: unknown command '%s'\n\n%s", command.c_str(), kUsage);
     return 2;
   } catch (const wordvec::OptionError& e) {  // the library names a field; the user knows the flag

@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "train_job.h"
+#include "text_flags.h"
 #include "wordvec/core/atomic_file.h"
 #include "wordvec/core/error.h"
 
@@ -99,6 +100,10 @@ void check_resume_options(const po::variables_map& vm, const Checkpoint& checkpo
   static const std::set<std::string> may_change = {"output", "format", "save-vocab", "save-cooccurrence",
                                                    "threads", "cache-memory", "memory", "temp-dir",
                                                    "checkpoint", "checkpoint-every", "resume", "quiet", "verbose"};
+  static const std::set<std::string> corpus_flags = {
+      "input", "glob", "cooccurrence", "min-count", "max-vocab", "lowercase", "casefold", "nfkc",
+      "split-punctuation", "split-intraword", "number-token", "phrases", "phrase-threshold", "phrase-min-count",
+      "phrase-memory"};
   const bool glove = checkpoint.kind == "glove";
   const auto& keys = glove ? glove_keys : sgns_keys;
   for (const auto& [name, value] : vm) {
@@ -107,9 +112,7 @@ void check_resume_options(const po::variables_map& vm, const Checkpoint& checkpo
     if (key == keys.end()) {
       if (name == "model" && glove && option_text(value) == "glove") continue;
       throw UsageError("--" + name + " cannot be given with --resume: the checkpoint fixes the " +
-                       (name == "input" || name == "glob" || name == "cooccurrence" || name == "min-count" ||
-                                name == "max-vocab"
-                            ? "corpus and the vocabulary"
+                       (corpus_flags.count(name) > 0 ? "corpus and the vocabulary"
                             : "model (" + std::string(glove ? "GloVe" : "skip-gram/CBOW") + ")"));
     }
     const std::string& saved = checkpoint.settings.text(key->second);
@@ -144,6 +147,7 @@ struct TrainCommand {
   GloveOptions go;
   CooccurrenceOptions co;
   TrainJob job;
+  TextFlags text;
   std::string model = "skipgram", format = "bin", save_vocab, dim_text = "auto", update = "batched",
               glove_output = "sum", x_max_text = "auto";
   int window = 0, epochs = -1;
@@ -164,6 +168,8 @@ struct TrainCommand {
       begin = end + 1;
     }
     job.glob = saved.text("run.glob");
+    job.normalize = NormalizeOptions::from_settings(saved);
+    job.phrases = PhraseOptions::from_settings(saved);
   }
 };
 
@@ -240,7 +246,8 @@ po::options_description TrainCommand::options() {
       "unless --checkpoint names another. Model and corpus options are refused unless they repeat the "
       "checkpoint's; outputs, --format, --threads and memory may change");
   po::options_description all;
-  all.add(io).add(training).add(glove).add(checkpoints).add(logging_options());
+  all.add(io).add(text.normalize_options()).add(text.inline_phrase_options()).add(training).add(glove)
+      .add(checkpoints).add(logging_options());
   return all;
 }
 
@@ -324,6 +331,10 @@ int run_train(const std::vector<std::string>& args) {
   job.format = parse_vector_format(c.format);
   job.quiet = vm.count("quiet") > 0;
   job.save_vocab = c.save_vocab;
+  c.text.resolve(true);
+  job.normalize = c.text.normalize;
+  job.phrases = c.text.phrases;
+  job.threads = c.o.threads;
   check_range("checkpoint_every", c.checkpoint_minutes, {0, 1e6, true, false, "minutes"});
   job.checkpoint_seconds = c.checkpoint_minutes * 60;
   if (!job.resume.empty()) return c.resume(vm);
@@ -344,6 +355,9 @@ int run_train(const std::vector<std::string>& args) {
   if (job.inputs.empty() && !(is_glove && !job.load_cooccurrence.empty())) throw UsageError("--input is required");
   if (!job.inputs.empty() && !job.load_cooccurrence.empty())
     throw UsageError("--input and --cooccurrence: give one (the co-occurrences were counted from a corpus already)");
+  if (job.inputs.empty() && (job.normalize.any() || job.phrases.passes > 0))
+    throw UsageError("the normalisation and --phrases flags apply to the --input text; --cooccurrence was counted "
+                     "already");
   if (!job.checkpoint.empty() && std::count(job.inputs.begin(), job.inputs.end(), "-") > 0)
     throw UsageError("--checkpoint with --input -: a resumed run reads its corpus again, and standard input cannot "
                      "be read twice; save the text to a file (compressed is fine) and give that");

@@ -28,6 +28,9 @@ struct TrainJob {
   // trainers read: the single plain file itself or a decoded copy.
   std::vector<std::string> inputs;
   std::string glob, temp_dir;
+  NormalizeOptions normalize;  // applied while the corpus is read
+  PhraseOptions phrases{0};
+  unsigned threads = 0;  // for counting phrases (0 = all cores)
   std::shared_ptr<PreparedCorpus> corpus;
   std::string input, output, save_vocab;
   VectorFormat format = VectorFormat::Word2VecBinary;
@@ -81,7 +84,8 @@ std::string absolute_path(const std::string& path);
 void log_interrupted(const TrainJob& job);
 
 // The job's own settings stored in a checkpoint beside the options: the
-// corpus inputs and fingerprint ("run.inputs", "run.glob", "run.corpus"); for GloVe also the
+// corpus inputs and fingerprint ("run.inputs", "run.glob", "run.corpus"), the
+// normalisation and phrase options; for GloVe also the
 // co-occurrence file, threads, memory and temporary folder.
 Settings run_settings(const TrainJob& job);
 Settings glove_run_settings(const TrainJob& job, const GloveOptions& go, const CooccurrenceOptions& co);

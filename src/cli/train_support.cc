@@ -13,9 +13,11 @@
 #include <cstdio>
 
 #include "train_job.h"
+#include "text_flags.h"
 #include "wordvec/text/corpus.h"
 #include "wordvec/train/dimension.h"
 #include "wordvec/core/error.h"
+#include "wordvec/core/parallel.h"
 
 namespace wordvec::cli {
 namespace {
@@ -107,7 +109,16 @@ void prepare_corpus(TrainJob& job) {
     spdlog::info("reading {}: {:.1f} MB read, {:.1f} MB of text", r.path == "-" ? "standard input" : r.path,
                  r.compressed_bytes / 1e6, r.text_bytes / 1e6);
   };
-  job.corpus = std::make_shared<PreparedCorpus>(job.inputs, CorpusInputOptions{job.glob, job.temp_dir}, progress);
+  CorpusInputOptions options;
+  options.glob = job.glob;
+  options.temp_dir = job.temp_dir;
+  options.normalize = job.normalize;
+  options.phrases = job.phrases;
+  options.threads = resolve_threads(job.threads);
+  options.on_phrase_pass = [&](const PhrasePassReport& report, const PhraseTable& table) {
+    if (!job.quiet) log_phrase_pass(report, table);
+  };
+  job.corpus = std::make_shared<PreparedCorpus>(job.inputs, options, progress);
   job.input = job.corpus->path();
   if (!job.corpus->is_copy()) return;
   std::uint64_t text = 0;
@@ -119,9 +130,11 @@ void prepare_corpus(TrainJob& job) {
     else if (job.corpus->reports().size() <= 20 || r.path == "-")
       spdlog::info("read {}: {:.1f} MB of text", r.path == "-" ? "standard input" : r.path, r.text_bytes / 1e6);
   }
-  spdlog::info("{} input file(s) read once into a plain copy for training: {:.1f} MB in {} (removed at the end; "
+  spdlog::info("{} input file(s) read once into a plain copy for training{}: {:.1f} MB in {} (removed at the end; "
                "--temp-dir moves it)",
-               job.corpus->reports().size(), text / 1e6, job.input);
+               job.corpus->reports().size(),
+               job.normalize.any() || job.phrases.passes > 0 ? ", normalised and phrased as asked" : "", text / 1e6,
+               job.input);
 }
 
 namespace {
@@ -158,6 +171,8 @@ Settings run_settings(const TrainJob& job) {
   s.set("run.inputs", inputs);
   s.set("run.glob", job.glob);
   s.set("run.corpus", job.corpus_fingerprint);
+  s.merge(job.normalize.to_settings());
+  s.merge(job.phrases.to_settings());
   return s;
 }
 

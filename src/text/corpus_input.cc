@@ -443,44 +443,117 @@ bool readable_in_place(const std::vector<std::string>& files) {
 
 }  // namespace
 
+namespace {
+
+// Writes the decoded text of the inputs to the copy, normalising each line
+// when asked; each input ends its last line.
+class CopyWriter {
+ public:
+  CopyWriter(const std::string& path, const NormalizeOptions& normalize) : path_(path) {
+    file_ = std::fopen(path.c_str(), "wb");
+    if (file_ == nullptr) fail();
+    if (normalize.any()) normalizer_ = std::make_unique<TextNormalizer>(normalize);
+  }
+  ~CopyWriter() {
+    if (file_ != nullptr) std::fclose(file_);
+  }
+  void text(std::string_view chunk) {
+    if (chunk.empty()) return;
+    if (normalizer_ == nullptr) {
+      write(chunk);
+      return;
+    }
+    pending_.append(chunk);
+    std::size_t begin = 0;
+    for (std::size_t end; (end = pending_.find('\n', begin)) != std::string::npos; begin = end + 1)
+      normalize_line({pending_.data() + begin, end - begin}, "\n");
+    pending_.erase(0, begin);
+    if (pending_.size() > kLongLine) {  // a line of megabytes: go on at its last whitespace
+      std::size_t cut = pending_.size();
+      while (cut > 0 && !is_token_space(static_cast<unsigned char>(pending_[cut - 1]))) --cut;
+      if (cut > 0) {
+        normalize_line({pending_.data(), cut}, " ");
+        pending_.erase(0, cut);
+      }
+    }
+  }
+  void end_file() {
+    if (normalizer_ != nullptr) {
+      if (!pending_.empty()) normalize_line(pending_, "\n");
+      pending_.clear();
+    } else if (last_ != '\n') {
+      write("\n");
+    }
+  }
+  void close() {
+    std::FILE* f = file_;
+    file_ = nullptr;
+    if (std::fclose(f) != 0) fail();
+  }
+
+ private:
+  static constexpr std::size_t kLongLine = 1 << 20;
+  void normalize_line(std::string_view line, std::string_view end) {
+    line_.clear();
+    normalizer_->append(line, line_);
+    line_ += end;
+    write(line_);
+  }
+  void write(std::string_view text) {
+    if (std::fwrite(text.data(), 1, text.size(), file_) != text.size()) fail();
+    last_ = text.back();
+  }
+  [[noreturn]] void fail() const {
+    throw file_error(path_, std::string("cannot write the decoded corpus: ") + std::strerror(errno));
+  }
+
+  std::string path_;
+  std::FILE* file_ = nullptr;
+  std::unique_ptr<TextNormalizer> normalizer_;
+  std::string pending_, line_;
+  char last_ = '\n';
+};
+
+}  // namespace
+
 PreparedCorpus::PreparedCorpus(const std::vector<std::string>& paths, const CorpusInputOptions& options,
                                const std::function<void(const InputReport&)>& progress)
     : files_(expand_corpus_paths(paths, options.glob)) {
   if (files_.empty()) throw Error("--input: no corpus given");
-  if (readable_in_place(files_)) {
+  options.normalize.validate();
+  options.phrases.validate();
+  const bool transformed = options.normalize.any() || options.phrases.passes > 0;
+  if (!options.always_copy && !transformed && readable_in_place(files_)) {
     path_ = files_[0];
     return;
   }
   copy_ = std::make_unique<Copy>(options.temp_dir);
   path_ = copy_->folder.path() + "/corpus.txt";
-  std::FILE* out = std::fopen(path_.c_str(), "wb");
-  if (out == nullptr) throw file_error(path_, std::string("cannot write the decoded corpus: ") + std::strerror(errno));
-  try {
-    std::uint64_t text_bytes = 0;
-    for (const std::string& file : files_) {
-      char last = '\n';
-      const auto write = [&](std::string_view text) {
-        if (std::fwrite(text.data(), 1, text.size(), out) != text.size())
-          throw file_error(path_, std::string("cannot write the decoded corpus: ") + std::strerror(errno));
-        last = text.back();
-      };
-      reports_.push_back(decode_input(file, write, progress));
-      if (last != '\n') write("\n");  // each file is a stream of its own: a line never crosses two
-      text_bytes += reports_.back().text_bytes;
-    }
-    if (std::fclose(out) != 0) {
-      out = nullptr;
-      throw file_error(path_, std::string("cannot write the decoded corpus: ") + std::strerror(errno));
-    }
-    out = nullptr;
-    if (text_bytes == 0)
-      throw files_.size() == 1 ? file_error(files_[0] == "-" ? "standard input" : files_[0],
-                                            "is empty (after decompression): no text to train on")
-                               : Error("the " + std::to_string(files_.size()) +
-                                       " input files are all empty (after decompression): no text to train on");
-  } catch (...) {
-    if (out != nullptr) std::fclose(out);
-    throw;
+  CopyWriter copy(path_, options.normalize);
+  std::uint64_t text_bytes = 0;
+  for (const std::string& file : files_) {
+    reports_.push_back(decode_input(file, [&](std::string_view text) { copy.text(text); }, progress));
+    copy.end_file();
+    text_bytes += reports_.back().text_bytes;
+  }
+  copy.close();
+  if (text_bytes == 0)
+    throw files_.size() == 1 ? file_error(files_[0] == "-" ? "standard input" : files_[0],
+                                          "is empty (after decompression): no text to train on")
+                             : Error("the " + std::to_string(files_.size()) +
+                                     " input files are all empty (after decompression): no text to train on");
+  for (unsigned pass = 1; pass <= options.phrases.passes; ++pass) {
+    PhrasePassReport report;
+    report.pass = pass;
+    const PhraseTable table = PhraseTable::learn(path_, options.phrases, options.threads, &report);
+    const std::string next = copy_->folder.path() + "/corpus.phrases" + std::to_string(pass) + ".txt";
+    CopyWriter phrased(next, NormalizeOptions{});
+    table.apply(path_, [&](std::string_view text) { phrased.text(text); }, &report);
+    phrased.close();
+    std::remove(path_.c_str());
+    path_ = next;
+    phrase_reports_.push_back(report);
+    if (options.on_phrase_pass) options.on_phrase_pass(report, table);
   }
 }
 

@@ -13,6 +13,9 @@
 #include <string_view>
 #include <vector>
 
+#include "wordvec/text/normalize.h"
+#include "wordvec/text/phrases.h"
+
 namespace wordvec {
 
 enum class Compression { None, Gzip, Bzip2, Xz, Zstd };
@@ -48,10 +51,19 @@ InputReport decode_input(const std::string& path, const std::function<void(std::
 struct CorpusInputOptions {
   std::string glob;      // filter for files found in folders ("" = every file)
   std::string temp_dir;  // where a decoded copy goes ("" = $TMPDIR or /tmp)
+  // Applied to each line while the copy is written (a copy is then made even
+  // of one plain file), then the phrase passes rewrite the copy.
+  NormalizeOptions normalize;
+  PhraseOptions phrases{0};
+  unsigned threads = 1;  // for counting phrases
+  bool always_copy = false;
+  // Called after each phrase pass with what it found.
+  std::function<void(const PhrasePassReport&, const PhraseTable&)> on_phrase_pass;
 };
 
 // The corpus as one plain-text file. The copy, when one is needed, lives in a
-// temporary folder removed with this object, and on a fatal signal.
+// temporary folder removed with this object, and on a fatal signal. Its text
+// is normalised and phrased when the options ask for it.
 class PreparedCorpus {
  public:
   PreparedCorpus(const std::vector<std::string>& paths, const CorpusInputOptions& options,
@@ -64,11 +76,13 @@ class PreparedCorpus {
   bool is_copy() const { return copy_ != nullptr; }
   const std::vector<std::string>& files() const { return files_; }     // the inputs, expanded
   const std::vector<InputReport>& reports() const { return reports_; }  // one per file read (none without a copy)
+  const std::vector<PhrasePassReport>& phrase_reports() const { return phrase_reports_; }
 
  private:
   struct Copy;
   std::vector<std::string> files_;
   std::vector<InputReport> reports_;
+  std::vector<PhrasePassReport> phrase_reports_;
   std::unique_ptr<Copy> copy_;
   std::string path_;
 };
