@@ -14,7 +14,7 @@ void PhraseOptions::validate() const {
   check_range("passes", passes, {0, 10, false, false, "0 = no phrases"});
   check_range("threshold", threshold, {0, 1e300, false, false});
   check_range("min_count", static_cast<double>(min_count), {1, 1e18, false, false});
-  check_range("memory_gib", memory_gib, {0.001, 1e6, false, false, "GiB"});
+  check_range("memory_gib", memory_gib, {0, 1e6, true, false, "GiB"});
 }
 
 Settings PhraseOptions::to_settings() const {

@@ -317,5 +317,66 @@ else fail "resume over compressed inputs: exit $rc, $(tail -1 "$I/ck.log")"; fi
 touch "$I/shards/part01"; echo "extra words" >> "$I/shards/part01"
 expect_error "resume after an input shard changed" 1 "the corpus changed since the checkpoint" -- "$WORDVEC" train --resume "$I/ck" --output "$T/out/r.bin"
 
+# ---- Text preparation: prepare, phrases, normalisation flags, inline in train.
+P="$T/prep"; rm -rf "$P"; mkdir -p "$P/tmp"
+cat "$TEXT" > "$P/expected.txt"  # then the shards as they are now (a test above changed one)
+( cd "$I/shards" && for f in $(find . -type f ! -path './.*' | sort); do case $f in *.gz) gzip -dc "$f";; *) cat "$f";; esac; done ) >> "$P/expected.txt"
+for ext in txt gz bz2 xz zst; do
+  case $ext in txt) cat=cat;; gz) cat="gzip -dc";; bz2) cat="bzip2 -dc";; xz) cat="xz -dc";; zst) cat="zstd -qdc";; esac
+  if "$WORDVEC" prepare --quiet --input "$I/c.gz" "$I/shards" --output "$P/out.$ext" --temp-dir "$P/tmp" \
+     && $cat "$P/out.$ext" | cmp -s - "$P/expected.txt"; then ok
+  else fail "prepare --output out.$ext: not the inputs' text, compressed as its name says"; fi
+done
+if "$WORDVEC" prepare --quiet --input "$I/c.zst" --output - --compress gzip | gzip -dc | cmp -s - "$TEXT"; then ok
+else fail "prepare --output - --compress gzip"; fi
+printf 'ÉCOLE, Straße: «ΟΔΟΣ» ПРИВЕТ! 東京。\nDon'"'"'t pay $1,000.50 (twice)...\n' > "$P/scripts.txt"
+printf 'école , straße : « οδος » привет ! 東京 。\ndon'"'"'t pay $ <num> ( twice ) ...\n' > "$P/scripts.expected"
+if "$WORDVEC" prepare --quiet --input "$P/scripts.txt" --output "$P/scripts.out" --lowercase --split-punctuation \
+     --number-token '<num>' && cmp -s "$P/scripts.out" "$P/scripts.expected"; then ok
+else fail "prepare --lowercase --split-punctuation --number-token: $(cat "$P/scripts.out" 2>/dev/null)"; fi
+if "$WORDVEC" prepare --quiet --input "$P/scripts.txt" --output - --casefold --nfkc | head -1 | grep -qx 'école, strasse: «οδοσ» привет! 東京。'
+then ok; else fail "prepare --casefold --nfkc"; fi
+# Inline normalisation and phrases train on exactly the text prepare and phrases write.
+tr 'a-z' 'A-Z' < "$TEXT" | gzip -c > "$P/upper.gz"
+if small --input "$P/upper.gz" --lowercase --output "$P/v.bin" && cmp -s "$P/v.bin" "$I/plain.bin"; then ok
+else fail "train --lowercase on an uppercased copy differs from the original's vectors"; fi
+if "$WORDVEC" phrases --input "$TEXT" --output "$P/phrased.txt" --threshold 50 --top 300 2> "$P/phrases.log" \
+   && grep -q ' united_states ' "$P/phrased.txt" && grep -q '^los_angeles ' "$P/phrases.log" \
+   && ! grep -q 'united states' "$P/phrased.txt"; then ok
+else fail "phrases: united_states not formed: $(head -3 "$P/phrases.log")"; fi
+if small --input "$P/phrased.txt" --output "$P/w.bin" && small --input "$TEXT" --phrases 1 --phrase-threshold 50 --output "$P/v.bin" \
+   && cmp -s "$P/v.bin" "$P/w.bin"; then ok; else fail "train --phrases 1 differs from training on phrases' output"; fi
+if "$WORDVEC" phrases --quiet --input "$TEXT" --output "$P/p2.txt" --threshold 50 --passes 2 \
+   && [ "$(grep -o '[a-z]*_[a-z]*_[a-z_]*' "$P/p2.txt" | wc -l)" -gt 0 ] && [ "$(wc -l < "$P/p2.txt")" = "$(wc -l < "$TEXT")" ]
+then ok; else fail "phrases --passes 2: no phrase of 3+ words, or lines lost"; fi
+if [ -z "$(ls -A "$P/tmp")$(ls -A "$I/tmp")" ]; then ok; else fail "prepare/phrases left temporary files"; fi
+expect_error "split-intraword alone" 1 "--split-intraword needs --split-punctuation" -- "$WORDVEC" prepare --input "$TEXT" --output "$T/out/x.txt" --split-intraword
+expect_error "lowercase and casefold" 2 "--lowercase and --casefold: give one" -- train --input "$TEXT" --output "$T/out/v.bin" --lowercase --casefold
+expect_error "number token with a space" 1 "--number-token must be one token" -- train --input "$TEXT" --output "$T/out/v.bin" --number-token 'a b'
+expect_error "phrases out of range" 1 "--phrases must be between 0 and 10" -- train --input "$TEXT" --output "$T/out/v.bin" --phrases 11
+expect_error "phrase threshold negative" 1 "--phrase-threshold must be between 0" -- train --input "$TEXT" --output "$T/out/v.bin" --phrases 1 --phrase-threshold -1
+expect_error "passes out of range" 1 "--passes must be between 0 and 10" -- "$WORDVEC" phrases --input "$TEXT" --output "$T/out/x.txt" --passes 11
+expect_error "unknown compression" 1 "unknown compression 'lz4'" -- "$WORDVEC" prepare --input "$TEXT" --output "$T/out/x.txt" --compress lz4
+expect_error "prepare without output" 2 "--output is required" -- "$WORDVEC" prepare --input "$TEXT"
+expect_error "phrases of a corrupt input" 1 "bad.xz: corrupt xz data" -- "$WORDVEC" phrases --input "$I/bad.xz" --output "$T/out/x.txt" --temp-dir "$P/tmp"
+expect_error "normalising a counted co-occurrence file" 2 "apply to the --input text" -- "$WORDVEC" train --model glove --cooccurrence "$T/none.bin" --output "$T/out/v.bin" --lowercase
+cp "$P/scripts.txt" "$P/scripts.copy"
+expect_error "prepare over its own input" 1 "same file as --input" -- "$WORDVEC" prepare --input "$P" --glob 'scripts.txt' --output "$P/scripts.txt" --lowercase
+cmp -s "$P/scripts.txt" "$P/scripts.copy" && ok || fail "prepare replaced its own input"
+if [ -z "$(ls -A "$P/tmp")" ]; then ok; else fail "failed prepare/phrases runs left temporary files: $(ls -A "$P/tmp")"; fi
+# Interrupted while reading (a pipe that stays open): no output, no temporary copy.
+mkfifo "$P/fifo"; ( exec 3> "$P/fifo"; cat "$TEXT" >&3; sleep 4 ) &
+read -r rc _ < <(interrupt TERM 2 "$P/int.log" -- "$WORDVEC" phrases --input "$P/fifo" --output "$P/int.txt" --temp-dir "$P/tmp")
+if [ "$rc" = 143 ] && [ ! -e "$P/int.txt" ] && [ -z "$(ls -A "$P/tmp")" ]; then ok
+else fail "phrases interrupted: exit $rc, output or temporary files left: $(ls -A "$P" "$P/tmp" | tr '\n' ' ')"; fi
+wait
+# A checkpointed run with normalisation and phrases resumes on the same prepared text.
+read -r rc _ < <(interrupt TERM 2 "$P/ck.log" -- "$WORDVEC" train --input "$P/upper.gz" --lowercase --phrases 1 --output "$P/r.bin" \
+  --epochs 40 --dim 12 --threads 2 --checkpoint "$P/ck" --checkpoint-every 1e-6 --temp-dir "$P/tmp")
+if [ "$rc" = 143 ] && [ -s "$P/ck" ] && "$WORDVEC" train --resume "$P/ck" --output "$P/r.bin" --quiet && [ -s "$P/r.bin" ] \
+   && "$WORDVEC" nn --vectors "$P/r.bin" united_states > /dev/null; then ok
+else fail "resume with --lowercase --phrases: exit $rc, $(tail -1 "$P/ck.log")"; fi
+expect_error "normalisation flag on resume" 2 "--lowercase cannot be given with --resume" -- "$WORDVEC" train --resume "$P/ck" --output "$T/out/r.bin" --lowercase
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -182,6 +182,12 @@ TEST(CorpusInput, FoldersAreWalkedInSortedOrderSkippingHiddenEntriesAndFilteredB
   EXPECT_EQ(expand_corpus_paths({root}).size(), 3u);
 }
 
+CorpusInputOptions in_folder(const std::string& temp_dir) {
+  CorpusInputOptions options;
+  options.temp_dir = temp_dir;
+  return options;
+}
+
 TEST(PreparedCorpus, OnePlainFileIsReadInPlaceAnythingElseOnceIntoACopyThatIsRemoved) {
   TempDir dir;
   const std::string plain = dir.write("plain.txt", "a b c\n");
@@ -195,7 +201,7 @@ TEST(PreparedCorpus, OnePlainFileIsReadInPlaceAnythingElseOnceIntoACopyThatIsRem
   const std::string packed = dir.write("two.zst", compress(Compression::Zstd, "z w\n"));
   std::string copy_path;
   {
-    const PreparedCorpus corpus({unterminated, packed}, {"", dir.path()});
+    const PreparedCorpus corpus({unterminated, packed}, in_folder(dir.path()));
     ASSERT_TRUE(corpus.is_copy());
     copy_path = corpus.path();
     EXPECT_EQ(decoded(copy_path), "x y\nz w\n");
@@ -207,11 +213,11 @@ TEST(PreparedCorpus, OnePlainFileIsReadInPlaceAnythingElseOnceIntoACopyThatIsRem
   const std::string bad = dir.write("bad.gz", compress(Compression::Gzip, some_text(100)).substr(0, 50));
   const std::string temp = dir.file("temp");
   std::filesystem::create_directories(temp);
-  EXPECT_THROW(PreparedCorpus({packed, bad}, {"", temp}), Error);
+  EXPECT_THROW(PreparedCorpus({packed, bad}, in_folder(temp)), Error);
   EXPECT_TRUE(std::filesystem::is_empty(temp));
   // Nothing to train on is said, naming the input.
   const std::string empty = dir.write("empty.gz", compress(Compression::Gzip, ""));
-  EXPECT_NE(error_of([&] { PreparedCorpus({empty}, {"", temp}); }).find("empty.gz: is empty (after decompression)"),
+  EXPECT_NE(error_of([&] { PreparedCorpus({empty}, in_folder(temp)); }).find("empty.gz: is empty (after decompression)"),
             std::string::npos);
   EXPECT_TRUE(std::filesystem::is_empty(temp));
 }
