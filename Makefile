@@ -2,7 +2,7 @@
 #   make demo    build, train on the bundled corpus in data/, show nearest neighbours
 #   make test    build and run every test (unit, CLI end-to-end, examples, sanitizers, TSan, fuzzing)
 #   make check   the quick subset for iteration: build, layering, unit, CLI and example tests
-#   make bench   train wordvec and the peers side by side (tests/bench/)
+#   make bench   train wordvec and the peers side by side (tests/bench/); bench-glove, bench-ingest too
 # Each target first runs `make deps`, which installs missing Debian packages
 # when run as root, and otherwise prints the apt-get command to run.
 
@@ -43,7 +43,7 @@ EXAMPLE  := $(BUILD)/examples/train_and_query
 CORPUS   := $(BUILD)/data/corpus.txt
 
 .PHONY: all deps test-deps install-packages check test layering unit-test cli-test example-test sanitize tsan fuzz demo bench \
-        bench-quick bench-glove bench-micro native clean
+        bench-quick bench-glove bench-ingest bench-micro native clean
 
 all: $(WORDVEC) $(LIB)
 
@@ -196,6 +196,11 @@ bench-quick: $(WORDVEC)
 
 bench-glove: $(WORDVEC)
 	bash tests/bench/glove.sh
+
+# Compressed, sharded and oversized input, and phrases against word2phrase.
+bench-ingest: $(WORDVEC)
+	@$(MAKE) --no-print-directory install-packages PACKAGES="gzip zstd npm"
+	bash tests/bench/ingest.sh
 
 # Kernel, update-step and one-thread training micro-benchmarks (Google Benchmark).
 BENCH_MICRO := $(BUILD)/bench_micro

@@ -54,6 +54,9 @@ class ProgressPrinter {
   bool tty_;
   std::string stage_;
   double last_logged_ = -1e9;
+  void log_epoch_end(const TrainingProgress& p);
+  int epoch_ = 0;
+  double epoch_started_ = -1;  // elapsed seconds when epoch_ began (-1: unknown)
 };
 
 std::string format_duration(double seconds);

@@ -125,6 +125,24 @@ std::string format_duration(double seconds) {
   return buf;
 }
 
+// Logs how long each epoch took, to within one report (a second by default),
+// for the epochs whose start a report saw.
+void ProgressPrinter::log_epoch_end(const TrainingProgress& p) {
+  const auto log = [&] {
+    if (epoch_ > 0 && epoch_started_ >= 0) {
+      if (tty_) std::fprintf(stderr, "\r\033[K");
+      spdlog::info("epoch {} took {:.1f} s", epoch_, p.elapsed_seconds - epoch_started_);
+    }
+  };
+  if (p.epoch != epoch_) {
+    const bool next = p.epoch == epoch_ + 1;
+    if (next) log();
+    epoch_started_ = next && epoch_ > 0 ? p.elapsed_seconds : next ? 0 : -1;
+    epoch_ = p.epoch;
+  }
+  if (p.finished) log();
+}
+
 ProgressPrinter::ProgressPrinter(bool quiet) : quiet_(quiet), tty_(::isatty(STDERR_FILENO) != 0) {}
 
 void ProgressPrinter::operator()(const TrainingProgress& p) {
@@ -132,7 +150,10 @@ void ProgressPrinter::operator()(const TrainingProgress& p) {
   if (stage_ != p.stage) {  // a new stage's clock starts at zero
     stage_ = p.stage;
     last_logged_ = -1e9;
+    epoch_ = 0;
+    epoch_started_ = -1;
   }
+  log_epoch_end(p);
   char line[320], optimiser[96] = "";
   // Counting stages have no learning rate, epoch or loss to show.
   if (p.learning_rate > 0)
