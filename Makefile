@@ -163,7 +163,7 @@ tsan: test-deps $(CORPUS)
 
 # libFuzzer (clang): tokenizer and file readers, FUZZ_SECONDS each, from the seeds in tests/fuzz/seeds/.
 FUZZ_BUILD   := build-fuzz
-FUZZ_TARGETS := tokenizer vectors cooccurrence checkpoint
+FUZZ_TARGETS := tokenizer vectors cooccurrence checkpoint normalizer
 FUZZ_SECONDS ?= 12
 FUZZ_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all
 fuzz: test-deps

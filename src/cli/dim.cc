@@ -177,7 +177,7 @@ int run_dim(const std::vector<std::string>& args) {
   io.normalize = text.normalize;
   io.phrases = text.phrases;
   io.threads = resolve_threads(0);
-  io.on_phrase_pass = log_phrase_pass;
+  log_phrase_passes(io, vm.count("quiet") > 0);
 
   if (vm.count("sweep")) {
     sweep.training.model = parse_model(model);

@@ -114,8 +114,9 @@ int run_text_command(const std::vector<std::string>& args, bool phrases) {
   io.phrases = text.phrases;
   io.threads = resolve_threads(threads);
   io.always_copy = true;
+  log_phrase_passes(io, vm.count("quiet") > 0);
   io.on_phrase_pass = [&](const PhrasePassReport& report, const PhraseTable& table) {
-    log_phrase_pass(report, table);
+    if (vm.count("quiet") == 0) log_phrase_pass(report, table);
     for (const ScoredPhrase& p : table.top(top)) {
       if (top == 0) break;
       std::fprintf(stderr, "%s %.6g %llu\n", p.phrase.c_str(), p.score, static_cast<unsigned long long>(p.count));

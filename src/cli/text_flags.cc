@@ -74,3 +74,16 @@ void log_phrase_pass(const PhrasePassReport& r, const PhraseTable& table) {
 }
 
 }  // namespace wordvec::cli
+
+namespace wordvec::cli {
+
+void log_phrase_passes(CorpusInputOptions& options, bool quiet) {
+  if (quiet) return;
+  const unsigned passes = options.phrases.passes;
+  options.on_phrase_pass_start = [passes](unsigned pass) {
+    spdlog::info("phrases, pass {} of {}: counting words and word pairs", pass, passes);
+  };
+  options.on_phrase_pass = log_phrase_pass;
+}
+
+}  // namespace wordvec::cli

@@ -23,7 +23,9 @@ struct TextFlags {
   void resolve(bool inline_phrases);
 };
 
-// Logs what a phrase pass found, with its best-scoring phrases.
+// Logs what a phrase pass found, with its best-scoring phrases, and sets
+// `options` to log each pass's start and end (unless quiet).
 void log_phrase_pass(const PhrasePassReport& report, const PhraseTable& table);
+void log_phrase_passes(CorpusInputOptions& options, bool quiet);
 
 }  // namespace wordvec::cli

@@ -206,8 +206,9 @@ po::options_description TrainCommand::options() {
       "threads,t", po::value(&o.threads)->default_value(0, "all cores"), "training threads")(
       "seed", po::value(&o.seed)->default_value(o.seed), "random seed (runs with --threads 1 are reproducible)")(
       "cache-memory", po::value(&o.cache_memory_gib)->default_value(o.cache_memory_gib),
-      "GiB for the compact copy of the corpus (~1.6 bytes per word) that skip-gram/CBOW epochs after the first "
-      "read instead of the text; a larger corpus is re-read (0 = always re-read; results are the same)")(
+      "GiB of memory for the compact copy of the corpus (~1.6 bytes per word) that skip-gram/CBOW epochs after "
+      "the first read instead of the text; beyond it the copy goes on in a nameless file in --temp-dir (0 = read "
+      "the text every epoch; results are the same)")(
       "update", po::value(&update)->default_value(update),
       "skip-gram update: batched (negatives shared across the window, faster) or exact (word2vec.c's)")(
       "share-negatives", po::value(&o.negative_share)->default_value(o.negative_share),
@@ -282,7 +283,7 @@ int TrainCommand::resume(const po::variables_map& vm) {
   SgnsOptions resumed = SgnsOptions::from_settings(checkpoint.settings);
   resumed.threads = o.threads;
   resumed.cache_memory_gib = o.cache_memory_gib;
-  job.temp_dir = co.temp_dir;
+  resumed.temp_dir = job.temp_dir = co.temp_dir;
   check_files(job);
   prepare_corpus(job);
   check_corpus_fingerprint(checkpoint, job.input);
@@ -315,6 +316,7 @@ int TrainCommand::start_sgns() {
   o.learning_rate = alpha;
   o.update = parse_skipgram_update(update);
   o.dim = std::max(1, job.requested_dim);  // placeholder until the vocabulary is known
+  o.temp_dir = co.temp_dir;
   o.validate();
   job.temp_dir = co.temp_dir;
   check_files(job);

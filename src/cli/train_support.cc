@@ -115,9 +115,7 @@ void prepare_corpus(TrainJob& job) {
   options.normalize = job.normalize;
   options.phrases = job.phrases;
   options.threads = resolve_threads(job.threads);
-  options.on_phrase_pass = [&](const PhrasePassReport& report, const PhraseTable& table) {
-    if (!job.quiet) log_phrase_pass(report, table);
-  };
+  log_phrase_passes(options, job.quiet);
   job.corpus = std::make_shared<PreparedCorpus>(job.inputs, options, progress);
   job.input = job.corpus->path();
   if (!job.corpus->is_copy()) return;

@@ -543,6 +543,7 @@ PreparedCorpus::PreparedCorpus(const std::vector<std::string>& paths, const Corp
                              : Error("the " + std::to_string(files_.size()) +
                                      " input files are all empty (after decompression): no text to train on");
   for (unsigned pass = 1; pass <= options.phrases.passes; ++pass) {
+    if (options.on_phrase_pass_start) options.on_phrase_pass_start(pass);
     PhrasePassReport report;
     report.pass = pass;
     const PhraseTable table = PhraseTable::learn(path_, options.phrases, options.threads, &report);

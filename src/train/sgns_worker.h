@@ -169,9 +169,10 @@ class SgnsWorker {
         const bool record = state.position == state.shard_begin && state.epoch + 1 < epochs;
         std::optional<IdStream> recording;
         if (record && cache_budget_ > 0)
-          recording.emplace(state.shard_begin, cache_budget_, expected_stream_bytes(path, state));
+          recording.emplace(state.shard_begin, cache_budget_, expected_stream_bytes(path, state), true,
+                            run_.options.temp_dir);
         finished = scan(path, state, recording ? &*recording : nullptr);
-        if (finished && recording && !recording->overflowed()) replay_ = std::move(recording);
+        if (finished && recording && recording->seal()) replay_ = std::move(recording);
       }
       if (!finished) return false;
       train_sentence();

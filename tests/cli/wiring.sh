@@ -130,5 +130,29 @@ round_trip glove "training GloVe: dim 11, 3 epochs, x-max 7, weighting exponent 
   --model glove --dim 11 --window 6 --x-max 7 --glove-alpha 0.6 --alpha 0.04 --bias-alpha 0.3 --no-distance-weighting --glove-output word \
   --epochs 3 --seed 5
 
+# Text flags: on a copy with capitals, punctuation, numbers, hyphens and ligatures,
+# each changes the vectors; their defaults spelled out change nothing.
+sed -E 's/ (the|of|in) / \U\1\E /g; s/ and / and, /g; s/ one / 1,000 /g; s/ two / well-known /g; s/fi/\xef\xac\x81/g' \
+  "$T/c.txt" > "$T/mixed.txt"
+text_train() { "$WORDVEC" train --quiet --input "$T/mixed.txt" --format text --threads 1 --seed 1 --epochs 1 --dim 16 "$@"; }
+text_train --output "$T/base-mixed.txt" 2> /dev/null || fail "baseline on mixed text"
+for flags in "--lowercase" "--casefold" "--nfkc" "--split-punctuation" "--split-punctuation --split-intraword" \
+             "--number-token <num>" "--phrases 1" "--phrases 1 --phrase-threshold 20" "--phrases 1 --phrase-min-count 2" \
+             "--phrases 2"; do
+  # shellcheck disable=SC2086
+  text_train --output "$T/x.txt" $flags 2> /dev/null || { fail "text $flags: exit $?"; continue; }
+  case $flags in
+    "--phrases 1 "*) ref="$T/phrases1.txt";;
+    "--phrases 2") ref="$T/phrases1.txt";;
+    *) ref="$T/base-mixed.txt";;
+  esac
+  [ "$flags" = "--phrases 1" ] && cp "$T/x.txt" "$T/phrases1.txt"
+  if cmp -s "$ref" "$T/x.txt"; then fail "text $flags: the vectors did not change"; else ok; fi
+done
+if text_train --output "$T/x.txt" --phrases 0 --phrase-threshold 100 --phrase-min-count 5 --phrase-memory 2 2> /dev/null \
+   && cmp -s "$T/base-mixed.txt" "$T/x.txt"; then ok; else fail "text defaults spelled out changed the vectors"; fi
+if text_train --output "$T/x.txt" --phrases 1 --phrase-memory 0.5 2> /dev/null && cmp -s "$T/phrases1.txt" "$T/x.txt"; then ok
+else fail "--phrase-memory 0.5 (no pruning needed) changed the vectors"; fi
+
 echo "wiring: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -190,6 +190,35 @@ TEST(IdStream, OutgrowingTheBudgetDropsItAndReportsOverflow) {
   EXPECT_TRUE(replayed(s).empty());
 }
 
+TEST(IdStream, BeyondTheBudgetItSpillsToANamelessFileAndReplaysTheSame) {
+  TempDir dir;
+  IdStream memory(0, 1 << 24, 16), spilled(0, 1000, 16, true, dir.path());
+  std::uint64_t offset = 0;
+  for (std::int64_t i = 0; i < 700000; ++i) {  // ~1.9 MB: the file and more than one flush of the buffer
+    const auto id = static_cast<std::int32_t>((i * 7919) % 40000);
+    memory.add_word(id);
+    spilled.add_word(id);
+    if (i % 17 == 0) {
+      offset += 1 + i % 1000;
+      memory.end_sentence(offset);
+      spilled.end_sentence(offset);
+    }
+  }
+  ASSERT_TRUE(memory.seal());
+  ASSERT_TRUE(spilled.seal());
+  EXPECT_GT(spilled.spilled_bytes(), 1'500'000u);
+  EXPECT_EQ(spilled.bytes(), 0u) << "nothing left in memory";
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path())) << "the file has no name: nothing to clean up";
+  EXPECT_EQ(replayed(spilled), replayed(memory));
+  const IdStream moved = std::move(spilled);
+  EXPECT_EQ(replayed(moved).size(), replayed(memory).size());
+  // No folder to spill to: the stream is dropped, and the text read again.
+  IdStream nowhere(0, 100, 100, true, dir.file("missing"));
+  for (int i = 0; i < 200; ++i) nowhere.add_word(5);
+  EXPECT_TRUE(nowhere.overflowed());
+  EXPECT_FALSE(nowhere.seal());
+}
+
 TEST(CorpusFile, MissingFileOrDirectoryIsAClearError) {
   TempDir dir;
   EXPECT_THROW(corpus_file_size(dir.file("nope.txt")), Error);

@@ -389,11 +389,15 @@ TEST_F(TrainingOnBundledCorpus, ReplayingTheRecordedCorpusTrainsExactlyAsReading
     const WordVectors replayed = train(o);
     o.cache_memory_gib = 0;  // every epoch reads the text
     const WordVectors read = train(o);
-    o.cache_memory_gib = 1e-6;  // 1 kB: the recording overflows, the text is read again
+    o.cache_memory_gib = 1e-6;  // 1 kB: the recording spills to a temporary file
+    const WordVectors spilled = train(o);
+    o.temp_dir = "/nonexistent-folder";  // nowhere to spill: the recording is dropped, the text read again
     const WordVectors overflowed = train(o);
+    o.temp_dir.clear();
     const std::size_t bytes = replayed.size() * replayed.vectors.stride() * sizeof(float);
     EXPECT_EQ(0, std::memcmp(replayed.vectors.data(), read.vectors.data(), bytes)) << model_name(model);
     EXPECT_EQ(0, std::memcmp(overflowed.vectors.data(), read.vectors.data(), bytes)) << model_name(model);
+    EXPECT_EQ(0, std::memcmp(spilled.vectors.data(), read.vectors.data(), bytes)) << model_name(model);
   }
 }
 

@@ -57,7 +57,8 @@ struct CorpusInputOptions {
   PhraseOptions phrases{0};
   unsigned threads = 1;  // for counting phrases
   bool always_copy = false;
-  // Called after each phrase pass with what it found.
+  // Called before each phrase pass (1-based) and after it with what it found.
+  std::function<void(unsigned pass)> on_phrase_pass_start;
   std::function<void(const PhrasePassReport&, const PhraseTable&)> on_phrase_pass;
 };
 

@@ -56,10 +56,13 @@ struct SgnsOptions {
   // Longer lines are trained in chunks of this many vocabulary words (counted
   // before subsampling, so the chunks are the same in every epoch).
   std::size_t max_sentence_words = 10000;
-  // Epochs after the first replay a compact in-memory copy of the corpus
-  // (IdStream, ~1.6 bytes per word) instead of reading the text, when it fits
-  // in this many GiB; 0 = read the text every epoch. Results are identical.
+  // Epochs after the first replay a compact copy of the corpus (IdStream,
+  // ~1.6 bytes per word) instead of reading the text: in memory while it fits
+  // in this many GiB, beyond that in an unlinked temporary file in temp_dir
+  // (mapped, so the page cache holds what fits); 0 = read the text every
+  // epoch. Results are identical either way.
   double cache_memory_gib = 1.0;
+  std::string temp_dir;  // "" = $TMPDIR or /tmp
   double progress_interval_seconds = 1.0;
 
   double start_learning_rate() const;  // learning_rate, or the model's default
@@ -69,7 +72,7 @@ struct SgnsOptions {
 
   // The options as settings "sgns.FIELD" (with "sgns.version"), and back
   // (validated; throws Error naming the source for a missing or bad one).
-  // threads, cache_memory_gib and progress_interval_seconds belong to the
+  // threads, cache_memory_gib, temp_dir and progress_interval_seconds belong to the
   // machine, not the model: they are not stored.
   Settings to_settings() const;
   static SgnsOptions from_settings(const Settings& settings);
