@@ -34,43 +34,62 @@ print("| input | size, MB |\n|---|---|")
 for size, path in sizes:
     print(f"| {os.path.basename(path)} | {int(size) / 1e6:.1f} |")
 
-print(f"\n## Compressed input, {epochs} epoch(s), {rounds} alternated round(s)\n")
-print("| input | wall, s (each round) | median | ratio to plain (paired rounds) | peak RSS, MB |\n|---|---|---|---|---|")
-plain = [timed(f"speed-plain-{r}") for r in range(1, rounds + 1)]
-for form in ("plain", "gz", "zst"):
-    runs = [timed(f"speed-{form}-{r}") for r in range(1, rounds + 1)]
-    if None in runs or None in plain:
-        print(f"| {form} | failed | | | |")
-        continue
-    ratios = [r[0] / p[0] for r, p in zip(runs, plain)]
-    print(f"| {form} | {', '.join(f'{r[0]:.1f}' for r in runs)} | {statistics.median(r[0] for r in runs):.1f} | "
-          f"{statistics.median(ratios):.3f} ({', '.join(f'{x:.3f}' for x in ratios)}) | "
-          f"{max(r[1] for r in runs):.0f} |")
+def speed_section():
+    print(f"\n## Compressed input, {epochs} epoch(s), {rounds} alternated round(s)\n")
+    print("| input | wall, s (each round) | median | ratio to plain (paired rounds) | peak RSS, MB |\n"
+          "|---|---|---|---|---|")
+    plain = [timed(f"speed-plain-{r}") for r in range(1, rounds + 1)]
+    for form in ("plain", "gz", "zst"):
+        runs = [timed(f"speed-{form}-{r}") for r in range(1, rounds + 1)]
+        if None in runs or None in plain:
+            print(f"| {form} | failed | | | |")
+            continue
+        ratios = [r[0] / p[0] for r, p in zip(runs, plain)]
+        print(f"| {form} | {', '.join(f'{r[0]:.1f}' for r in runs)} | {statistics.median(r[0] for r in runs):.1f} | "
+              f"{statistics.median(ratios):.3f} ({', '.join(f'{x:.3f}' for x in ratios)}) | "
+              f"{max(r[1] for r in runs):.0f} |")
 
-print("\n## Same tokens, same order (--threads 1, 1 epoch)\n")
-for a, b, what in (("same-gz.bin", "same-plain.bin", "gzip copy: vectors"),
-                   ("same-zst.bin", "same-plain.bin", "zstd copy: vectors"),
-                   ("shards.bin", "same-plain.bin", "20 shards in a folder: vectors"),
-                   ("shards.vocab", "same-plain.vocab", "20 shards in a folder: vocabulary")):
-    print(f"- {what} {'identical to' if same(a, b) else 'DIFFER from'} the plain file's")
 
-print(f"\n## A corpus {scale} times the benchmark's ({scale} gzip members), 2 epochs\n")
-print("| run | epoch 1, s | epoch 2, s | whole run, s | peak RSS, MB | decoded copy on disk, MB |\n|---|---|---|---|---|---|")
-for name, what in (("big-cached", "id copy in memory (--cache-memory 8)"),
-                   ("big-reread", "over the budget (--cache-memory 0.05): text re-read")):
-    text = log(name)
-    epochs_took = [float(x) for x in re.findall(r"epoch \d+ took ([\d.]+) s", text)]
-    copy = re.search(r"plain copy for training[^:]*: ([\d.]+) MB", text)
-    t = timed(name)
-    cells = [f"{e:.1f}" for e in epochs_took[:2]] + [""] * (2 - len(epochs_took[:2]))
-    print(f"| {what} | {' | '.join(cells)} | {t[0]:.1f} | {t[1]:.0f} | {copy.group(1) if copy else '?'} |"
-          if t else f"| {what} | failed | | | | |")
+def same_section():
+    print("\n## Same tokens, same order (--threads 1, 1 epoch)\n")
+    for a, b, what in (("same-gz.bin", "same-plain.bin", "gzip copy: vectors"),
+                       ("same-zst.bin", "same-plain.bin", "zstd copy: vectors"),
+                       ("shards.bin", "same-plain.bin", "20 shards in a folder: vectors"),
+                       ("shards.vocab", "same-plain.vocab", "20 shards in a folder: vocabulary")):
+        print(f"- {what} {'identical to' if same(a, b) else 'DIFFER from'} the plain file's")
 
-print("\n## Phrases against word2phrase (threshold 100, min-count 5)\n")
-print("| tool | wall, s | peak RSS, MB |\n|---|---|---|")
-for name, what in (("w2p", "word2phrase (word2vec@1.1.5, 1 thread)"), ("wv-phrases", f"wordvec phrases ({threads} threads)")):
-    t = timed(name)
-    print(f"| {what} | {t[0]:.1f} | {t[1]:.0f} |" if t else f"| {what} | failed | |")
-print()
-for line in open(os.path.join(out, "phrases.txt")):
-    print("- " + line.strip())
+
+def big_section():
+    print(f"\n## A corpus {scale} times the benchmark's ({scale} gzip members), 2 epochs\n")
+    print("| run | epoch 1, s | epoch 2, s | whole run, s | peak RSS, MB | decoded copy on disk, MB |\n"
+          "|---|---|---|---|---|---|")
+    for name, what in (("big-cached", "id copy in memory (--cache-memory 8)"),
+                       ("big-spilled", "id copy over the budget (--cache-memory 0.05): spilled to a file"),
+                       ("big-reread", "no id copy (--cache-memory 0): the text re-read")):
+        if not os.path.exists(os.path.join(out, name + ".log")):
+            continue
+        text = log(name)
+        epochs_took = [float(x) for x in re.findall(r"epoch \d+ took ([\d.]+) s", text)][:2]
+        copy = re.search(r"plain copy for training[^:]*: ([\d.]+) MB", text)
+        t = timed(name)
+        cells = [f"{e:.1f}" for e in epochs_took] + [""] * (2 - len(epochs_took))
+        print(f"| {what} | {' | '.join(cells)} | {t[0]:.1f} | {t[1]:.0f} | {copy.group(1) if copy else '?'} |"
+              if t else f"| {what} | failed | | | | |")
+
+
+def phrases_section():
+    print("\n## Phrases against word2phrase (threshold 100, min-count 5)\n")
+    print("| tool | wall, s | peak RSS, MB |\n|---|---|---|")
+    for name, what in (("w2p", "word2phrase (word2vec@1.1.5, 1 thread)"),
+                       ("wv-phrases", f"wordvec phrases ({threads} threads)")):
+        t = timed(name)
+        print(f"| {what} | {t[0]:.1f} | {t[1]:.0f} |" if t else f"| {what} | failed | |")
+    print()
+    for line in open(os.path.join(out, "phrases.txt")):
+        print("- " + line.strip())
+
+
+for marker, section in (("speed-plain-1.time", speed_section), ("same-plain.bin", same_section),
+                        ("big-cached.log", big_section), ("phrases.txt", phrases_section)):
+    if os.path.exists(os.path.join(out, marker)):
+        section()
