@@ -182,7 +182,11 @@ po::options_description TrainCommand::options() {
       "glob", po::value(&job.glob), "only files whose name matches this shell pattern in --input folders, e.g. '*.gz'")(
       "output,o", po::value(&job.output), "where to write the vectors (replaced atomically)")(
       "format", po::value(&format)->default_value(format), "vector format: bin (word2vec binary), text (word2vec text), vec (fastText), glove, npy")(
-      "save-vocab", po::value(&save_vocab), "also write the vocabulary as 'word count' lines");
+      "save-vocab", po::value(&save_vocab), "also write the vocabulary as 'word count' lines")(
+      "temp-dir", po::value(&co.temp_dir),
+      "folder for temporary files: the decoded copy of a compressed, piped, multi-file or normalised corpus, "
+      "the compact corpus copy beyond --cache-memory, GloVe's spilled runs (default $TMPDIR or /tmp); removed "
+      "afterwards");
   po::options_description training("Training");
   training.add_options()("model,m", po::value(&model)->default_value(model), "skipgram, cbow or glove")(
       "dim,d", po::value(&dim_text)->default_value(dim_text),
@@ -226,9 +230,6 @@ po::options_description TrainCommand::options() {
       "words' biases within the epochs")(
       "memory", po::value(&co.memory_gib)->default_value(0, "half the RAM, at most 4"),
       "memory budget for counting, GiB; beyond it sorted runs spill to --temp-dir")(
-      "temp-dir", po::value(&co.temp_dir),
-      "folder for temporary files: the decoded copy of a compressed, piped or multi-file corpus, and GloVe's spilled "
-      "runs (default $TMPDIR or /tmp); removed afterwards")(
       "no-distance-weighting", "count every pair in the window as 1, not 1/distance")(
       "glove-output", po::value(&glove_output)->default_value(glove_output),
       "vectors written: sum (W + W~, GloVe's model 2), word (W) or concat ([W W~])")(
