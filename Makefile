@@ -19,7 +19,7 @@ CORPUS_LIBS := -lz -lbz2 -llzma -lzstd -licuuc -licudata
 LDLIBS   := -lboost_program_options -lspdlog -lfmt -lopenblas -lxxhash $(CORPUS_LIBS) -pthread
 
 DEB_PACKAGES := g++ make libboost-program-options-dev libopenblas-dev libspdlog-dev libgtest-dev libxxhash-dev \
-                zlib1g-dev libbz2-dev liblzma-dev libzstd-dev libicu-dev
+                zlib1g-dev libbz2-dev liblzma-dev libzstd-dev libicu-dev nlohmann-json3-dev
 # Only the tests need these: a real gensim to check interoperability, bc for
 # timings, clang with its sanitizer/fuzzer runtimes for the fuzz targets, the
 # compressors that make the compressed test corpora.

@@ -23,6 +23,7 @@
 #include "wordvec/io/checkpoint.h"
 #include "wordvec/io/compressed_output.h"
 #include "wordvec/io/cooccurrence_file.h"
+#include "wordvec/io/model_file.h"
 #include "wordvec/io/vectors_io.h"
 #include "wordvec/query/dimension_sweep.h"
 #include "wordvec/query/evaluation.h"

@@ -93,6 +93,7 @@ void configure_logging(const po::variables_map& vm) {
 }
 
 void plan_vector_input(FilePlan& plan, const std::string& path, const std::string& role) {
+  if (path.empty()) return;
   const std::vector<std::string> files = vector_files_read(path);
   plan.input(files[0], role);
   if (files.size() > 1) plan.input(files[1], role + "'s word list");

@@ -17,12 +17,13 @@ const char* kUsage =
     "commands:\n"
     "  train   train vectors on a text corpus: skip-gram or CBOW (negative sampling), or GloVe\n"
     "  dim     suggest the embedding dimension for a vocabulary (minimum-entropy criterion)\n"
-    "  nn      nearest neighbours of words in a vector file\n"
+    "  nn      nearest neighbours of words in a vector file or model\n"
     "  analogy A is to B as C is to ? (3CosAdd or 3CosMul)\n"
     "  eval    analogy accuracy and word-similarity correlation of a vector file\n"
     "  convert vectors between formats: bin, text, vec (fastText), glove, npy\n"
     "  prepare write a corpus as train reads it: decompressed, concatenated, normalised\n"
     "  phrases join frequent word pairs into phrases (new_york), as word2phrase\n"
+    "  info    what a model file (train --save-model) or a vector file holds\n"
     "\n"
     "'wordvec COMMAND --help' explains each command's options and defaults.\n";
 
@@ -45,6 +46,7 @@ int main(int argc, char** argv) {
     if (command == "analogy") return wordvec::cli::run_analogy(args);
     if (command == "prepare") return wordvec::cli::run_prepare(args);
     if (command == "phrases") return wordvec::cli::run_phrases(args);
+    if (command == "info") return wordvec::cli::run_info(args);
     std::fprintf(stderr, "wordvec: unknown command '%s'\n\n%s", command.c_str(), kUsage);
     return 2;
   } catch (const wordvec::OptionError& e) {  // the library names a field; the user knows the flag

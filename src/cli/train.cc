@@ -19,13 +19,16 @@ namespace wordvec::cli {
 namespace {
 
 const char* kTrainUsage =
-    "usage: wordvec train --input CORPUS --output VECTORS [options]\n"
+    "usage: wordvec train --input CORPUS --output VECTORS [--save-model MODEL] [options]\n"
+    "       wordvec train --continue MODEL --input NEW_TEXT --save-model NEW_MODEL [options]\n"
     "\n"
     "Trains word vectors with skip-gram or CBOW and negative sampling (word2vec's\n"
     "model), or with GloVe (--model glove: co-occurrence counting in bounded memory,\n"
     "then weighted least squares with AdaGrad). The corpus is plain text: tokens\n"
     "separated by whitespace, one sentence or paragraph per line. Vectors are\n"
-    "written in descending word frequency.";
+    "written in descending word frequency. --save-model keeps the whole model (both\n"
+    "matrices, the vocabulary with counts, the settings) so that --continue can train\n"
+    "it further on new text, with new words.";
 
 int parse_dimension(const std::string& text) {
   if (text == "auto") return 0;
@@ -60,7 +63,12 @@ void check_files(const TrainJob& job) {
   // The checkpoint being resumed is read once, then replaced by later checkpoints.
   const bool resume_is_checkpoint = !job.resume.empty() && FilePlan::same_file(job.resume, job.checkpoint);
   if (!resume_is_checkpoint) plan.input(job.resume, "--resume");
+  plan_vector_input(plan, job.init, "--init");
+  // A model may be continued into its own file: it is read before the new one replaces it.
+  const bool continue_in_place = !job.continue_from.empty() && FilePlan::same_file(job.continue_from, job.save_model);
+  if (!continue_in_place) plan.input(job.continue_from, "--continue");
   plan_vector_output(plan, job.output, job.format, "--output");
+  plan.output(job.save_model, continue_in_place ? "--save-model (the --continue model)" : "--save-model");
   plan.output(job.save_vocab, "--save-vocab");
   plan.output(job.save_cooccurrence, "--save-cooccurrence");
   plan.output(job.checkpoint, resume_is_checkpoint ? "--checkpoint (the --resume file)" : "--checkpoint");
@@ -97,7 +105,7 @@ void check_resume_options(const po::variables_map& vm, const Checkpoint& checkpo
       {"alpha", "glove.learning_rate"}, {"bias-alpha", "glove.bias_learning_rate"}, {"seed", "glove.seed"},
       {"glove-output", "glove.output"}, {"window", "cooccurrence.window"},
       {"no-distance-weighting", "cooccurrence.distance_weighting"}};
-  static const std::set<std::string> may_change = {"output", "format", "save-vocab", "save-cooccurrence",
+  static const std::set<std::string> may_change = {"output", "format", "save-vocab", "save-cooccurrence", "save-model",
                                                    "threads", "cache-memory", "memory", "temp-dir",
                                                    "checkpoint", "checkpoint-every", "resume", "quiet", "verbose"};
   static const std::set<std::string> corpus_flags = {
@@ -156,6 +164,7 @@ struct TrainCommand {
 
   po::options_description options();
   int resume(const po::variables_map& vm);
+  int continue_model(const po::variables_map& vm);
   int start_glove(const po::variables_map& vm);
   int start_sgns();
   // The corpus inputs a checkpoint recorded (run.inputs, one per line; run.glob).
@@ -183,6 +192,10 @@ po::options_description TrainCommand::options() {
       "output,o", po::value(&job.output), "where to write the vectors (replaced atomically)")(
       "format", po::value(&format)->default_value(format), "vector format: bin (word2vec binary), text (word2vec text), vec (fastText), glove, npy")(
       "save-vocab", po::value(&save_vocab), "also write the vocabulary as 'word count' lines")(
+      "save-model", po::value(&job.save_model),
+      "also (or, without --output, only) write the whole model to FILE: both matrices, the vocabulary with its "
+      "counts, the settings and the training history, for --continue, 'wordvec info' and every query command "
+      "(docs/model-format.md)")(
       "temp-dir", po::value(&co.temp_dir),
       "folder for temporary files: the decoded copy of a compressed, piped, multi-file or normalised corpus, "
       "the compact corpus copy beyond --cache-memory, GloVe's spilled runs (default $TMPDIR or /tmp); removed "
@@ -237,6 +250,19 @@ po::options_description TrainCommand::options() {
       "also write the counted co-occurrences (with the vocabulary) to FILE; with --epochs 0, only that")(
       "cooccurrence", po::value(&job.load_cooccurrence),
       "train from a file written by --save-cooccurrence instead of a corpus (no recounting)");
+  po::options_description models("Continue a model, start from vectors");
+  models.add_options()(
+      "continue", po::value(&job.continue_from),
+      "train the model in FILE (written by --save-model) further on --input: words of the new text that reach "
+      "--min-count over old + new counts join the vocabulary, the sampling tables use the combined counts, and "
+      "--epochs passes over the new text run with the learning rate restarted at --alpha. Model, --dim (GloVe: "
+      "also --window and the weighting) and the normalisation come from FILE; other options default to its "
+      "values. GloVe adds the new counts to the co-occurrence file the model was trained from (--save-cooccurrence)")(
+      "init", po::value(&job.init),
+      "start the vectors of words found in this vector file (any format, or a model) from it, the rest as usual; "
+      "its dimension is the run's (--dim must agree or stay auto). GloVe: word and context vectors each start at "
+      "half of it")(
+      "freeze-init", "keep the --init vectors fixed: only the other words' vectors (and GloVe's biases) learn");
   po::options_description checkpoints("Checkpoints");
   checkpoints.add_options()("checkpoint", po::value(&job.checkpoint),
                             "save the whole training state to FILE periodically (atomically), and on Ctrl-C for "
@@ -249,16 +275,22 @@ po::options_description TrainCommand::options() {
       "checkpoint's; outputs, --format, --threads and memory may change");
   po::options_description all;
   all.add(io).add(text.normalize_options()).add(text.inline_phrase_options()).add(training).add(glove)
-      .add(checkpoints).add(logging_options());
+      .add(models).add(checkpoints).add(logging_options());
   return all;
 }
 
 // A resumed run takes its model options and corpus from the checkpoint; this
 // machine's resources (threads, memory, temporary folder) may differ.
 int TrainCommand::resume(const po::variables_map& vm) {
-  if (job.output.empty()) throw UsageError("--output is required");
   Checkpoint checkpoint = read_checkpoint(job.resume);
   check_resume_options(vm, checkpoint);
+  const Settings& stored = checkpoint.settings;
+  // A run that was to save its model still does (unless --save-model names another file).
+  if (job.save_model.empty() && stored.has("run.save_model")) job.save_model = stored.text("run.save_model");
+  if (job.output.empty() && job.save_model.empty()) throw UsageError("--output is required (or --save-model)");
+  if (stored.has("run.words_per_epoch")) job.words_per_epoch = stored.integer("run.words_per_epoch");
+  if (stored.has("model.version")) job.history = ModelHistory::from_settings(stored);
+  if (stored.has("run.min_count")) vo = {stored.integer("run.min_count"), stored.integer("run.max_vocab"), vo.prune_at};
   if (job.checkpoint.empty()) job.checkpoint = job.resume;
   spdlog::info("resuming a {} run from {}; its options and corpus come from the checkpoint",
                checkpoint.kind == "glove" ? "GloVe" : "skip-gram/CBOW", job.resume);
@@ -291,6 +323,100 @@ int TrainCommand::resume(const po::variables_map& vm) {
   return run_sgns(job, resumed, vo, &checkpoint);
 }
 
+namespace {
+
+// A model-defining flag given with --continue must repeat the model's value.
+void require_stored(const po::variables_map& vm, const char* flag, const std::string& stored,
+                    const std::string& model_path) {
+  if (!vm.count(flag) || vm[flag].defaulted()) return;
+  const std::string given = std::string(flag) == "no-distance-weighting" ? "0" : option_text(vm[flag]);
+  if (given != stored)
+    throw UsageError("--" + std::string(flag) + " " + given + " conflicts with the model's " + flag + " = " + stored +
+                     " (stored in " + model_path + "); a continued model keeps it");
+}
+
+}  // namespace
+
+// --continue: the model file fixes what defines the model; the other options
+// default to the values it was trained with.
+int TrainCommand::continue_model(const po::variables_map& vm) {
+  if (job.inputs.empty()) throw UsageError("--continue needs --input: the new text to train the model on");
+  if (!job.init.empty()) throw UsageError("--continue and --init: give one (a continued model starts from its own rows)");
+  if (!job.load_cooccurrence.empty())
+    throw UsageError("--continue with --cooccurrence: continuing counts new text; give it with --input");
+  auto model = std::make_shared<const ModelFile>(ModelFile::open(job.continue_from));
+  const Settings& stored = model->settings();
+  const bool glove = model->kind() == "glove";
+  const std::string kind = glove ? "glove" : stored.text("sgns.model");
+  if (vm.count("model") && !vm["model"].defaulted() && this->model != kind)
+    throw UsageError("--model " + this->model + " conflicts with the model's kind " + kind + " (stored in " +
+                     job.continue_from + "); a continued model keeps it");
+  refuse_other_models_options(vm, glove);
+  require_stored(vm, "dim", stored.text(glove ? "glove.dim" : "sgns.dim"), job.continue_from);
+  const NormalizeOptions normalize = NormalizeOptions::from_settings(stored);
+  if (job.normalize.any() && job.normalize.to_settings().values() != normalize.to_settings().values())
+    throw UsageError("the normalisation flags conflict with the model's (stored in " + job.continue_from +
+                     "), which apply to the new text; leave them out");
+  job.normalize = normalize;
+  if (vm["min-count"].defaulted() && stored.has("run.min_count")) vo.min_count = stored.integer("run.min_count");
+  job.history = ModelHistory::from_settings(stored);
+  job.continued = model;
+  spdlog::info("continuing the {} model {}: dimension {}, {} words, trained on {} words in {} epoch(s) over {} run(s)",
+               kind, job.continue_from, stored.text(glove ? "glove.dim" : "sgns.dim"), model->vocab().size(),
+               job.history.trained_words, job.history.epochs, job.history.runs);
+  const auto given = [&](const char* flag) { return vm.count(flag) > 0 && !vm[flag].defaulted(); };
+  if (glove) {
+    require_stored(vm, "window", stored.text("cooccurrence.window"), job.continue_from);
+    require_stored(vm, "no-distance-weighting", stored.text("cooccurrence.distance_weighting"), job.continue_from);
+    if (!job.checkpoint.empty())
+      throw UsageError("--checkpoint with a GloVe --continue is not supported: the run adds to stored counts "
+                       "that a resume would add again; run it without --checkpoint");
+    if (job.history.cooccurrence.empty())
+      throw UsageError("cannot continue the GloVe model " + job.continue_from +
+                       ": GloVe trains on all co-occurrence counts at once, and this model was saved without the "
+                       "file of its counts; train it with --save-cooccurrence FILE --save-model MODEL to make it "
+                       "continuable, or start a new model with --init " + job.continue_from);
+    const GloveOptions g = go;
+    const CooccurrenceOptions c = co;
+    go = GloveOptions::from_settings(stored);
+    co = CooccurrenceOptions::from_settings(stored);
+    if (given("epochs")) go.epochs = epochs;
+    if (given("alpha")) go.learning_rate = alpha;
+    if (given("x-max")) go.x_max = parse_x_max(x_max_text);
+    if (given("glove-alpha")) go.weighting_exponent = g.weighting_exponent;
+    if (given("bias-alpha")) go.bias_learning_rate = g.bias_learning_rate;
+    if (given("glove-output")) go.output = parse_glove_output(glove_output);
+    if (given("seed")) go.seed = o.seed;
+    co.threads = go.threads = o.threads;
+    co.memory_gib = c.memory_gib;
+    co.temp_dir = c.temp_dir;
+    if (go.x_max == 0) go.x_max = GloveOptions::from_settings(stored).x_max;
+    co.validate();
+    go.validate();
+    if (go.epochs == 0) throw UsageError("--epochs 0 with --continue: nothing would be trained");
+    job.temp_dir = co.temp_dir;
+    check_files(job);
+    prepare_corpus(job);
+    return run_glove(job, go, co, vo, nullptr);
+  }
+  SgnsOptions s = SgnsOptions::from_settings(stored);
+  if (given("window")) s.window = window;
+  if (given("negative")) s.negative = o.negative;
+  if (given("sample")) s.sample = o.sample;
+  if (given("epochs")) s.epochs = epochs;
+  if (given("alpha")) s.learning_rate = alpha;
+  if (given("seed")) s.seed = o.seed;
+  if (given("update")) s.update = parse_skipgram_update(update);
+  if (given("share-negatives")) s.negative_share = o.negative_share;
+  s.threads = o.threads;
+  s.cache_memory_gib = o.cache_memory_gib;
+  s.temp_dir = job.temp_dir = co.temp_dir;
+  s.validate();
+  check_files(job);
+  prepare_corpus(job);
+  return run_sgns(job, s, vo, nullptr);
+}
+
 int TrainCommand::start_glove(const po::variables_map& vm) {
   co.window = window;
   co.distance_weighting = vm.count("no-distance-weighting") == 0;
@@ -303,8 +429,9 @@ int TrainCommand::start_glove(const po::variables_map& vm) {
   go.dim = std::max(1, job.requested_dim);  // placeholder until the vocabulary is known
   co.validate();
   go.validate();
-  if (go.epochs == 0 && (job.save_cooccurrence.empty() || !job.output.empty()))
-    throw UsageError("--model glove --epochs 0 only counts: give --save-cooccurrence FILE and no --output");
+  if (go.epochs == 0 && (job.save_cooccurrence.empty() || !job.output.empty() || !job.save_model.empty()))
+    throw UsageError("--model glove --epochs 0 only counts: give --save-cooccurrence FILE and no --output or "
+                     "--save-model");
   job.temp_dir = co.temp_dir;
   check_files(job);
   prepare_corpus(job);
@@ -340,7 +467,16 @@ int run_train(const std::vector<std::string>& args) {
   job.threads = c.o.threads;
   check_range("checkpoint_every", c.checkpoint_minutes, {0, 1e6, true, false, "minutes"});
   job.checkpoint_seconds = c.checkpoint_minutes * 60;
+  job.freeze_init = vm.count("freeze-init") > 0;
+  if (job.freeze_init && job.init.empty()) throw UsageError("--freeze-init needs --init VECTORS: the vectors to keep");
+  if (job.freeze_init && !job.checkpoint.empty())
+    throw UsageError("--freeze-init with --checkpoint is not supported: a resumed run would not know which rows "
+                     "are frozen; run it without --checkpoint");
   if (!job.resume.empty()) return c.resume(vm);
+  if (!job.continue_from.empty()) {
+    if (job.output.empty() && job.save_model.empty()) throw UsageError("--output or --save-model is required");
+    return c.continue_model(vm);
+  }
 
   if (c.model != "glove") {
     try {
@@ -365,7 +501,8 @@ int run_train(const std::vector<std::string>& args) {
     throw UsageError("--checkpoint with --input -: a resumed run reads its corpus again, and standard input cannot "
                      "be read twice; save the text to a file (compressed is fine) and give that");
   const bool glove_count_only = is_glove && c.epochs == 0 && !job.save_cooccurrence.empty();
-  if (job.output.empty() && !glove_count_only) throw UsageError("--output is required");
+  if (job.output.empty() && job.save_model.empty() && !glove_count_only)
+    throw UsageError("--output is required (or --save-model)");
 
   return is_glove ? c.start_glove(vm) : c.start_sgns();
 }

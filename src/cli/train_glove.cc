@@ -1,6 +1,8 @@
 // wordvec train --model glove: vocabulary -> co-occurrences -> shuffle -> AdaGrad -> vectors.
 #include <spdlog/spdlog.h>
 
+#include <optional>
+
 #include "cli.h"
 #include "train_job.h"
 #include "wordvec/core/error.h"
@@ -8,6 +10,43 @@
 #include "wordvec/simd/kernels.h"
 
 namespace wordvec::cli {
+namespace {
+
+// The co-occurrences the --continue model was trained on, in the rows of the
+// grown vocabulary. Throws Error when the file no longer matches the model.
+std::vector<CooccurrenceRecord> stored_cooccurrences(const TrainJob& job, const CooccurrenceOptions& co,
+                                                     const std::vector<std::int32_t>& old_rows) {
+  const std::string& path = job.history.cooccurrence;
+  spdlog::info("reading the model's co-occurrences from {}", path);
+  CooccurrenceFile file = read_cooccurrences(path);
+  if (file.vocab.words() != job.continued->vocab().words())
+    throw file_error(path, "its vocabulary is not the one of " + job.continue_from +
+                               " (was it overwritten by another run?); cannot add to its counts");
+  if (file.header.window != co.window || file.header.distance_weighting != co.distance_weighting)
+    throw file_error(path, "was counted with another window or weighting than " + job.continue_from);
+  for (CooccurrenceRecord& r : file.records) {
+    r.row = static_cast<std::uint32_t>(old_rows[r.row]);
+    r.col = static_cast<std::uint32_t>(old_rows[r.col]);
+  }
+  return std::move(file.records);
+}
+
+// --init: both vectors of a word start at half the given vector, so that
+// their sum (the vectors written by default) starts at it.
+void start_from_vectors(GloveModel& model, const InitialRows& init, bool freeze) {
+  using Side = GloveModel::Side;
+  for (std::size_t id = 0; id < model.vocab_size(); ++id) {
+    const std::int32_t row = init.row_of_word[id];
+    if (row < 0) continue;
+    const float* v = init.vectors.vectors.row(static_cast<std::size_t>(row));
+    for (const Side side : {Side::Word, Side::Context})
+      for (std::size_t k = 0; k < model.dim(); ++k) model.vector(side, id)[k] = 0.5f * v[k];
+    if (freeze) model.freeze_vectors(id);
+  }
+}
+
+}  // namespace
+
 int run_glove(TrainJob job, GloveOptions go, CooccurrenceOptions co, const VocabOptions& vo,
               Checkpoint* resume) {
   const bool count_only = go.epochs == 0;
@@ -18,6 +57,7 @@ int run_glove(TrainJob job, GloveOptions go, CooccurrenceOptions co, const Vocab
   std::unique_ptr<CooccurrenceWriter> writer;  // --save-cooccurrence, committed when the run succeeds
   Vocabulary vocab;
   std::vector<CooccurrenceRecord> loaded;  // from --cooccurrence
+  std::vector<std::int32_t> old_rows;       // --continue: the model's rows -> rows of vocab
   ShuffledRecords shuffled(co.memory_bytes(), co.temp_dir, go.seed);
   std::span<const CooccurrenceRecord> records;
   ProgressPrinter printer(job.quiet);
@@ -33,7 +73,17 @@ int run_glove(TrainJob job, GloveOptions go, CooccurrenceOptions co, const Vocab
     shuffle_records(loaded, go.seed);
     records = loaded;
   } else {
-    vocab = resume ? resume->vocab : read_vocabulary(job.input, vo, co.thread_count());
+    // --continue: the new text's counts are added to the model's stored ones.
+    std::optional<VocabularyUpdate> update;
+    std::vector<CooccurrenceRecord> counted;
+    if (job.continued) {
+      update.emplace(continued_vocabulary(*job.continued, job.input, vo, co.thread_count()));
+      job.words_per_epoch = update->new_text_words;
+      vocab = std::move(update->vocab);
+      old_rows = std::move(update->old_to_new);
+    } else {
+      vocab = resume ? resume->vocab : read_vocabulary(job.input, vo, co.thread_count());
+    }
     CooccurrenceCounter counter(vocab, co);
     if (!job.save_cooccurrence.empty())
       writer = std::make_unique<CooccurrenceWriter>(job.save_cooccurrence, vocab,
@@ -46,6 +96,10 @@ int run_glove(TrainJob job, GloveOptions go, CooccurrenceOptions co, const Vocab
       stats = counter.count(
           job.input,
           [&](std::span<const CooccurrenceRecord> batch) {
+            if (job.continued) {
+              counted.insert(counted.end(), batch.begin(), batch.end());
+              return;
+            }
             if (writer) writer->write(batch);
             if (!count_only) shuffled.add(batch);
           },
@@ -60,6 +114,15 @@ int run_glove(TrainJob job, GloveOptions go, CooccurrenceOptions co, const Vocab
                  stats.records, stats.dense_entries, stats.max_product, stats.runs, stats.runs_spilled,
                  stats.bytes_spilled / 1e6, stats.chunks, stats.chunks == 1 ? "" : "es");
     check_corpus_unchanged(job.input, stamp);
+    if (job.continued) {
+      std::vector<CooccurrenceRecord> merged = stored_cooccurrences(job, co, old_rows);
+      const std::size_t stored = merged.size();
+      merged = merge_cooccurrences(std::move(merged), counted);
+      spdlog::info("{} stored + {} new co-occurrences = {} cells", stored, counted.size(), merged.size());
+      std::vector<CooccurrenceRecord>().swap(counted);
+      if (writer) writer->write(merged);
+      shuffled.add(merged);
+    }
     shuffled.finish();
     records = shuffled.records();
     if (shuffled.out_of_core())
@@ -81,7 +144,13 @@ int run_glove(TrainJob job, GloveOptions go, CooccurrenceOptions co, const Vocab
   }
   if (records.empty()) throw Error("no co-occurrences to train on (every line has fewer than two known words)");
 
-  if (!resume) go.dim = choose_dimension(job.requested_dim, vocab.size());
+  std::optional<InitialRows> init;
+  if (!resume && !job.init.empty()) {
+    init.emplace(initial_rows(job.init, vocab, job.requested_dim));
+    go.dim = static_cast<int>(init->vectors.dim());
+  } else if (!resume && !job.continued) {
+    go.dim = choose_dimension(job.requested_dim, vocab.size());
+  }
   if (go.x_max == 0) {
     go.x_max = auto_x_max(vocab.total_count());
     spdlog::info("x-max: {} (auto) for {} corpus tokens: 10 up to 60M tokens, then 10 sqrt(tokens / 60M) up to "
@@ -90,6 +159,12 @@ int run_glove(TrainJob job, GloveOptions go, CooccurrenceOptions co, const Vocab
   }
   const Kernels kernels = select_kernels();
   GloveTrainer trainer(vocab.size(), go, kernels);
+  if (job.continued) {  // old rows (with their AdaGrad sums) into their new places
+    load_glove_rows(*job.continued, trainer.model(), old_rows);
+    job.continued.reset();
+  }
+  if (init) start_from_vectors(trainer.model(), *init, job.freeze_init);
+  init.reset();
   if (resume) {
     GloveResume resumed = glove_resume(*resume);
     trainer.restore(std::move(resumed.model), resumed.epochs_done);
@@ -103,7 +178,7 @@ int run_glove(TrainJob job, GloveOptions go, CooccurrenceOptions co, const Vocab
   if (!job.checkpoint.empty())
     trainer.set_snapshots(job.checkpoint_seconds, [&](int epochs_done) {
       write_checkpoint(job.checkpoint,
-                       make_glove_checkpoint(go, co, vocab, trainer.model(), epochs_done, glove_run_settings(job, go, co)));
+                       make_glove_checkpoint(go, co, vocab, trainer.model(), epochs_done, glove_run_settings(job, vo, go, co)));
       spdlog::info("checkpoint saved to {} (after epoch {})", job.checkpoint, epochs_done);
     });
   {
@@ -114,11 +189,16 @@ int run_glove(TrainJob job, GloveOptions go, CooccurrenceOptions co, const Vocab
       return interrupts.exit_code();
     }
   }
-  const Matrix vectors = trainer.model().vectors(go.output);
-  write_vectors(job.output, vocab.words(), vectors, job.format);
-  spdlog::info("wrote {} vectors of dimension {} to {} ({})", vocab.size(), vectors.cols(), job.output,
-               vector_format_name(job.format));
+  if (!job.output.empty()) {
+    const Matrix vectors = trainer.model().vectors(go.output);
+    write_vectors(job.output, vocab.words(), vectors, job.format);
+    spdlog::info("wrote {} vectors of dimension {} to {} ({})", vocab.size(), vectors.cols(), job.output,
+                 vector_format_name(job.format));
+  }
   commit_side_outputs();
+  // The co-occurrence file that holds every count of this model, for a later --continue.
+  save_glove_model_file(job, go, co, vo, vocab, trainer.model(),
+                        !job.save_cooccurrence.empty() ? job.save_cooccurrence : job.load_cooccurrence);
   return 0;
 }
 

@@ -12,6 +12,7 @@
 #include "signals.h"
 #include "wordvec/io/checkpoint.h"
 #include "wordvec/io/cooccurrence_file.h"
+#include "wordvec/io/model_file.h"
 #include "wordvec/train/cooccurrence.h"
 #include "wordvec/train/shuffled_records.h"
 #include "wordvec/train/glove.h"
@@ -43,7 +44,36 @@ struct TrainJob {
   std::string checkpoint, resume;
   double checkpoint_seconds = 600;
   std::string corpus_fingerprint;  // of --input, taken once when checkpoints are written
+  // Model files: --save-model writes the whole model; --continue trains the
+  // model in continue_from further on --input; --init starts rows from vectors.
+  std::string save_model, continue_from, init;
+  bool freeze_init = false;
+  std::shared_ptr<const ModelFile> continued;  // the --continue model, mapped
+  ModelHistory history;  // of the model continued ({} for a new one)
+  // Words of --input that one epoch trains (0: the vocabulary's total).
+  std::uint64_t words_per_epoch = 0;
 };
+
+// Writes --save-model (when given) for a finished run. `words` and `epochs`
+// are this run's.
+void save_sgns_model_file(const TrainJob& job, const SgnsOptions& o, const VocabOptions& vo, const Vocabulary& vocab,
+                          const SgnsModel& model, std::uint64_t words);
+void save_glove_model_file(const TrainJob& job, const GloveOptions& go, const CooccurrenceOptions& co,
+                           const VocabOptions& vo, const Vocabulary& vocab, const GloveModel& model,
+                           const std::string& cooccurrence_file);
+
+// The vocabulary of `job.continue_from` grown by the corpus (logged).
+VocabularyUpdate continued_vocabulary(const ModelFile& model, const std::string& input, const VocabOptions& vo,
+                                      unsigned threads);
+
+// --init: the vectors, and for each word of `vocab` the row that starts from
+// them (-1: none). Their dimension is the run's: --dim (0 = auto) must agree.
+struct InitialRows {
+  WordVectors vectors;
+  std::vector<std::int32_t> row_of_word;  // vocab id -> row of vectors, or -1
+  std::size_t found = 0;
+};
+InitialRows initial_rows(const std::string& path, const Vocabulary& vocab, int requested_dim);
 
 // The dimension to train: the minimum-entropy suggestion for `requested` 0
 // (logged), else `requested`, with a warning when it is below the bound.
@@ -87,8 +117,9 @@ void log_interrupted(const TrainJob& job);
 // corpus inputs and fingerprint ("run.inputs", "run.glob", "run.corpus"), the
 // normalisation and phrase options; for GloVe also the
 // co-occurrence file, threads, memory and temporary folder.
-Settings run_settings(const TrainJob& job);
-Settings glove_run_settings(const TrainJob& job, const GloveOptions& go, const CooccurrenceOptions& co);
+Settings run_settings(const TrainJob& job, const VocabOptions& vo);
+Settings glove_run_settings(const TrainJob& job, const VocabOptions& vo, const GloveOptions& go,
+                            const CooccurrenceOptions& co);
 
 int run_sgns(TrainJob job, SgnsOptions options, const VocabOptions& vo, Checkpoint* resume);
 int run_glove(TrainJob job, GloveOptions go, CooccurrenceOptions co, const VocabOptions& vo,

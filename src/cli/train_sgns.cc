@@ -1,7 +1,9 @@
 // wordvec train --model skipgram|cbow: vocabulary -> dimension -> SGNS trainer -> vectors.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "cli.h"
 #include "train_job.h"
@@ -25,14 +27,45 @@ int run_sgns(TrainJob job, SgnsOptions o, const VocabOptions& vo, Checkpoint* re
                        std::to_string(shards) + " threads; resume it with --threads " + std::to_string(shards) +
                        " (or without --threads)");
   }
-  const Vocabulary vocab = resume ? resume->vocab : read_vocabulary(job.input, vo, o.thread_count());
-  if (!resume) o.dim = choose_dimension(job.requested_dim, vocab.size());
+  std::optional<VocabularyUpdate> update;  // --continue
+  if (job.continued && !resume) {
+    update.emplace(continued_vocabulary(*job.continued, job.input, vo, o.thread_count()));
+    job.words_per_epoch = update->new_text_words;
+  }
+  const Vocabulary vocab = resume    ? resume->vocab
+                           : update ? std::move(update->vocab)
+                                    : read_vocabulary(job.input, vo, o.thread_count());
+  std::optional<InitialRows> init;
+  if (!resume && !job.init.empty()) {
+    init.emplace(initial_rows(job.init, vocab, job.requested_dim));
+    o.dim = static_cast<int>(init->vectors.dim());
+  } else if (!resume && !job.continued) {
+    o.dim = choose_dimension(job.requested_dim, vocab.size());
+  }
   const Kernels kernels = select_kernels();
   SgnsTrainer trainer(vocab, o, kernels);
+  if (job.words_per_epoch > 0) trainer.set_words_per_epoch(job.words_per_epoch);
+  if (update) {
+    // Old rows into their new places (the file's pages given back as they are
+    // copied); new words keep the fresh rows a new run would give them.
+    load_sgns_rows(*job.continued, trainer.model(), update->old_to_new);
+    job.continued.reset();
+  }
+  if (init) {
+    std::vector<std::uint8_t> frozen(job.freeze_init ? vocab.size() : 0);
+    for (std::size_t id = 0; id < vocab.size(); ++id) {
+      const std::int32_t row = init->row_of_word[id];
+      if (row < 0) continue;
+      std::copy_n(init->vectors.vectors.row(row), o.dim, trainer.model().input.row(id));
+      if (job.freeze_init) frozen[id] = 1;
+    }
+    if (job.freeze_init) trainer.freeze_input_rows(std::move(frozen));
+    init.reset();
+  }
   if (resume) {
     spdlog::info("resuming from {}: {:.1f}% done ({} of {} words), {} shards", job.resume,
-                 100.0 * resumed_state.words_done / (vocab.total_count() * o.epochs), resumed_state.words_done,
-                 vocab.total_count() * o.epochs, resumed_state.workers.size());
+                 100.0 * resumed_state.words_done / (trainer.words_per_epoch() * o.epochs), resumed_state.words_done,
+                 trainer.words_per_epoch() * o.epochs, resumed_state.workers.size());
     trainer.restore(std::move(resumed_model), resumed_state);
   }
   const bool exact = o.model == Model::SkipGram && o.update == SkipGramUpdate::Exact;
@@ -45,7 +78,7 @@ int run_sgns(TrainJob job, SgnsOptions o, const VocabOptions& vo, Checkpoint* re
                o.dim, o.window, o.negative, draws, o.sample, o.epochs, o.thread_count(), o.start_learning_rate(), kernels.name);
   if (!job.checkpoint.empty())
     trainer.set_snapshots({job.checkpoint_seconds, [&](const SgnsRunState& state) {
-                             write_checkpoint(job.checkpoint, make_sgns_checkpoint(o, vocab, trainer.model(), state, run_settings(job)));
+                             write_checkpoint(job.checkpoint, make_sgns_checkpoint(o, vocab, trainer.model(), state, run_settings(job, vo)));
                              spdlog::info("checkpoint saved to {}", job.checkpoint);
                            }});
 
@@ -60,14 +93,17 @@ int run_sgns(TrainJob job, SgnsOptions o, const VocabOptions& vo, Checkpoint* re
     }
   }
   check_corpus_unchanged(job.input, stamp);
-  const std::uint64_t expected = vocab.total_count() * static_cast<std::uint64_t>(o.epochs);
+  const std::uint64_t expected = trainer.words_per_epoch() * static_cast<std::uint64_t>(o.epochs);
   if (summary.words != expected)
     throw file_error(job.input, "training read " + std::to_string(summary.words) + " words, the vocabulary pass " +
                                     std::to_string(expected) + " (" + std::to_string(o.epochs) +
                                     " epochs): the corpus changed while being read; no vectors written");
-  write_vectors(job.output, vocab.words(), trainer.model().input, job.format);
-  spdlog::info("wrote {} vectors of dimension {} to {} ({})", vocab.size(), o.dim, job.output,
-               vector_format_name(job.format));
+  if (!job.output.empty()) {
+    write_vectors(job.output, vocab.words(), trainer.model().input, job.format);
+    spdlog::info("wrote {} vectors of dimension {} to {} ({})", vocab.size(), o.dim, job.output,
+                 vector_format_name(job.format));
+  }
+  save_sgns_model_file(job, o, vo, vocab, trainer.model(), summary.words);
   if (!job.save_vocab.empty()) {
     vocab.save(job.save_vocab);
     spdlog::info("wrote the vocabulary to {}", job.save_vocab);

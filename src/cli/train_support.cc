@@ -12,6 +12,7 @@
 #include <optional>
 #include <cstdio>
 
+#include "cli.h"
 #include "train_job.h"
 #include "text_flags.h"
 #include "wordvec/text/corpus.h"
@@ -162,25 +163,107 @@ std::string absolute_path(const std::string& path) {
   return error ? path : absolute.lexically_normal().string();
 }
 
-Settings run_settings(const TrainJob& job) {
+Settings run_settings(const TrainJob& job, const VocabOptions& vo) {
   Settings s;
   std::string inputs;
   for (const std::string& input : job.inputs) inputs += (inputs.empty() ? "" : "\n") + (input == "-" ? input : absolute_path(input));
   s.set("run.inputs", inputs);
   s.set("run.glob", job.glob);
   s.set("run.corpus", job.corpus_fingerprint);
+  s.set("run.min_count", vo.min_count);
+  s.set("run.max_vocab", vo.max_vocab);
+  s.set("run.save_model", absolute_path(job.save_model));
+  s.set("run.words_per_epoch", job.words_per_epoch);
   s.merge(job.normalize.to_settings());
   s.merge(job.phrases.to_settings());
+  s.merge(job.history.to_settings());  // as the run started; a model file stores it after the run
   return s;
 }
 
-Settings glove_run_settings(const TrainJob& job, const GloveOptions& go, const CooccurrenceOptions& co) {
-  Settings s = run_settings(job);
+Settings glove_run_settings(const TrainJob& job, const VocabOptions& vo, const GloveOptions& go,
+                            const CooccurrenceOptions& co) {
+  Settings s = run_settings(job, vo);
   s.set("run.cooccurrence", absolute_path(job.load_cooccurrence));
   s.set("run.threads", go.threads);  // a resumed run keeps them: one thread is reproducible
   s.set("run.memory_gib", co.memory_gib);
   s.set("run.temp_dir", absolute_path(co.temp_dir));
   return s;
+}
+
+namespace {
+// The settings of a model file: the run's, with the history after this run.
+Settings model_settings(const TrainJob& job, const VocabOptions& vo, std::uint64_t words, std::uint64_t epochs,
+                        const std::string& cooccurrence_file) {
+  Settings s = run_settings(job, vo);
+  s.values().erase("run.corpus");  // a checkpoint's business
+  s.values().erase("run.save_model");
+  ModelHistory history = job.history.after_run(words, epochs);
+  history.cooccurrence = absolute_path(cooccurrence_file);
+  s.merge(history.to_settings());
+  return s;
+}
+
+void log_model_saved(const TrainJob& job, const Vocabulary& vocab) {
+  spdlog::info("wrote the model ({} words, both matrices, settings and counts) to {}", vocab.size(), job.save_model);
+}
+}  // namespace
+
+void save_sgns_model_file(const TrainJob& job, const SgnsOptions& o, const VocabOptions& vo, const Vocabulary& vocab,
+                          const SgnsModel& model, std::uint64_t words) {
+  if (job.save_model.empty()) return;
+  save_sgns_model(job.save_model, o, vocab, model,
+                  model_settings(job, vo, words, static_cast<std::uint64_t>(o.epochs), ""));
+  log_model_saved(job, vocab);
+}
+
+void save_glove_model_file(const TrainJob& job, const GloveOptions& go, const CooccurrenceOptions& co,
+                           const VocabOptions& vo, const Vocabulary& vocab, const GloveModel& model,
+                           const std::string& cooccurrence_file) {
+  if (job.save_model.empty()) return;
+  const std::uint64_t words = job.words_per_epoch > 0 ? job.words_per_epoch : vocab.total_count();
+  save_glove_model(job.save_model, go, co, vocab, model,
+                   model_settings(job, vo, words, static_cast<std::uint64_t>(go.epochs), cooccurrence_file));
+  log_model_saved(job, vocab);
+}
+
+VocabularyUpdate continued_vocabulary(const ModelFile& model, const std::string& input, const VocabOptions& vo,
+                                      unsigned threads) {
+  VocabStats stats;
+  spdlog::info("reading the new text's vocabulary from {}", input);
+  const Vocabulary added = Vocabulary::build(input, VocabOptions{1, 0, vo.prune_at}, &stats, threads);
+  VocabularyUpdate update = update_vocabulary(model.vocab(), added, vo.min_count);
+  std::size_t old_seen = 0;
+  for (std::size_t i = 0; i < model.vocab().size(); ++i)
+    old_seen += added.id(model.vocab().word(static_cast<std::int32_t>(i))) >= 0;
+  spdlog::info("{} tokens, {} distinct words in the new text: {} of the model's {} words seen again, {} new words "
+               "reach min-count {} over old + new counts; vocabulary now {} words, {} training words per epoch",
+               stats.scan.tokens, added.size(), old_seen, model.vocab().size(), update.words_added, vo.min_count,
+               update.vocab.size(), update.new_text_words);
+  if (update.new_text_words == 0)
+    throw file_error(input, "none of its words is in the vocabulary or reaches min-count " +
+                                std::to_string(vo.min_count) + ": nothing to train");
+  return update;
+}
+
+InitialRows initial_rows(const std::string& path, const Vocabulary& vocab, int requested_dim) {
+  spdlog::info("reading the --init vectors from {}", path);
+  InitialRows init{load_vectors(path), std::vector<std::int32_t>(vocab.size(), -1), 0};
+  const auto dim = static_cast<int>(init.vectors.dim());
+  if (requested_dim != 0 && requested_dim != dim)
+    throw UsageError("--dim " + std::to_string(requested_dim) + " conflicts with --init " + path +
+                     ", whose vectors have dimension " + std::to_string(dim) + "; give --dim " + std::to_string(dim) +
+                     " or leave --dim auto (it then takes the vectors' dimension)");
+  if (requested_dim == 0) spdlog::info("dimension: {} (auto), the dimension of the --init vectors", dim);
+  for (std::size_t r = 0; r < init.vectors.size(); ++r) {
+    const std::int32_t id = vocab.id(init.vectors.words[r]);
+    if (id >= 0 && init.row_of_word[id] < 0) {
+      init.row_of_word[id] = static_cast<std::int32_t>(r);
+      ++init.found;
+    }
+  }
+  spdlog::info("--init: {} of the {} words start from the vectors in {} ({} of its {} words are in the vocabulary)",
+               init.found, vocab.size(), path, init.found, init.vectors.size());
+  return init;
 }
 
 void log_interrupted(const TrainJob& job) {

@@ -13,6 +13,8 @@
 #include <string_view>
 #include <unordered_set>
 
+#include "core/mapped_file.h"
+#include "wordvec/io/model_file.h"
 #include "wordvec/core/atomic_file.h"
 #include "wordvec/core/error.h"
 #include "wordvec/core/files.h"
@@ -25,6 +27,9 @@ VectorFormat parse_vector_format(const std::string& name) {
   if (name == "vec") return VectorFormat::FastTextVec;
   if (name == "glove") return VectorFormat::GloveText;
   if (name == "npy") return VectorFormat::Npy;
+  if (name == "model")
+    throw Error("a model file is written by 'wordvec train --save-model FILE', not as a vector format "
+                "(valid: bin, text, vec, glove, npy)");
   throw Error("unknown vector format '" + name + "' (valid: bin, text, vec, glove, npy)");
 }
 
@@ -35,6 +40,7 @@ const char* vector_format_name(VectorFormat format) {
     case VectorFormat::FastTextVec: return "vec";
     case VectorFormat::GloveText: return "glove";
     case VectorFormat::Npy: return "npy";
+    case VectorFormat::Model: return "model";
   }
   return "?";
 }
@@ -109,6 +115,7 @@ void write_vectors(const std::string& path, const std::vector<std::string>& word
                    VectorFormat format, std::size_t count) {
   const std::size_t rows = count == 0 ? words.size() : std::min(count, words.size());
   const std::size_t dim = vectors.cols();
+  if (format == VectorFormat::Model) throw Error(path + ": model files are written by save_sgns_model/save_glove_model");
   AtomicFileWriter out(path);  // buffered: one write per row is cheap
   if (format == VectorFormat::Npy) {
     AtomicFileWriter names(npy_words_path(path));
@@ -139,42 +146,6 @@ void write_vectors(const std::string& path, const std::vector<std::string>& word
 // ---------------------------------------------------------------- reading
 
 namespace {
-
-// A read-only memory map of a whole file: one pass, no copy.
-class MappedFile {
- public:
-  explicit MappedFile(const std::string& path) {
-    readable_file_size(path);  // before open: a FIFO must not block
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw file_error(path, std::strerror(errno));
-    struct stat st {};
-    if (::fstat(fd, &st) != 0) {  // the size of what is mapped (readable_file_size refused folders)
-      ::close(fd);
-      throw file_error(path, std::strerror(errno));
-    }
-    size_ = static_cast<std::size_t>(st.st_size);
-    if (size_ > 0) {
-      void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
-      if (p == MAP_FAILED) {
-        ::close(fd);
-        throw file_error(path, std::string("cannot map the file: ") + std::strerror(errno));
-      }
-      data_ = static_cast<const char*>(p);
-      ::madvise(p, size_, MADV_SEQUENTIAL);
-    }
-    ::close(fd);
-  }
-  ~MappedFile() {
-    if (data_ != nullptr) ::munmap(const_cast<char*>(data_), size_);
-  }
-  MappedFile(const MappedFile&) = delete;
-  MappedFile& operator=(const MappedFile&) = delete;
-  std::string_view view() const { return {data_ == nullptr ? "" : data_, size_}; }
-
- private:
-  const char* data_ = nullptr;
-  std::size_t size_ = 0;
-};
 
 bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
@@ -450,8 +421,17 @@ WordVectors read_npy(const std::string& path, std::string_view data, const std::
 
 }  // namespace
 
+namespace {
+WordVectors vectors_of_model(const ModelFile& file) {
+  WordVectors v = model_vectors(file);
+  v.format = VectorFormat::Model;
+  return v;
+}
+}  // namespace
+
 WordVectors parse_vectors(const std::string& name, std::string_view data, std::string_view npy_words) {
   if (data.empty()) throw file_error(name, "the vector file is empty");
+  if (ModelFile::has_magic(data)) return vectors_of_model(ModelFile::parse(name, data));
   if (data.substr(0, 6) == "\x93NUMPY") return read_npy(name, data, npy_words_path(name), [&] { return npy_words; });
   if (has_header(data)) return read_word2vec(name, data);
   return read_glove(name, data);
@@ -460,6 +440,7 @@ WordVectors parse_vectors(const std::string& name, std::string_view data, std::s
 WordVectors read_vectors(const std::string& path) {
   const MappedFile file(path);
   const std::string_view data = file.view();
+  if (ModelFile::has_magic(data)) return vectors_of_model(ModelFile::open(path));
   if (data.substr(0, 6) != "\x93NUMPY") return parse_vectors(path, data);
   const std::string words_path = npy_words_path(path);
   std::optional<MappedFile> words;

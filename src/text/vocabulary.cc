@@ -243,4 +243,28 @@ void Vocabulary::save(const std::string& path) const {
   out.commit();
 }
 
+VocabularyUpdate update_vocabulary(const Vocabulary& old, const Vocabulary& added, std::uint64_t min_count) {
+  std::vector<std::pair<std::string, std::uint64_t>> counts;
+  counts.reserve(old.size() + added.size());
+  for (std::size_t i = 0; i < old.size(); ++i) {
+    const std::string& word = old.word(static_cast<std::int32_t>(i));
+    const std::int32_t in_added = added.id(word);
+    counts.emplace_back(word, old.count(static_cast<std::int32_t>(i)) + (in_added >= 0 ? added.count(in_added) : 0));
+  }
+  std::size_t words_added = 0;
+  for (std::size_t i = 0; i < added.size(); ++i) {
+    const std::string& word = added.word(static_cast<std::int32_t>(i));
+    if (old.id(word) >= 0 || added.count(static_cast<std::int32_t>(i)) < min_count) continue;
+    counts.emplace_back(word, added.count(static_cast<std::int32_t>(i)));
+    ++words_added;
+  }
+  VocabularyUpdate update{Vocabulary(std::move(counts), VocabOptions{0, 0, 0}), {}, words_added, 0};
+  update.old_to_new.resize(old.size());
+  for (std::size_t i = 0; i < old.size(); ++i) update.old_to_new[i] = update.vocab.id(old.word(static_cast<std::int32_t>(i)));
+  for (std::size_t i = 0; i < added.size(); ++i)
+    if (update.vocab.id(added.word(static_cast<std::int32_t>(i))) >= 0)
+      update.new_text_words += added.count(static_cast<std::int32_t>(i));
+  return update;
+}
+
 }  // namespace wordvec

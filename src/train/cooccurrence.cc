@@ -442,4 +442,20 @@ CooccurrenceStats CooccurrenceCounter::count(const std::string& corpus_path, con
   return pass.stats();
 }
 
+std::vector<CooccurrenceRecord> merge_cooccurrences(std::vector<CooccurrenceRecord> records,
+                                                    std::span<const CooccurrenceRecord> more) {
+  records.insert(records.end(), more.begin(), more.end());
+  const auto cell = [](const CooccurrenceRecord& r) { return std::uint64_t{r.row} << 32 | r.col; };
+  std::sort(records.begin(), records.end(), [&](const auto& a, const auto& b) { return cell(a) < cell(b); });
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (kept > 0 && cell(records[kept - 1]) == cell(records[i]))
+      records[kept - 1].value += records[i].value;
+    else
+      records[kept++] = records[i];
+  }
+  records.resize(kept);
+  return records;
+}
+
 }  // namespace wordvec

@@ -109,6 +109,10 @@ GloveModel GloveModel::from_rows(std::size_t dim, Matrix words, Matrix contexts)
   return m;
 }
 
+void GloveModel::freeze_vectors(std::size_t i) {
+  for (const Side side : {Side::Word, Side::Context}) std::fill_n(vector_sums(side, i), dim_, kFrozen);
+}
+
 Matrix GloveModel::vectors(GloveOutput output) const {
   const std::size_t v = vocab_size();
   Matrix out(v, output == GloveOutput::Concat ? 2 * dim_ : dim_);

@@ -131,19 +131,29 @@ bool all_finite(const Matrix& m) {
 
 
 SgnsTrainer::SgnsTrainer(const Vocabulary& vocab, SgnsOptions options, Kernels kernels)
-    : vocab_(vocab), options_(std::move(options)), kernels_(kernels) {
+    : vocab_(vocab), options_(std::move(options)), kernels_(kernels), words_per_epoch_(vocab.total_count()) {
   options_.validate();
   if (vocab_.empty()) throw Error("cannot train on an empty vocabulary");
   model_ = SgnsModel::initialise(vocab_.size(), static_cast<std::size_t>(options_.dim), options_.seed);
 }
 
+namespace {
+bool fits(const SgnsModel& model, std::size_t words, int dim) {
+  return model.input.rows() == words && model.input.cols() == static_cast<std::size_t>(dim) &&
+         model.output.rows() == words && model.output.cols() == model.input.cols();
+}
+}  // namespace
+
 void SgnsTrainer::restore(SgnsModel model, SgnsRunState state) {
-  if (model.input.rows() != vocab_.size() || model.input.cols() != static_cast<std::size_t>(options_.dim) ||
-      model.output.rows() != vocab_.size() || model.output.cols() != model.input.cols())
-    throw Error("the checkpoint's matrices do not match the vocabulary and dim");
+  if (!fits(model, vocab_.size(), options_.dim)) throw Error("the checkpoint's matrices do not match the vocabulary and dim");
   if (state.workers.empty()) throw Error("the checkpoint has no worker state");
   model_ = std::move(model);
   resume_ = std::move(state);
+}
+
+void SgnsTrainer::freeze_input_rows(std::vector<std::uint8_t> frozen) {
+  if (!frozen.empty() && frozen.size() != vocab_.size()) throw Error("the frozen rows do not match the vocabulary");
+  frozen_ = std::move(frozen);
 }
 
 TrainingSummary SgnsTrainer::train(const std::string& corpus_path, const ProgressCallback& progress) {
@@ -240,7 +250,7 @@ TrainingSummary SgnsTrainer::train_shards(const std::string& corpus_path, const 
   const Subsampler subsampler(vocab_.counts(), options_.sample);
   const AliasSampler negatives = AliasSampler::unigram(vocab_.counts(), 0.75);
   const LearningRateSchedule schedule{options_.start_learning_rate(), options_.min_learning_rate_ratio,
-                                      vocab_.total_count() * static_cast<std::uint64_t>(options_.epochs)};
+                                      words_per_epoch_ * static_cast<std::uint64_t>(options_.epochs)};
   if (resume_ && resume_->workers.size() != threads)
     throw Error("the checkpoint was taken with " + std::to_string(resume_->workers.size()) + " shards, not " +
                 std::to_string(threads));
@@ -257,7 +267,7 @@ TrainingSummary SgnsTrainer::train_shards(const std::string& corpus_path, const 
     p.learning_rate = schedule.at(p.words_done);
     p.loss = loss_since.mean_since(shared);
     p.epoch = std::min(options_.epochs,
-                       1 + static_cast<int>(p.words_done / std::max<std::uint64_t>(1, vocab_.total_count())));
+                       1 + static_cast<int>(p.words_done / std::max<std::uint64_t>(1, words_per_epoch_)));
     return p;
   };
   // Divergence is checked at every report, with or without a progress callback.
@@ -280,8 +290,8 @@ TrainingSummary SgnsTrainer::train_shards(const std::string& corpus_path, const 
 
   std::unique_ptr<SnapshotGate> gate;
   if (snapshots_.save) gate = std::make_unique<SnapshotGate>(threads);
-  const SgnsRun run{vocab_, options_, kernels_, model_, subsampler, negatives, schedule, shared, gate.get(),
-                    stop_requested_};
+  const SgnsRun run{vocab_,  options_, kernels_,   model_,         subsampler,      negatives,
+                    schedule, shared,   gate.get(), stop_requested_, words_per_epoch_, frozen_.empty() ? nullptr : frozen_.data()};
   auto work = [&](unsigned i) {
     SgnsWorkerState state = resume_ ? resume_->workers[i]
                                     : SgnsWorkerState{shards[i].begin, shards[i].end, shards[i].begin, 0, 0, 0, 0};

@@ -129,6 +129,8 @@ struct SgnsRun {
   SharedState& shared;
   SnapshotGate* gate;  // null without snapshots
   const std::atomic<bool>& stop_requested;
+  std::uint64_t words_per_epoch;  // corpus words of one epoch
+  const std::uint8_t* frozen;     // per word: its input row is not updated; null = none
   bool stopped() const { return stop_requested.load(std::memory_order_relaxed); }
 };
 
@@ -138,6 +140,7 @@ class SgnsWorker {
       : run_(run), index_(index), rng_(run.options.seed, 1000003ull + index), n_(run.kernels.span(run.model.input.cols())) {
     const SgnsOptions& o = run_.options;
     contexts_.resize(2 * o.window);
+    if (run_.frozen != nullptr) frozen_copies_ = Matrix(2 * o.window, run_.model.input.cols());
     target_rows_.resize(o.negative + 1);
     scratch_.resize(sgns_step::batched_scratch_floats(n_, 2 * o.window, o.negative + 1) + n_ + o.negative + 1);
     sentence_.reserve(o.max_sentence_words);
@@ -214,7 +217,7 @@ class SgnsWorker {
   std::size_t expected_stream_bytes(const std::string& path, const SgnsWorkerState& state) const {
     const double share = static_cast<double>(state.shard_end - state.shard_begin) /
                          static_cast<double>(std::max<std::uint64_t>(1, corpus_file_size(path)));
-    return static_cast<std::size_t>(1.7 * share * static_cast<double>(run_.vocab.total_count())) + 4096;
+    return static_cast<std::size_t>(1.7 * share * static_cast<double>(run_.words_per_epoch)) + 4096;
   }
 
   // A word of the stream; false when the trainer was asked to stop.
@@ -274,8 +277,21 @@ class SgnsWorker {
     const std::size_t hi = std::min(sentence_.size() - 1, i + reach);
     int count = 0;
     for (std::size_t j = lo; j <= hi; ++j)
-      if (j != i) contexts_[count++] = run_.model.input.row(sentence_[j]);
+      if (j != i) {
+        contexts_[count] = context_row(sentence_[j], count);
+        ++count;
+      }
     return count;
+  }
+
+  // A word's input row, or for a frozen word a copy of it in slot `slot`
+  // that absorbs the update.
+  float* context_row(std::int32_t word, int slot) {
+    float* row = run_.model.input.row(word);
+    if (run_.frozen == nullptr || run_.frozen[word] == 0) return row;
+    float* copy = frozen_copies_.row(static_cast<std::size_t>(slot));
+    std::memcpy(copy, row, run_.model.input.stride() * sizeof(float));
+    return copy;
   }
 
   // The output rows of a word and its negatives into rows[0..count): the
@@ -398,6 +414,7 @@ class SgnsWorker {
   const std::function<void()>* report_ = nullptr;
   std::vector<std::int32_t> sentence_;
   std::vector<float*> contexts_;
+  Matrix frozen_copies_;  // one row per context slot, with --freeze-init
   std::vector<float*> target_rows_;  // negative + 1 slots per position of the sentence
   std::vector<int> target_counts_;   // the rows used of each position's slots
   std::vector<std::uint64_t> draws_;  // random numbers of the negatives being drawn

@@ -10,6 +10,7 @@
 //  npy    NumPy .npy float32 matrix (V, D), C order, with the words in a
 //         sidecar text file beside it, one per line in the same order
 //         (vectors.npy -> vectors.words.txt)
+//  model  a wordvec model file (train --save-model), read only: its vectors
 //
 // Rows keep their order (trained vectors: descending frequency), which
 // evaluation with a vocabulary restriction depends on.
@@ -23,7 +24,8 @@
 
 namespace wordvec {
 
-enum class VectorFormat { Word2VecBinary, Word2VecText, FastTextVec, GloveText, Npy };
+// Model: a wordvec model file (io/model_file.h), read for its vectors; never written here.
+enum class VectorFormat { Word2VecBinary, Word2VecText, FastTextVec, GloveText, Npy, Model };
 
 // "bin" | "text" | "vec" | "glove" | "npy" -> format; throws Error listing the valid names.
 VectorFormat parse_vector_format(const std::string& name);

@@ -85,4 +85,16 @@ class Vocabulary {
   std::uint64_t total_ = 0;
 };
 
+// A vocabulary grown by more text, as gensim's build_vocab(update=True): every
+// word of `old` stays (its count grows by the new text's), a word of the new
+// text joins when its old + new count reaches min_count; then the usual order.
+struct VocabularyUpdate {
+  Vocabulary vocab;
+  std::vector<std::int32_t> old_to_new;  // old id -> id in vocab
+  std::size_t words_added = 0;           // words that were not in `old`
+  std::uint64_t new_text_words = 0;      // tokens of the new text that vocab knows: one epoch over it
+};
+// `added` counts the new text with min_count 1 (every word).
+VocabularyUpdate update_vocabulary(const Vocabulary& old, const Vocabulary& added, std::uint64_t min_count);
+
 }  // namespace wordvec

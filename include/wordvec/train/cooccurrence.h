@@ -73,6 +73,11 @@ struct CooccurrenceStats {
 
 using RecordSink = std::function<void(std::span<const CooccurrenceRecord>)>;
 
+// The records of both, one per (row, col), values of the same cell summed:
+// counts of old text and of new text together (GloVe's --continue).
+std::vector<CooccurrenceRecord> merge_cooccurrences(std::vector<CooccurrenceRecord> records,
+                                                    std::span<const CooccurrenceRecord> more);
+
 class CooccurrenceCounter {
  public:
   CooccurrenceCounter(const Vocabulary& vocab, const CooccurrenceOptions& options);

@@ -98,8 +98,27 @@ class GloveModel {
   // A model from raw rows as word_rows()/context_rows() gave them; throws Error if they do not fit `dim`.
   static GloveModel from_rows(std::size_t dim, Matrix words, Matrix contexts);
 
+  // One row's parts by name, as model files store them (the layout inside a
+  // row stays this class's business): its vector (dim floats), its bias, and
+  // their AdaGrad sums (dim floats, then the bias's).
+  enum class Side { Word, Context };
+  float* vector(Side side, std::size_t i) { return rows(side).row(i); }
+  const float* vector(Side side, std::size_t i) const { return rows(side).row(i); }
+  float& bias(Side side, std::size_t i) { return rows(side).row(i)[bias_at(side)]; }
+  float bias(Side side, std::size_t i) const { return rows(side).row(i)[bias_at(side)]; }
+  float* vector_sums(Side side, std::size_t i) { return rows(side).row(i) + span_; }
+  const float* vector_sums(Side side, std::size_t i) const { return rows(side).row(i) + span_; }
+  float& bias_sum(Side side, std::size_t i) { return rows(side).row(i)[span_ + bias_at(side)]; }
+  float bias_sum(Side side, std::size_t i) const { return rows(side).row(i)[span_ + bias_at(side)]; }
+  // Keeps row i's vectors (word and context) where they are: their AdaGrad
+  // sums become so large that no step moves them. The biases still learn.
+  void freeze_vectors(std::size_t i);
+
  private:
   GloveModel() = default;
+  Matrix& rows(Side side) { return side == Side::Word ? words_ : contexts_; }
+  const Matrix& rows(Side side) const { return side == Side::Word ? words_ : contexts_; }
+  std::size_t bias_at(Side side) const { return side == Side::Word ? dim_ : dim_ + 1; }
   std::size_t dim_ = 0, span_ = 0;
   Matrix words_, contexts_;
 };

@@ -153,12 +153,23 @@ class SgnsTrainer {
   // Continues a run from a snapshot: its model and state replace the fresh
   // ones; the next train() uses the state's shards (not a new split).
   void restore(SgnsModel model, SgnsRunState state);
+  // The corpus words one epoch reads, for the learning-rate schedule and the
+  // progress (default: the vocabulary's total count). A continued model's
+  // vocabulary counts old and new text; its epochs read only the new.
+  void set_words_per_epoch(std::uint64_t words) { words_per_epoch_ = words; }
+  std::uint64_t words_per_epoch() const { return words_per_epoch_; }
+  // Input rows of words marked non-zero are not updated (--freeze-init): an
+  // update meant for them goes to a per-thread copy and is dropped.
+  void freeze_input_rows(std::vector<std::uint8_t> frozen);
 
   // Asks a running train() to stop soon (safe from another thread or a signal handler).
   void request_stop() { stop_requested_.store(true, std::memory_order_relaxed); }
   bool stopped() const { return stop_requested_.load(std::memory_order_relaxed); }
 
   const SgnsModel& model() const { return model_; }
+  // The matrices, to start from other values before train() (a continued
+  // model's rows, pretrained vectors); fresh ones until then.
+  SgnsModel& model() { return model_; }
 
  private:
   void take_snapshots(SnapshotGate& gate, const std::atomic<std::uint64_t>& words_done);
@@ -170,6 +181,8 @@ class SgnsTrainer {
   std::atomic<bool> diverged_{false};  // stops the run; no snapshot of it is saved
   SnapshotPolicy snapshots_;
   std::optional<SgnsRunState> resume_;
+  std::uint64_t words_per_epoch_;
+  std::vector<std::uint8_t> frozen_;  // per word; empty = none frozen
 };
 
 }  // namespace wordvec
