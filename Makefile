@@ -107,6 +107,7 @@ unit-test: $(UNIT) $(CORPUS)
 
 cli-test: $(WORDVEC) $(CORPUS) | test-deps
 	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) bash tests/cli/run.sh
+	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) bash tests/cli/models.sh
 	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) bash tests/cli/reliability.sh
 	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) bash tests/cli/quality.sh
 	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) bash tests/cli/wiring.sh

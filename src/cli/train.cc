@@ -57,8 +57,13 @@ double parse_x_max(const std::string& text) {
 // output, and every output must be writable.
 void check_files(const TrainJob& job) {
   FilePlan plan;
-  for (const std::string& file : corpus_files(job))
-    if (file != "-") plan.stream_input(file, "--input");
+  for (const std::string& file : corpus_files(job)) {
+    if (file == "-") continue;
+    if (is_model_file(file))
+      throw file_error(file, "is a wordvec model file, not text; to train it further give it to --continue, "
+                             "and the new text to --input");
+    plan.stream_input(file, "--input");
+  }
   plan.input(job.load_cooccurrence, "--cooccurrence");
   // The checkpoint being resumed is read once, then replaced by later checkpoints.
   const bool resume_is_checkpoint = !job.resume.empty() && FilePlan::same_file(job.resume, job.checkpoint);
@@ -344,6 +349,12 @@ int TrainCommand::continue_model(const po::variables_map& vm) {
   if (!job.init.empty()) throw UsageError("--continue and --init: give one (a continued model starts from its own rows)");
   if (!job.load_cooccurrence.empty())
     throw UsageError("--continue with --cooccurrence: continuing counts new text; give it with --input");
+  FilePlan readable;
+  readable.input(job.continue_from, "--continue");
+  readable.check();
+  if (!is_model_file(job.continue_from))
+    throw UsageError(job.continue_from + " is not a wordvec model file (train --save-model writes one); to start "
+                     "from its vectors, use --init " + job.continue_from);
   auto model = std::make_shared<const ModelFile>(ModelFile::open(job.continue_from));
   const Settings& stored = model->settings();
   const bool glove = model->kind() == "glove";

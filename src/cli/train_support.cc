@@ -271,9 +271,10 @@ void log_interrupted(const TrainJob& job) {
     spdlog::error("interrupted: no vectors written");
     return;
   }
-  spdlog::error("interrupted: no vectors written; the checkpoint {} holds the run, continue it with: "
-                "wordvec train --resume {} --output {}",
-                job.checkpoint, job.checkpoint, job.output);
+  spdlog::error("interrupted: nothing written; the checkpoint {} holds the run, continue it with: "
+                "wordvec train --resume {}{}{}",
+                job.checkpoint, job.checkpoint, job.output.empty() ? "" : " --output " + job.output,
+                job.save_model.empty() ? "" : " (the model goes to " + job.save_model + " as asked)");
 }
 
 }  // namespace wordvec::cli

@@ -4,40 +4,8 @@
 set -u  # no pipefail: "cmd | grep -q" must judge by grep, not by cmd's SIGPIPE
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-# expect_error NAME EXIT_CODE MESSAGE_FRAGMENT -- command...
-# The command must exit with EXIT_CODE, print one line containing the fragment on stderr,
-# and leave no file in $T/out.
-expect_error() {
-  local name=$1 code=$2 fragment=$3; shift 4
-  rm -rf "$T/out"; mkdir -p "$T/out"
-  "$@" > "$T/stdout" 2> "$T/stderr"
-  local rc=$?
-  if [ "$rc" -ne "$code" ]; then fail "$name: exit $rc, expected $code ($(head -c 300 "$T/stderr"))"; return; fi
-  if sanitizer_report "$T/stderr"; then fail "$name: a sanitizer report on the error path: $(head -c 300 "$T/stderr")"; return; fi
-  if ! grep -qF -- "$fragment" "$T/stderr"; then fail "$name: stderr lacks '$fragment': $(head -c 300 "$T/stderr")"; return; fi
-  if [ -n "$(ls -A "$T/out")" ]; then fail "$name: left files behind: $(ls -A "$T/out")"; return; fi
-  ok
-}
-
 train() { "$WORDVEC" train --quiet --epochs 1 --threads 2 "$@"; }
 
-# interrupt SIGNAL AFTER_SECONDS LOG -- command...: runs the command, sends the
-# signal after the delay, prints "EXIT_CODE SECONDS_TO_STOP". (python restores
-# SIGINT's default action, which bash ignores in background jobs.)
-interrupt() {
-  local sig=$1 after=$2 log=$3; shift 4
-  /usr/bin/python3 - "$sig" "$after" "$log" "$@" <<'PY'
-import signal, subprocess, sys, time
-sig, after, log, cmd = sys.argv[1], float(sys.argv[2]), sys.argv[3], sys.argv[4:]
-p = subprocess.Popen(cmd, stderr=open(log, "w"),
-                     preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-time.sleep(after)
-p.send_signal(getattr(signal, "SIG" + sig))
-start = time.time()
-rc = p.wait()
-print(rc, "%.2f" % (time.time() - start))
-PY
-}
 
 # ---- help
 if "$WORDVEC" train --help | grep -q -- '--negative' && "$WORDVEC" train --help | grep -q 'min-count' \
