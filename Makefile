@@ -43,7 +43,7 @@ EXAMPLE  := $(BUILD)/examples/train_and_query
 CORPUS   := $(BUILD)/data/corpus.txt
 
 .PHONY: all deps test-deps install-packages check test layering unit-test cli-test example-test sanitize tsan fuzz demo bench \
-        bench-quick bench-glove bench-ingest bench-micro native clean
+        bench-quick bench-glove bench-ingest bench-continue bench-micro native clean
 
 all: $(WORDVEC) $(LIB)
 
@@ -164,7 +164,7 @@ tsan: test-deps $(CORPUS)
 
 # libFuzzer (clang): tokenizer and file readers, FUZZ_SECONDS each, from the seeds in tests/fuzz/seeds/.
 FUZZ_BUILD   := build-fuzz
-FUZZ_TARGETS := tokenizer vectors cooccurrence checkpoint normalizer
+FUZZ_TARGETS := tokenizer vectors cooccurrence checkpoint normalizer model
 FUZZ_SECONDS ?= 12
 FUZZ_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all
 fuzz: test-deps
@@ -183,7 +183,7 @@ fuzz: test-deps
 
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.cc tests/fuzz/fuzz_input.h $(FUZZ_BUILD)/libwordvec.a
 	clang++ -std=c++20 -O1 -g -Iinclude -Isrc $(FUZZ_FLAGS) -fsanitize=fuzzer $< $(FUZZ_BUILD)/libwordvec.a \
-	  -lopenblas $(CORPUS_LIBS) -pthread -o $@
+	  -lopenblas -lxxhash $(CORPUS_LIBS) -pthread -o $@
 
 demo: $(WORDVEC) $(CORPUS)
 	$(WORDVEC) train --input $(CORPUS) --output $(BUILD)/demo-vectors.bin --epochs 3
@@ -202,6 +202,11 @@ bench-glove: $(WORDVEC)
 bench-ingest: $(WORDVEC)
 	@$(MAKE) --no-print-directory install-packages PACKAGES="gzip zstd npm"
 	bash tests/bench/ingest.sh
+
+# Continued training and --init against one run over the whole corpus (tests/bench/continue.sh).
+bench-continue: $(WORDVEC)
+	@$(MAKE) --no-print-directory install-packages PACKAGES="python3-gensim time"
+	bash tests/bench/continue.sh
 
 # Kernel, update-step and one-thread training micro-benchmarks (Google Benchmark).
 BENCH_MICRO := $(BUILD)/bench_micro

@@ -432,6 +432,12 @@ WordVectors vectors_of_model(const ModelFile& file) {
 WordVectors parse_vectors(const std::string& name, std::string_view data, std::string_view npy_words) {
   if (data.empty()) throw file_error(name, "the vector file is empty");
   if (ModelFile::has_magic(data)) return vectors_of_model(ModelFile::parse(name, data));
+  if (data.substr(0, 6) == "WVCKPT")
+    throw file_error(name, "is a training checkpoint, not vectors: finish the run with 'wordvec train --resume " +
+                               name + "'");
+  if (data.substr(0, 6) == "WVCOOC")
+    throw file_error(name, "is a co-occurrence file, not vectors: train GloVe from it with 'wordvec train --model "
+                           "glove --cooccurrence " + name + "'");
   if (data.substr(0, 6) == "\x93NUMPY") return read_npy(name, data, npy_words_path(name), [&] { return npy_words; });
   if (has_header(data)) return read_word2vec(name, data);
   return read_glove(name, data);

@@ -161,5 +161,9 @@ expect_error "freeze without init" 2 "--freeze-init needs --init" -- train --inp
 expect_error "init file missing" 1 "nope.bin: No such file or directory" -- train --input "$M/b.txt" --output "$T/out/v.bin" --init "$M/nope.bin"
 expect_error "init is the output" 1 "same file as --init" -- train --input "$M/b.txt" --output "$M/a.bin" --init "$M/a.bin"
 
+# wordvec's other binary files, where vectors are expected: named for what they are.
+expect_error "a checkpoint as vectors" 1 "ck: is a training checkpoint, not vectors" -- "$WORDVEC" nn --vectors "$M/ck" king
+expect_error "co-occurrences as vectors" 1 "g.cooc: is a co-occurrence file, not vectors" -- "$WORDVEC" info "$M/g.cooc"
+
 echo "models: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -130,6 +130,33 @@ round_trip glove "training GloVe: dim 11, 3 epochs, x-max 7, weighting exponent 
   --model glove --dim 11 --window 6 --x-max 7 --glove-alpha 0.6 --alpha 0.04 --bias-alpha 0.3 --no-distance-weighting --glove-output word \
   --epochs 3 --seed 5
 
+# The same through a model file: saved with a value other than the default in
+# every field, it continues with those values when no flag is given (the
+# continued run's start-up line shows them).
+model_round_trip() {
+  local name=$1 logged=$2; shift 2
+  rm -f "$T/rt.wvm"
+  "$WORDVEC" train --quiet --input "$T/c.txt" --save-model "$T/rt.wvm" --threads 1 "$@" 2> /dev/null \
+    || { fail "$name model round trip: training failed"; return; }
+  if "$WORDVEC" train --continue "$T/rt.wvm" --input "$T/c.txt" --save-model "$T/rt2.wvm" --threads 1 2> "$T/rt.err" \
+     && grep -qF -- "$logged" "$T/rt.err"; then ok
+  else fail "$name model round trip: continued with other options: $(grep -m1 'training\|error' "$T/rt.err")"; fi
+}
+model_round_trip skipgram "training skipgram (exact update), dim 17, window 3, negative 7 (drawn per pair), sample 0.001, 3 epochs, 1 threads, learning rate 0.03" \
+  --model skipgram --update exact --dim 17 --window 3 --negative 7 --share-negatives 2 --sample 1e-3 --epochs 3 --alpha 0.03 --seed 9
+model_round_trip cbow "training cbow (cbow update), dim 13, window 4, negative 6 (a draw per 3 positions), sample 0, 3 epochs, 1 threads, learning rate 0.07" \
+  --model cbow --dim 13 --window 4 --negative 6 --share-negatives 3 --sample 0 --epochs 3 --alpha 0.07 --seed 11
+model_round_trip glove "training GloVe: dim 11, 3 epochs, x-max 7, weighting exponent 0.6, learning rate 0.04 (biases 0.3), 1 threads" \
+  --model glove --dim 11 --window 6 --x-max 7 --glove-alpha 0.6 --alpha 0.04 --bias-alpha 0.3 --no-distance-weighting --glove-output word \
+  --epochs 3 --seed 5 --save-cooccurrence "$T/rt.cooc"
+# --init and --freeze-init reach every model.
+for model in skipgram cbow glove; do
+  differs $model init -- --init "$T/base-$model.txt"
+  train --model $model --output "$T/init.txt" --init "$T/base-$model.txt" 2> /dev/null
+  train --model $model --output "$T/frozen.txt" --init "$T/base-$model.txt" --freeze-init 2> /dev/null
+  cmp -s "$T/init.txt" "$T/frozen.txt" && fail "$model --freeze-init: the vectors did not change" || ok
+done
+
 # Text flags: on a copy with capitals, punctuation, numbers, hyphens and ligatures,
 # each changes the vectors; their defaults spelled out change nothing.
 sed -E 's/ (the|of|in) / \U\1\E /g; s/ and / and, /g; s/ one / 1,000 /g; s/ two / well-known /g; s/fi/\xef\xac\x81/g' \

@@ -138,7 +138,7 @@ TEST(CorpusInput, InvalidUtf8IsKeptAsBytesAndCounted) {
   for (const char* valid : {"plain", "caf\xC3\xA9", "\xE6\x97\xA5\xE6\x9C\xAC", "\xF0\x9F\x98\x80", ""})
     EXPECT_TRUE(is_valid_utf8(valid)) << valid;
   for (const char* invalid : {"caf\xE9", "\x80", "\xC3", "\xC0\x80", "\xE0\x80\x80", "\xED\xA0\x80",
-                              "\xF4\x90\x80\x80", "\xF0\x9F\x98", "a\xFFb"})
+                              "\xF4\x90\x80\x80", "\xF0\x9F\x98", "a\xFF" "b"})
     EXPECT_FALSE(is_valid_utf8(invalid)) << invalid;
   TempDir dir;
   // Latin-1 text: "café" twice and "naïve" once are invalid UTF-8 tokens.
