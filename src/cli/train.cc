@@ -371,9 +371,9 @@ int TrainCommand::continue_model(const po::variables_map& vm) {
   job.normalize = normalize;
   if (vm["min-count"].defaulted() && stored.has("run.min_count")) vo.min_count = stored.integer("run.min_count");
   job.history = ModelHistory::from_settings(stored);
-  job.continued = model;
+  job.continued = std::move(model);  // the run lets go of it once its rows are copied
   spdlog::info("continuing the {} model {}: dimension {}, {} words, trained on {} words in {} epoch(s) over {} run(s)",
-               kind, job.continue_from, stored.text(glove ? "glove.dim" : "sgns.dim"), model->vocab().size(),
+               kind, job.continue_from, stored.text(glove ? "glove.dim" : "sgns.dim"), job.continued->vocab().size(),
                job.history.trained_words, job.history.epochs, job.history.runs);
   const auto given = [&](const char* flag) { return vm.count(flag) > 0 && !vm[flag].defaulted(); };
   if (glove) {
@@ -387,6 +387,9 @@ int TrainCommand::continue_model(const po::variables_map& vm) {
                        ": GloVe trains on all co-occurrence counts at once, and this model was saved without the "
                        "file of its counts; train it with --save-cooccurrence FILE --save-model MODEL to make it "
                        "continuable, or start a new model with --init " + job.continue_from);
+    FilePlan counts;  // moved or deleted since: say so before any work
+    counts.input(job.history.cooccurrence, "the co-occurrence file of " + job.continue_from);
+    counts.check();
     const GloveOptions g = go;
     const CooccurrenceOptions c = co;
     go = GloveOptions::from_settings(stored);
@@ -408,7 +411,7 @@ int TrainCommand::continue_model(const po::variables_map& vm) {
     job.temp_dir = co.temp_dir;
     check_files(job);
     prepare_corpus(job);
-    return run_glove(job, go, co, vo, nullptr);
+    return run_glove(std::move(job), go, co, vo, nullptr);
   }
   SgnsOptions s = SgnsOptions::from_settings(stored);
   if (given("window")) s.window = window;
@@ -425,7 +428,7 @@ int TrainCommand::continue_model(const po::variables_map& vm) {
   s.validate();
   check_files(job);
   prepare_corpus(job);
-  return run_sgns(job, s, vo, nullptr);
+  return run_sgns(std::move(job), s, vo, nullptr);
 }
 
 int TrainCommand::start_glove(const po::variables_map& vm) {

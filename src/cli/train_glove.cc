@@ -144,13 +144,7 @@ int run_glove(TrainJob job, GloveOptions go, CooccurrenceOptions co, const Vocab
   }
   if (records.empty()) throw Error("no co-occurrences to train on (every line has fewer than two known words)");
 
-  std::optional<InitialRows> init;
-  if (!resume && !job.init.empty()) {
-    init.emplace(initial_rows(job.init, vocab, job.requested_dim));
-    go.dim = static_cast<int>(init->vectors.dim());
-  } else if (!resume && !job.continued) {
-    go.dim = choose_dimension(job.requested_dim, vocab.size());
-  }
+  std::optional<InitialRows> init = start_dimension(job, vocab, resume != nullptr, go.dim);
   if (go.x_max == 0) {
     go.x_max = auto_x_max(vocab.total_count());
     spdlog::info("x-max: {} (auto) for {} corpus tokens: 10 up to 60M tokens, then 10 sqrt(tokens / 60M) up to "

@@ -5,6 +5,7 @@
 #include <csignal>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 #include <thread>
@@ -74,6 +75,11 @@ struct InitialRows {
   std::size_t found = 0;
 };
 InitialRows initial_rows(const std::string& path, const Vocabulary& vocab, int requested_dim);
+
+// A new run's dimension (a resumed or continued run keeps its model's):
+// --init's, or --dim's (auto: the minimum-entropy suggestion). Returns the
+// --init rows when there are any.
+std::optional<InitialRows> start_dimension(const TrainJob& job, const Vocabulary& vocab, bool resumed, int& dim);
 
 // The dimension to train: the minimum-entropy suggestion for `requested` 0
 // (logged), else `requested`, with a warning when it is below the bound.

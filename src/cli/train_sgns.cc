@@ -35,13 +35,7 @@ int run_sgns(TrainJob job, SgnsOptions o, const VocabOptions& vo, Checkpoint* re
   const Vocabulary vocab = resume    ? resume->vocab
                            : update ? std::move(update->vocab)
                                     : read_vocabulary(job.input, vo, o.thread_count());
-  std::optional<InitialRows> init;
-  if (!resume && !job.init.empty()) {
-    init.emplace(initial_rows(job.init, vocab, job.requested_dim));
-    o.dim = static_cast<int>(init->vectors.dim());
-  } else if (!resume && !job.continued) {
-    o.dim = choose_dimension(job.requested_dim, vocab.size());
-  }
+  std::optional<InitialRows> init = start_dimension(job, vocab, resume != nullptr, o.dim);
   const Kernels kernels = select_kernels();
   SgnsTrainer trainer(vocab, o, kernels);
   if (job.words_per_epoch > 0) trainer.set_words_per_epoch(job.words_per_epoch);

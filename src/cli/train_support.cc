@@ -245,6 +245,17 @@ VocabularyUpdate continued_vocabulary(const ModelFile& model, const std::string&
   return update;
 }
 
+std::optional<InitialRows> start_dimension(const TrainJob& job, const Vocabulary& vocab, bool resumed, int& dim) {
+  if (resumed || job.continued) return std::nullopt;
+  if (job.init.empty()) {
+    dim = choose_dimension(job.requested_dim, vocab.size());
+    return std::nullopt;
+  }
+  InitialRows init = initial_rows(job.init, vocab, job.requested_dim);
+  dim = static_cast<int>(init.vectors.dim());
+  return init;
+}
+
 InitialRows initial_rows(const std::string& path, const Vocabulary& vocab, int requested_dim) {
   spdlog::info("reading the --init vectors from {}", path);
   InitialRows init{load_vectors(path), std::vector<std::int32_t>(vocab.size(), -1), 0};

@@ -161,6 +161,8 @@ ModelFile ModelFile::open(const std::string& path) {
   auto map = std::make_shared<const MappedFile>(path, true);
   ModelFile file = parse(path, map->view());
   file.map_ = std::move(map);
+  // The checksum read every page; readers fetch the matrices again as they copy them.
+  for (const ModelMatrixInfo& m : file.matrices_) file.release(m.offset, m.rows * m.cols * sizeof(float));
   return file;
 }
 
@@ -251,8 +253,22 @@ const ModelMatrixInfo& ModelFile::matrix(const std::string& matrix_name, std::si
   throw file_error(name_, "has no matrix '" + matrix_name + "' (a " + kind_ + " model needs it)");
 }
 
-void ModelFile::release(const ModelMatrixInfo& m) const {
-  if (map_) map_->release(m.offset, m.rows * m.cols * sizeof(float));
+void ModelFile::release(std::uint64_t offset, std::uint64_t bytes) const {
+  if (map_) map_->release(offset, bytes);
+}
+
+void ModelFile::for_each_row(const ModelMatrixInfo& m, const std::function<void(std::size_t, const float*)>& f) const {
+  constexpr std::uint64_t kReleaseBytes = 4 << 20;
+  const std::uint64_t row_bytes = m.cols * sizeof(float);
+  std::uint64_t released = m.offset;
+  for (std::size_t r = 0; r < m.rows; ++r) {
+    f(r, row(m, r));
+    const std::uint64_t read = m.offset + (r + 1) * row_bytes;
+    if (read - released >= kReleaseBytes || r + 1 == m.rows) {
+      release(released, read - released);
+      released = read;
+    }
+  }
 }
 
 // ---------------------------------------------------------------- history
@@ -303,13 +319,13 @@ std::vector<ModelMatrixSource> glove_sources(const GloveModel& g) {
   return out;
 }
 
-// Copies every row r of matrix `m` to put(destination[r], row), then gives its memory back.
+// Copies every row r of matrix `m` to put(destination[r], row).
 void copy_rows(const ModelFile& file, const ModelMatrixInfo& m, std::span<const std::int32_t> destination,
                const std::function<void(std::size_t, const float*)>& put) {
   if (destination.size() != m.rows) throw Error("internal: a row map of the wrong size");
-  for (std::size_t r = 0; r < m.rows; ++r)
-    if (destination[r] >= 0) put(static_cast<std::size_t>(destination[r]), file.row(m, r));
-  file.release(m);
+  file.for_each_row(m, [&](std::size_t r, const float* values) {
+    if (destination[r] >= 0) put(static_cast<std::size_t>(destination[r]), values);
+  });
 }
 
 int model_dim(const ModelFile& file) {
@@ -339,29 +355,25 @@ WordVectors model_vectors(const ModelFile& file) {
   const auto dim = static_cast<std::size_t>(model_dim(file));
   WordVectors out;
   out.words = file.vocab().words();
+  const auto copy_to = [&](std::size_t column) {
+    return [&, column](std::size_t r, const float* values) { std::copy_n(values, dim, out.vectors.row(r) + column); };
+  };
   if (file.kind() == "sgns") {
-    const ModelMatrixInfo& input = file.matrix("input", dim);
     out.vectors = Matrix(v, dim);
-    for (std::size_t r = 0; r < v; ++r) std::copy_n(file.row(input, r), dim, out.vectors.row(r));
-    file.release(input);
+    file.for_each_row(file.matrix("input", dim), copy_to(0));
     return out;
   }
   const GloveOutput kind = GloveOptions::from_settings(file.settings()).output;
   const ModelMatrixInfo& w = file.matrix("word_vectors", dim);
   const ModelMatrixInfo& c = file.matrix("context_vectors", dim);
   out.vectors = Matrix(v, kind == GloveOutput::Concat ? 2 * dim : dim);
-  for (std::size_t r = 0; r < v; ++r) {
-    float* o = out.vectors.row(r);
-    const float* a = file.row(w, r);
-    const float* b = file.row(c, r);
-    for (std::size_t k = 0; k < dim; ++k) {
-      if (kind == GloveOutput::Sum) o[k] = a[k] + b[k];
-      if (kind == GloveOutput::Word) o[k] = a[k];
-      if (kind == GloveOutput::Concat) o[k] = a[k], o[dim + k] = b[k];
-    }
-  }
-  file.release(w);
-  file.release(c);
+  file.for_each_row(w, copy_to(0));
+  if (kind == GloveOutput::Concat) file.for_each_row(c, copy_to(dim));
+  if (kind == GloveOutput::Sum)
+    file.for_each_row(c, [&](std::size_t r, const float* values) {
+      float* o = out.vectors.row(r);
+      for (std::size_t k = 0; k < dim; ++k) o[k] += values[k];
+    });
   return out;
 }
 

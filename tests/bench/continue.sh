@@ -9,7 +9,7 @@
 # Scores by ../shared/bench/eval-vectors.py (gensim): analogy (top 30k words),
 # WS353 and MTurk-771 Spearman. Also the nearest neighbours of words that only
 # B has, and the peak memory of --continue next to a fresh run.
-#   make bench-continue [MODELS="skipgram glove"] [EPOCHS=5] [THREADS=2]
+#   make bench-continue [MODELS="skipgram glove"] [EPOCHS=5] [THREADS=2] [FRESH=1: retrain what was scored]
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 WORDVEC=${WORDVEC:-$ROOT/build/wordvec}
@@ -28,11 +28,14 @@ lines=$(wc -l < "$CORPUS")
 [ -s "$OUT/b.txt" ] || tail -n +$((lines / 2 + 1)) "$CORPUS" > "$OUT/b.txt"
 
 # run NAME ARGS...: trains, recording wall seconds and peak RSS in NAME.time
+# (skipped when NAME was trained and scored before, unless FRESH=1).
 run() {
   local name=$1; shift
+  [ "${FRESH:-0}" != 1 ] && [ -s "$OUT/$name.json" ] && return
   /usr/bin/time -f "%e %M" -o "$OUT/$name.time" "$WORDVEC" train --quiet --dim 100 --threads "$THREADS" "$@"
 }
 score() {
+  [ "${FRESH:-0}" != 1 ] && [ -s "$OUT/$1.json" ] && return
   /usr/bin/python3 "$SHARED/bench/eval-vectors.py" "$OUT/$1.bin" "$EVAL/questions-words.txt" "$EVAL/ws353.tsv" \
     "$EVAL/mturk771.tsv" --json "$OUT/$1.json" > /dev/null 2>&1
 }
@@ -61,7 +64,7 @@ out, wordvec, models = sys.argv[1], sys.argv[2], sys.argv[3:]
 def scores(name):
     d = json.load(open(os.path.join(out, name + ".json")))
     sim = {os.path.basename(s["file"]).split(".")[0]: s["spearman"] for s in d["similarity"]}
-    return 100 * d["analogy"]["accuracy"], sim.get("ws353", float("nan")), sim.get("mturk771", float("nan"))
+    return 100 * d["analogy"][0]["overall"]["acc"], sim.get("ws353", float("nan")), sim.get("mturk771", float("nan"))
 def timing(name):
     seconds, kb = open(os.path.join(out, name + ".time")).read().split()[-2:]
     return float(seconds), int(kb) / 1024

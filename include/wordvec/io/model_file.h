@@ -83,10 +83,12 @@ class ModelFile {
   const float* row(const ModelMatrixInfo& m, std::size_t r) const {
     return reinterpret_cast<const float*>(data_.data() + m.offset) + r * m.cols;
   }
-  // Gives back the memory of a matrix read through row() (a no-op over bytes from parse()).
-  void release(const ModelMatrixInfo& m) const;
+  // Calls f(r, row) for every row in order, giving the mapped pages back
+  // every few megabytes behind it: a copied matrix is never resident twice.
+  void for_each_row(const ModelMatrixInfo& m, const std::function<void(std::size_t, const float*)>& f) const;
 
  private:
+  void release(std::uint64_t offset, std::uint64_t bytes) const;
   std::string name_;
   std::shared_ptr<const MappedFile> map_;  // null after parse()
   std::string_view data_;
