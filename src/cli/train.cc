@@ -334,7 +334,13 @@ namespace {
 void require_stored(const po::variables_map& vm, const char* flag, const std::string& stored,
                     const std::string& model_path) {
   if (!vm.count(flag) || vm[flag].defaulted()) return;
-  const std::string given = std::string(flag) == "no-distance-weighting" ? "0" : option_text(vm[flag]);
+  if (std::string(flag) == "no-distance-weighting") {
+    if (stored == "1")
+      throw UsageError("--no-distance-weighting conflicts with the model (stored in " + model_path +
+                       "), whose co-occurrences were counted with 1/distance weights; a continued model keeps them");
+    return;
+  }
+  const std::string given = option_text(vm[flag]);
   if (given != stored)
     throw UsageError("--" + std::string(flag) + " " + given + " conflicts with the model's " + flag + " = " + stored +
                      " (stored in " + model_path + "); a continued model keeps it");
@@ -349,6 +355,9 @@ int TrainCommand::continue_model(const po::variables_map& vm) {
   if (!job.init.empty()) throw UsageError("--continue and --init: give one (a continued model starts from its own rows)");
   if (!job.load_cooccurrence.empty())
     throw UsageError("--continue with --cooccurrence: continuing counts new text; give it with --input");
+  if (!vm["max-vocab"].defaulted())
+    throw UsageError("--max-vocab with --continue: a continued model keeps every word it has and adds those of "
+                     "the new text that reach --min-count; raise --min-count to add fewer");
   FilePlan readable;
   readable.input(job.continue_from, "--continue");
   readable.check();

@@ -98,6 +98,7 @@ expect_error "continue with another model kind" 2 "--model cbow conflicts with t
 expect_error "continue a skip-gram model with GloVe options" 2 "--x-max applies to --model glove only" -- train --continue "$M/a.wvm" --input "$M/b.txt" --save-model "$T/out/n.wvm" --x-max 10
 expect_error "continue without new text" 2 "--continue needs --input" -- train --continue "$M/a.wvm" --save-model "$T/out/n.wvm"
 expect_error "continue without output" 2 "--output or --save-model is required" -- train --continue "$M/a.wvm" --input "$M/b.txt"
+expect_error "continue with max-vocab" 2 "--max-vocab with --continue" -- train --continue "$M/a.wvm" --input "$M/b.txt" --save-model "$T/out/n.wvm" --max-vocab 100
 expect_error "continue and init" 2 "--continue and --init: give one" -- train --continue "$M/a.wvm" --init "$M/a.bin" --input "$M/b.txt" --save-model "$T/out/n.wvm"
 expect_error "other normalisation on continue" 2 "conflict with the model's" -- train --continue "$M/a.wvm" --input "$M/b.txt" --save-model "$T/out/n.wvm" --lowercase
 
@@ -121,6 +122,7 @@ check=$(json <("$WORDVEC" info --json "$M/g2.wvm") "d['model'], d['training_runs
 cmp -s "$M/g-model" "$M/g-bin" && [ -s "$M/g-model" ] && ok || fail "a GloVe model answers otherwise than its vectors"
 train --model glove --input "$M/a.txt" --epochs 1 --save-model "$M/g-nocounts.wvm"
 expect_error "GloVe continue without its counts" 2 "saved without the file of its counts" -- train --continue "$M/g-nocounts.wvm" --input "$M/b.txt" --save-model "$T/out/n.wvm"
+expect_error "GloVe continue without distance weighting" 2 "whose co-occurrences were counted with 1/distance weights" -- train --continue "$M/g.wvm" --input "$M/b.txt" --save-model "$T/out/n.wvm" --no-distance-weighting
 mv "$M/g.cooc" "$M/g.cooc.moved"
 expect_error "GloVe continue after its counts moved" 1 "g.cooc: No such file or directory" -- train --continue "$M/g.wvm" --input "$M/b.txt" --save-model "$T/out/n.wvm"
 mv "$M/g.cooc.moved" "$M/g.cooc"
