@@ -115,7 +115,7 @@ void print_text(const nlohmann::ordered_json& j) {
 int run_info(const std::vector<std::string>& args) {
   std::string path;
   po::options_description o("Options");
-  o.add_options()("file", po::value(&path)->required(), "a model file or a vector file")(
+  o.add_options()("file", po::value(&path), "a model file or a vector file")(
       "json", "print one JSON object instead of text");
   o.add(logging_options());
   po::positional_options_description positional;
@@ -123,6 +123,7 @@ int run_info(const std::vector<std::string>& args) {
   po::variables_map vm;
   if (!parse_or_help(args, o, &positional, kInfoUsage, vm)) return 0;
   configure_logging(vm);
+  if (path.empty()) throw UsageError("give the file to describe: wordvec info FILE (a model or vector file)");
   FilePlan plan;
   plan_vector_input(plan, path, "FILE");
   plan.check();

@@ -40,6 +40,9 @@ check=$(json "$M/info.json" "d['kind'], d['model'], d['dimension'], d['vocabular
 [ "$("$WORDVEC" info --json "$M/a.bin" | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["kind"], d["format"], d["dimension"])')" = "vectors bin 24" ] \
   && ok || fail "info of a vector file"
 
+expect_error "info without a file" 2 "give the file to describe: wordvec info FILE" -- "$WORDVEC" info
+expect_error "info of a folder" 1 "is a directory, not a file" -- "$WORDVEC" info "$M"
+
 # ---- refusals of damaged and foreign files (the reader checks before it trusts a byte)
 size=$(stat -c %s "$M/a.wvm")
 head -c $((size - 1000)) "$M/a.wvm" > "$M/truncated.wvm"

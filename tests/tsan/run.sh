@@ -24,6 +24,12 @@ run glove "$WORDVEC" train --model glove --input "$T/corpus.txt" --output "$T/gl
     --threads 3 --memory 0.002 --temp-dir "$T"
 run sweep "$WORDVEC" dim --sweep --input "$T/corpus.txt" --eval-similarity "$here/../../data/ws353.tsv" \
     --dims 8,16 --epochs 1 --threads 3 --sweep-output "$T/sweep"
+# Model files: a continued model and frozen rows, with several threads.
+run sg-model "$WORDVEC" train --input "$T/corpus.txt" --save-model "$T/sg.wvm" --dim 32 --epochs 1 --threads 3
+run sg-continue "$WORDVEC" train --continue "$T/sg.wvm" --input "$T/corpus.txt" --save-model "$T/sg2.wvm" --threads 3
+run sg-freeze "$WORDVEC" train --input "$T/corpus.txt" --output "$T/sgf.bin" --init "$T/sg.bin" --freeze-init --epochs 1 --threads 3
+run cbow-freeze "$WORDVEC" train --model cbow --input "$T/corpus.txt" --output "$T/cbf.bin" --init "$T/sg.bin" --freeze-init \
+    --epochs 1 --threads 3
 run eval "$WORDVEC" eval --vectors "$T/sg.bin" --analogy "$here/../../data/questions-words.txt"
 # Snapshots pause every worker at the gate, many times over; then the runs resume.
 run sg-checkpoints "$WORDVEC" train --input "$T/corpus.txt" --output "$T/sgc.bin" --dim 16 --epochs 2 --threads 3 \
