@@ -26,17 +26,38 @@ expect_error() {
   ok
 }
 
-# interrupt SIGNAL AFTER_SECONDS LOG -- command...: runs the command, sends the
-# signal after the delay, prints "EXIT_CODE SECONDS_TO_STOP". (python restores
+# interrupt SIGNAL WHEN LOG -- command...: runs the command with stderr to LOG,
+# sends the signal when WHEN holds, prints "EXIT_CODE SECONDS_TO_STOP".
+# WHEN is "file:PATH" (PATH exists and is not empty, e.g. a first checkpoint),
+# "log:TEXT" (the log holds TEXT, e.g. "training " once training started), or
+# seconds -- only for a command that cannot end by itself first: a fixed delay
+# on a fast machine lets a short run finish (exit 0) before the signal.
+# A command that ends before WHEN prints "EXIT_CODE early". (python restores
 # SIGINT's default action, which bash ignores in background jobs.)
 interrupt() {
-  local sig=$1 after=$2 log=$3; shift 4
-  /usr/bin/python3 - "$sig" "$after" "$log" "$@" <<'PY'
-import signal, subprocess, sys, time
-sig, after, log, cmd = sys.argv[1], float(sys.argv[2]), sys.argv[3], sys.argv[4:]
+  local sig=$1 when=$2 log=$3; shift 4
+  /usr/bin/python3 - "$sig" "$when" "$log" "$@" <<'PY'
+import os, signal, subprocess, sys, time
+sig, when, log, cmd = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
 p = subprocess.Popen(cmd, stderr=open(log, "w"),
                      preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-time.sleep(after)
+def ready():
+    if when.startswith("file:"):
+        path = when[5:]
+        return os.path.exists(path) and os.path.getsize(path) > 0
+    if when.startswith("log:"):
+        with open(log, errors="replace") as f:
+            return when[4:] in f.read()
+    return time.time() - begun >= float(when)
+begun = time.time()
+while not ready():
+    if p.poll() is not None or time.time() - begun > 300:
+        break
+    time.sleep(0.01)
+if p.poll() is not None:
+    print(p.returncode, "early")
+    sys.exit(0)
+time.sleep(0.05)  # past the moment WHEN turned true, inside the work that follows it
 p.send_signal(getattr(signal, "SIG" + sig))
 start = time.time()
 rc = p.wait()

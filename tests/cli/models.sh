@@ -107,7 +107,7 @@ expect_error "other normalisation on continue" 2 "conflict with the model's" -- 
 
 # A continued run with checkpoints, interrupted and resumed, ends as if never stopped (one thread).
 train --continue "$M/a.wvm" --input "$M/b.txt" --epochs 8 --save-model "$M/straight.wvm"
-read -r rc _ < <(interrupt TERM 1.5 "$M/ck.log" -- "$WORDVEC" train --quiet --threads 1 --continue "$M/a.wvm" --input "$M/b.txt" \
+read -r rc _ < <(interrupt TERM "file:$M/ck" "$M/ck.log" -- "$WORDVEC" train --quiet --threads 1 --continue "$M/a.wvm" --input "$M/b.txt" \
   --epochs 8 --save-model "$M/resumed.wvm" --checkpoint "$M/ck" --checkpoint-every 1e-6)
 if [ "$rc" = 143 ] && [ ! -e "$M/resumed.wvm" ] && grep -q "resume $M/ck (the model goes to" "$M/ck.log" \
    && "$WORDVEC" train --quiet --resume "$M/ck" && cmp -s "$M/straight.wvm" "$M/resumed.wvm"; then ok

@@ -199,9 +199,8 @@ for sig in INT TERM HUP QUIT USR1 ALRM; do
 done
 # A signal that cannot stop a job cleanly (SIGUSR1), while GloVe holds spilled runs in --temp-dir: the folder goes too.
 mkdir -p "$T/gtmp"
-"$WORDVEC" train --quiet --model glove --input "$CORPUS" --output "$T/sig/g.bin" --epochs 50 --dim 20 --memory 0.002 \
-  --temp-dir "$T/gtmp" 2> "$T/sig.err" &
-pid=$!; sleep 2; kill -USR1 $pid; wait $pid; rc=$?
+read -r rc _ < <(interrupt USR1 "log:training GloVe" "$T/sig.err" -- "$WORDVEC" train --model glove --input "$CORPUS" \
+  --output "$T/sig/g.bin" --epochs 1000 --dim 20 --memory 0.002 --temp-dir "$T/gtmp")
 if [ "$rc" = 138 ] && grep -q 'stopped by SIGUSR1' "$T/sig.err" && [ -z "$(ls -A "$T/gtmp")" ] && [ ! -e "$T/sig/g.bin" ]; then ok
 else fail "SIGUSR1 during GloVe: exit $rc, temp: $(ls -A "$T/gtmp"), $(tail -1 "$T/sig.err")"; fi
 # The file size limit: a clean error, no temp file (SIGXFSZ no longer kills silently).
@@ -225,17 +224,18 @@ echo "my precious vocabulary" > "$T/keep/vocab.txt"; echo "my co-occurrences" > 
   --save-cooccurrence "$T/keep/c.bin" --alpha 10 --epochs 2 2> /dev/null
 if [ "$(cat "$T/keep/vocab.txt")" = "my precious vocabulary" ] && [ "$(cat "$T/keep/c.bin")" = "my co-occurrences" ] \
    && [ ! -e "$T/keep/v.bin" ]; then ok; else fail "a failed run replaced --save-vocab or --save-cooccurrence"; fi
-"$WORDVEC" train --quiet --input "$CORPUS" --output "$T/keep/v.bin" --save-vocab "$T/keep/vocab.txt" --epochs 50 --dim 50 &
-pid=$!; sleep 1.5; kill -TERM $pid; wait $pid; rc=$?
+read -r rc _ < <(interrupt TERM "log:training " "$T/keep.log" -- "$WORDVEC" train --input "$CORPUS" --output "$T/keep/v.bin" \
+  --save-vocab "$T/keep/vocab.txt" --epochs 1000 --dim 50)
 if [ "$rc" = 143 ] && [ "$(cat "$T/keep/vocab.txt")" = "my precious vocabulary" ]; then ok
 else fail "an interrupted run (exit $rc) replaced --save-vocab"; fi
 
 # ---------------------------------------------------------------- 4. never a silently wrong result
 mkdir -p "$T/w"
 cp "$CORPUS" "$T/w/shrinks.txt"
-"$WORDVEC" train --input "$T/w/shrinks.txt" --output "$T/w/v.bin" --epochs 12 --dim 20 --threads 2 2> "$T/w/err" &
+"$WORDVEC" train --input "$T/w/shrinks.txt" --output "$T/w/v.bin" --epochs 200 --dim 20 --threads 2 2> "$T/w/err" &
 pid=$!
-sleep 1; truncate -s 1000000 "$T/w/shrinks.txt"
+until grep -q 'training ' "$T/w/err" || ! kill -0 $pid 2> /dev/null; do sleep 0.02; done  # training read it once
+truncate -s 1000000 "$T/w/shrinks.txt"
 wait $pid; rc=$?
 if [ "$rc" = 1 ] && grep -q 'changed while' "$T/w/err" && [ ! -e "$T/w/v.bin" ]; then ok
 else fail "corpus shrinking during training: exit $rc, $(tail -1 "$T/w/err")"; fi
@@ -248,13 +248,9 @@ rc=$?
 if [ "$rc" = 1 ] && grep -q 'corpus changed since the checkpoint' "$T/w/err"; then ok; else fail "mid-file edit not caught: $rc $(tail -1 "$T/w/err")"; fi
 # --resume refuses options that would change the run, names the checkpoint's value, and works from another folder.
 cp "$CORPUS" "$T/w/c.txt"
-( cd "$T/w" && /usr/bin/python3 - "$WORDVEC" <<'PY'
-import signal, subprocess, sys, time
-p = subprocess.Popen([sys.argv[1], "train", "--quiet", "--input", "c.txt", "--output", "v.bin", "--epochs", "30",
-                      "--dim", "20", "--threads", "2", "--window", "4", "--checkpoint", "ck"])
-time.sleep(2); p.send_signal(signal.SIGTERM); sys.exit(0 if p.wait() == 143 else 1)
-PY
-) || fail "interrupted run for resume did not exit 143"
+read -r rc _ < <(cd "$T/w" && interrupt TERM "log:training " ck.log -- "$WORDVEC" train --input c.txt --output v.bin --epochs 30 \
+  --dim 20 --threads 2 --window 4 --checkpoint ck)
+[ "$rc" = 143 ] || fail "interrupted run for resume: exit $rc, not 143: $(tail -1 "$T/w/ck.log")"
 for args in "--window 6" "--dim 30" "--epochs 3" "--alpha 0.1" "--model cbow" "--negative 3" "--sample 0" "--seed 9" \
     "--min-count 2" "--input $T/w/c.txt" "--x-max 5"; do
   # shellcheck disable=SC2086

@@ -169,7 +169,7 @@ else fail "glove SIGINT: rc $rc after ${took}s, left: $(ls -A "$T/gint/out" "$T/
 # ---- checkpoints: interrupt, resume, refuse damaged or stale ones
 mkdir -p "$T/ck"
 cp "$CORPUS" "$T/ck/corpus.txt"
-interrupt TERM 2.5 "$T/ck/log" -- "$WORDVEC" train --input "$T/ck/corpus.txt" --output "$T/ck/v.bin" --epochs 30 \
+interrupt TERM "log:training " "$T/ck/log" -- "$WORDVEC" train --input "$T/ck/corpus.txt" --output "$T/ck/v.bin" --epochs 30 \
     --dim 40 --threads 2 --checkpoint "$T/ck/run.ckpt" > "$T/ck/result"
 read -r rc took < "$T/ck/result"
 if [ "$rc" = 143 ] && [ -s "$T/ck/run.ckpt" ] && [ ! -e "$T/ck/v.bin" ] && grep -q -- '--resume' "$T/ck/log"; then ok
@@ -185,17 +185,8 @@ for model in skipgram cbow glove; do
   [ -e "$T/ck/copy-corpus.txt" ] || head -c 3000000 "$CORPUS" > "$T/ck/copy-corpus.txt"  # ~500k tokens: quick under ASan too
   "$WORDVEC" train --quiet "${args[@]}" --output "$T/ck/straight.bin"
   # SIGTERM once the first checkpoint exists (GloVe counts first, then writes one per epoch end)
-  /usr/bin/python3 - "$T/ck/one.ckpt" "$T/ck/one.log" "$WORDVEC" train "${args[@]}" --output "$T/ck/resumed.bin" \
-      --checkpoint "$T/ck/one.ckpt" --checkpoint-every 0.001 > "$T/ck/one.result" <<'PY'
-import os, signal, subprocess, sys, time
-ckpt, log, cmd = sys.argv[1], sys.argv[2], sys.argv[3:]
-p = subprocess.Popen(cmd, stderr=open(log, "w"))
-while not os.path.exists(ckpt) and p.poll() is None:
-    time.sleep(0.01)
-time.sleep(0.05)
-p.send_signal(signal.SIGTERM)
-print(p.wait(), 0)
-PY
+  interrupt TERM "file:$T/ck/one.ckpt" "$T/ck/one.log" -- "$WORDVEC" train "${args[@]}" --output "$T/ck/resumed.bin" \
+      --checkpoint "$T/ck/one.ckpt" --checkpoint-every 0.001 > "$T/ck/one.result"
   read -r rc took < "$T/ck/one.result"
   if [ "$rc" = 143 ] && [ -s "$T/ck/one.ckpt" ] && "$WORDVEC" train --quiet --resume "$T/ck/one.ckpt" --output "$T/ck/resumed.bin" \
      && cmp -s "$T/ck/straight.bin" "$T/ck/resumed.bin"; then ok
@@ -278,7 +269,7 @@ expect_error "output is a file of an input folder" 1 "same file as --input" -- t
 cmp -s "$I/shards/part00" "$T/shard-copy.txt" && ok || fail "the shard named as output was changed"
 if [ -z "$(ls -A "$I/tmp")" ]; then ok; else fail "failed runs left files in --temp-dir: $(ls -A "$I/tmp")"; fi
 # A checkpointed run over compressed shards resumes: the inputs are decoded again and must be unchanged.
-read -r rc _ < <(interrupt TERM 2 "$I/ck.log" -- "$WORDVEC" train --input "$I/c.gz" "$I/shards" --output "$I/r.bin" --epochs 40 --dim 12 \
+read -r rc _ < <(interrupt TERM "file:$I/ck" "$I/ck.log" -- "$WORDVEC" train --input "$I/c.gz" "$I/shards" --output "$I/r.bin" --epochs 40 --dim 12 \
   --threads 2 --checkpoint "$I/ck" --checkpoint-every 1e-6 --temp-dir "$I/tmp")
 if [ "$rc" = 143 ] && [ -s "$I/ck" ] && "$WORDVEC" train --resume "$I/ck" --output "$I/r.bin" --quiet && [ -s "$I/r.bin" ]; then ok
 else fail "resume over compressed inputs: exit $rc, $(tail -1 "$I/ck.log")"; fi
@@ -339,7 +330,7 @@ if [ "$rc" = 143 ] && [ ! -e "$P/int.txt" ] && [ -z "$(ls -A "$P/tmp")" ]; then 
 else fail "phrases interrupted: exit $rc, output or temporary files left: $(ls -A "$P" "$P/tmp" | tr '\n' ' ')"; fi
 wait
 # A checkpointed run with normalisation and phrases resumes on the same prepared text.
-read -r rc _ < <(interrupt TERM 2 "$P/ck.log" -- "$WORDVEC" train --input "$P/upper.gz" --lowercase --phrases 1 --output "$P/r.bin" \
+read -r rc _ < <(interrupt TERM "file:$P/ck" "$P/ck.log" -- "$WORDVEC" train --input "$P/upper.gz" --lowercase --phrases 1 --output "$P/r.bin" \
   --epochs 40 --dim 12 --threads 2 --checkpoint "$P/ck" --checkpoint-every 1e-6 --temp-dir "$P/tmp")
 if [ "$rc" = 143 ] && [ -s "$P/ck" ] && "$WORDVEC" train --resume "$P/ck" --output "$P/r.bin" --quiet && [ -s "$P/r.bin" ] \
    && "$WORDVEC" nn --vectors "$P/r.bin" united_states > /dev/null; then ok
