@@ -232,12 +232,9 @@ VocabularyUpdate continued_vocabulary(const ModelFile& model, const std::string&
   spdlog::info("reading the new text's vocabulary from {}", input);
   const Vocabulary added = Vocabulary::build(input, VocabOptions{1, 0, vo.prune_at}, &stats, threads);
   VocabularyUpdate update = update_vocabulary(model.vocab(), added, vo.min_count);
-  std::size_t old_seen = 0;
-  for (std::size_t i = 0; i < model.vocab().size(); ++i)
-    old_seen += added.id(model.vocab().word(static_cast<std::int32_t>(i))) >= 0;
   spdlog::info("{} tokens, {} distinct words in the new text: {} of the model's {} words seen again, {} new words "
                "reach min-count {} over old + new counts; vocabulary now {} words, {} training words per epoch",
-               stats.scan.tokens, added.size(), old_seen, model.vocab().size(), update.words_added, vo.min_count,
+               stats.scan.tokens, added.size(), update.old_words_seen, model.vocab().size(), update.words_added, vo.min_count,
                update.vocab.size(), update.new_text_words);
   if (update.new_text_words == 0)
     throw file_error(input, "none of its words is in the vocabulary or reaches min-count " +

@@ -246,9 +246,11 @@ void Vocabulary::save(const std::string& path) const {
 VocabularyUpdate update_vocabulary(const Vocabulary& old, const Vocabulary& added, std::uint64_t min_count) {
   std::vector<std::pair<std::string, std::uint64_t>> counts;
   counts.reserve(old.size() + added.size());
+  std::size_t old_words_seen = 0;
   for (std::size_t i = 0; i < old.size(); ++i) {
     const std::string& word = old.word(static_cast<std::int32_t>(i));
     const std::int32_t in_added = added.id(word);
+    old_words_seen += in_added >= 0;
     counts.emplace_back(word, old.count(static_cast<std::int32_t>(i)) + (in_added >= 0 ? added.count(in_added) : 0));
   }
   std::size_t words_added = 0;
@@ -258,7 +260,7 @@ VocabularyUpdate update_vocabulary(const Vocabulary& old, const Vocabulary& adde
     counts.emplace_back(word, added.count(static_cast<std::int32_t>(i)));
     ++words_added;
   }
-  VocabularyUpdate update{Vocabulary(std::move(counts), VocabOptions{0, 0, 0}), {}, words_added, 0};
+  VocabularyUpdate update{Vocabulary(std::move(counts), VocabOptions{0, 0, 0}), {}, words_added, old_words_seen, 0};
   update.old_to_new.resize(old.size());
   for (std::size_t i = 0; i < old.size(); ++i) update.old_to_new[i] = update.vocab.id(old.word(static_cast<std::int32_t>(i)));
   for (std::size_t i = 0; i < added.size(); ++i)

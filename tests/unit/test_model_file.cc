@@ -188,6 +188,7 @@ TEST(VocabularyUpdate, KeepsOldWordsAddsThoseReachingMinCountAndCountsTheNewText
   EXPECT_EQ(u.vocab.count(u.vocab.id("cat")), 21u);
   EXPECT_EQ(u.vocab.id("ran"), -1);  // 4 < min-count 5
   EXPECT_EQ(u.words_added, 1u);
+  EXPECT_EQ(u.old_words_seen, 3u);  // the, mat, cat; not sat
   EXPECT_EQ(u.new_text_words, 30u + 40 + 1 + 1);  // "ran" is not trained on
   ASSERT_EQ(u.old_to_new.size(), 4u);
   for (std::size_t i = 0; i < old.size(); ++i)
@@ -197,6 +198,7 @@ TEST(VocabularyUpdate, KeepsOldWordsAddsThoseReachingMinCountAndCountsTheNewText
   const VocabularyUpdate only_new = update_vocabulary(old, Vocabulary({{"zz", 9}}, {1, 0, 0}), 5);
   EXPECT_EQ(only_new.vocab.size(), 5u);
   EXPECT_EQ(only_new.new_text_words, 9u);
+  EXPECT_EQ(only_new.old_words_seen, 0u);
 }
 
 TEST(MergeCooccurrences, SumsEachCellOnce) {

@@ -92,6 +92,7 @@ struct VocabularyUpdate {
   Vocabulary vocab;
   std::vector<std::int32_t> old_to_new;  // old id -> id in vocab
   std::size_t words_added = 0;           // words that were not in `old`
+  std::size_t old_words_seen = 0;        // words of `old` that the new text holds
   std::uint64_t new_text_words = 0;      // tokens of the new text that vocab knows: one epoch over it
 };
 // `added` counts the new text with min_count 1 (every word).
