@@ -21,7 +21,7 @@ const char* kAnalogyUsage =
 void answer(const NearestNeighbors& index, const std::string& a, const std::string& b, const std::string& c,
             std::size_t k, AnalogyMethod method) {
   for (const auto& w : {a, b, c})
-    if (!index.contains(w)) {
+    if (!index.has_vector(w)) {
       std::printf("%s: not in the vocabulary\n", w.c_str());
       return;
     }

@@ -23,6 +23,7 @@ int run_analogy(const std::vector<std::string>& args);
 int run_prepare(const std::vector<std::string>& args);
 int run_phrases(const std::vector<std::string>& args);
 int run_info(const std::vector<std::string>& args);
+int run_vectors(const std::vector<std::string>& args);
 
 // Thrown for bad command-line usage (exit code 2).
 struct UsageError : std::runtime_error {

@@ -24,6 +24,7 @@ const char* kUsage =
     "  prepare write a corpus as train reads it: decompressed, concatenated, normalised\n"
     "  phrases join frequent word pairs into phrases (new_york), as word2phrase\n"
     "  info    what a model file (train --save-model) or a vector file holds\n"
+    "  vectors the vector of each word given (any word, with a --subwords model)\n"
     "\n"
     "'wordvec COMMAND --help' explains each command's options and defaults.\n";
 
@@ -47,6 +48,7 @@ int main(int argc, char** argv) {
     if (command == "prepare") return wordvec::cli::run_prepare(args);
     if (command == "phrases") return wordvec::cli::run_phrases(args);
     if (command == "info") return wordvec::cli::run_info(args);
+    if (command == "vectors") return wordvec::cli::run_vectors(args);
     std::fprintf(stderr, "wordvec: unknown command '%s'\n\n%s", command.c_str(), kUsage);
     return 2;
   } catch (const wordvec::OptionError& e) {  // the library names a field; the user knows the flag

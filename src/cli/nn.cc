@@ -15,14 +15,15 @@ const char* kNnUsage =
     "usage: wordvec nn --vectors FILE [WORD ...] [-k 10]\n"
     "\n"
     "Prints the k words closest to each WORD by cosine similarity. With no words,\n"
-    "reads one word per line from standard input (works in a pipe).";
+    "reads one word per line from standard input (works in a pipe). A model file\n"
+    "trained with --subwords answers for any word, seen or not, from its n-grams.";
 
 void print_neighbors(const NearestNeighbors& index, const std::string& word, std::size_t k) {
-  if (!index.contains(word)) {
+  if (!index.has_vector(word)) {
     std::printf("%s: not in the vocabulary\n", word.c_str());
     return;
   }
-  std::printf("%s:\n", word.c_str());
+  std::printf(index.contains(word) ? "%s:\n" : "%s (not in the vocabulary: built from its n-grams):\n", word.c_str());
   for (const Neighbor& n : index.nearest(word, k)) std::printf("  %-20s %.4f\n", n.word.c_str(), n.similarity);
 }
 

@@ -141,7 +141,8 @@ void refuse_other_models_options(const po::variables_map& vm, bool glove) {
   static const std::set<std::string> glove_only = {"x-max", "glove-alpha", "bias-alpha", "memory",
                                                    "no-distance-weighting", "glove-output", "save-cooccurrence",
                                                    "cooccurrence"};
-  static const std::set<std::string> sgns_only = {"negative", "sample", "cache-memory", "update", "share-negatives"};
+  static const std::set<std::string> sgns_only = {"negative",        "sample",   "cache-memory", "update",
+                                                  "share-negatives", "subwords", "buckets"};
   for (const auto& [name, value] : vm) {
     if (value.defaulted()) continue;
     if (!glove && glove_only.count(name)) throw UsageError("--" + name + " applies to --model glove only");
@@ -161,11 +162,12 @@ struct TrainCommand {
   CooccurrenceOptions co;
   TrainJob job;
   TextFlags text;
-  std::string model = "skipgram", format = "bin", save_vocab, dim_text = "auto", update = "batched",
+  std::string model = "skipgram", format = "bin", save_vocab, dim_text = "auto", update = "batched", subwords = "0",
               glove_output = "sum", x_max_text = "auto";
   int window = 0, epochs = -1;
   double alpha = 0;
   double checkpoint_minutes = 10;
+  bool given_buckets = false;
 
   po::options_description options();
   int resume(const po::variables_map& vm);
@@ -236,7 +238,14 @@ po::options_description TrainCommand::options() {
       "share-negatives", po::value(&o.negative_share)->default_value(o.negative_share),
       "positions that train against one draw of negatives (batched skip-gram and CBOW), spaced 2 window + 1 "
       "apart so no context word meets a draw twice; 4 is faster than 1 at analogy and WS353 scores as good; "
-      "1 draws per position as word2vec.c");
+      "1 draws per position as word2vec.c")(
+      "subwords", po::value(&subwords)->default_value(subwords, "0 = off")->implicit_value("3-6"),
+      "fastText's subword model: a word's vector is the mean of its own row and the rows of its character "
+      "n-grams of MIN-MAX characters (bare --subwords: 3-6, fastText's -minn 3 -maxn 6), hashed into --buckets "
+      "rows, so that any word, even one never seen, gets a vector (queries of a --save-model file). Memory: "
+      "the buckets take buckets x dim x 4 bytes (2M x 100: 0.8 GB)")(
+      "buckets", po::value(&o.subwords.buckets)->default_value(o.subwords.buckets),
+      "rows the n-grams of --subwords are hashed into (fastText's -bucket); fewer save memory, more collide less");
   po::options_description glove("GloVe (--model glove)");
   glove.add_options()("x-max", po::value(&x_max_text)->default_value(x_max_text),
                       "co-occurrence counts at or above get full weight; auto: 10 up to 60M corpus tokens, then "
@@ -423,6 +432,12 @@ int TrainCommand::continue_model(const po::variables_map& vm) {
     return run_glove(std::move(job), go, co, vo, nullptr);
   }
   SgnsOptions s = SgnsOptions::from_settings(stored);
+  for (const char* flag : {"subwords", "buckets"})
+    if (given(flag))
+      throw UsageError(std::string("--") + flag + " with --continue: the model fixes its subwords (" +
+                       (s.subwords.enabled() ? s.subwords.spec() + ", " + std::to_string(s.subwords.buckets) + " buckets"
+                                             : std::string("none")) +
+                       ", stored in " + job.continue_from + "); leave it out");
   if (given("window")) s.window = window;
   if (given("negative")) s.negative = o.negative;
   if (given("sample")) s.sample = o.sample;
@@ -462,6 +477,11 @@ int TrainCommand::start_glove(const po::variables_map& vm) {
 }
 
 int TrainCommand::start_sgns() {
+  o.subwords = SubwordOptions::parse(subwords, o.subwords.buckets);
+  if (!o.subwords.enabled() && given_buckets) throw UsageError("--buckets applies with --subwords only");
+  if (o.subwords.enabled() && job.freeze_init)
+    throw UsageError("--freeze-init with --subwords: a word's n-gram rows are shared with other words, so its "
+                     "vector cannot be kept as given; drop one of them");
   o.window = window;
   o.epochs = epochs;
   o.learning_rate = alpha;
@@ -510,6 +530,7 @@ int run_train(const std::vector<std::string>& args) {
   }
   const bool is_glove = c.model == "glove";
   refuse_other_models_options(vm, is_glove);
+  c.given_buckets = !vm["buckets"].defaulted();
   // The models differ in their defaults; an explicit value always wins.
   if (vm["window"].defaulted()) c.window = is_glove ? c.co.window : c.o.window;
   if (vm["epochs"].defaulted()) c.epochs = is_glove ? c.go.epochs : c.o.epochs;

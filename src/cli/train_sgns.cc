@@ -70,6 +70,11 @@ int run_sgns(TrainJob job, SgnsOptions o, const VocabOptions& vo, Checkpoint* re
                "{} epochs, {} threads, learning rate {}, {} kernels",
                model_name(o.model), o.model == Model::SkipGram ? (exact ? "exact" : "batched") : "cbow",
                o.dim, o.window, o.negative, draws, o.sample, o.epochs, o.thread_count(), o.start_learning_rate(), kernels.name);
+  if (const SubwordIndex* sub = trainer.subwords())
+    spdlog::info("subwords: n-grams of {} characters in {} buckets, {:.1f} rows per word on average; the input "
+                 "matrix takes {:.0f} MB",
+                 sub->options().spec(), sub->options().buckets, sub->mean_rows_per_word(),
+                 static_cast<double>(trainer.model().input.rows() * trainer.model().input.stride() * sizeof(float)) / 1e6);
   if (!job.checkpoint.empty())
     trainer.set_snapshots({job.checkpoint_seconds, [&](const SgnsRunState& state) {
                              write_checkpoint(job.checkpoint, make_sgns_checkpoint(o, vocab, trainer.model(), state, run_settings(job, vo)));
@@ -93,7 +98,10 @@ int run_sgns(TrainJob job, SgnsOptions o, const VocabOptions& vo, Checkpoint* re
                                     std::to_string(expected) + " (" + std::to_string(o.epochs) +
                                     " epochs): the corpus changed while being read; no vectors written");
   if (!job.output.empty()) {
-    write_vectors(job.output, vocab.words(), trainer.model().input, job.format);
+    if (trainer.subwords() == nullptr)
+      write_vectors(job.output, vocab.words(), trainer.model().input, job.format);
+    else
+      write_vectors(job.output, vocab.words(), word_vectors(trainer.model(), trainer.subwords()), job.format);
     spdlog::info("wrote {} vectors of dimension {} to {} ({})", vocab.size(), o.dim, job.output,
                  vector_format_name(job.format));
   }

@@ -241,13 +241,13 @@ ModelFile ModelFile::parse(const std::string& name, std::string_view data) {
   return f;
 }
 
-const ModelMatrixInfo& ModelFile::matrix(const std::string& matrix_name, std::size_t cols) const {
+const ModelMatrixInfo& ModelFile::matrix(const std::string& matrix_name, std::size_t rows, std::size_t cols) const {
   for (const ModelMatrixInfo& m : matrices_) {
     if (m.name != matrix_name) continue;
-    if (m.rows != vocab_.size() || m.cols != cols)
+    if (m.rows != rows || m.cols != cols)
       throw file_error(name_, "matrix '" + matrix_name + "' is " + std::to_string(m.rows) + " x " +
-                                  std::to_string(m.cols) + ", not " + std::to_string(vocab_.size()) + " x " +
-                                  std::to_string(cols) + " (words x columns)");
+                                  std::to_string(m.cols) + ", not " + std::to_string(rows) + " x " +
+                                  std::to_string(cols) + " (rows x columns)");
     return m;
   }
   throw file_error(name_, "has no matrix '" + matrix_name + "' (a " + kind_ + " model needs it)");
@@ -297,10 +297,14 @@ ModelHistory ModelHistory::from_settings(const Settings& s) {
 
 namespace {
 
-ModelMatrixSource rows_of(std::string name, const Matrix& m) {
-  return {std::move(name), m.rows(), m.cols(),
-          [&m](std::size_t r, float* out) { std::copy_n(m.row(r), m.cols(), out); }};
+// Rows [first, first + count) of m (count 0: to the end).
+ModelMatrixSource rows_of(std::string name, const Matrix& m, std::size_t first = 0, std::size_t count = 0) {
+  if (count == 0) count = m.rows() - first;
+  return {std::move(name), count, m.cols(),
+          [&m, first](std::size_t r, float* out) { std::copy_n(m.row(first + r), m.cols(), out); }};
 }
+
+constexpr const char* kBucketsMatrix = "subword_buckets";
 
 using Side = GloveModel::Side;
 
@@ -328,6 +332,28 @@ void copy_rows(const ModelFile& file, const ModelMatrixInfo& m, std::span<const 
   });
 }
 
+// A subword model's n-gram rows into out.subwords, and each word's vector
+// (its own row, in out.vectors) made the mean of its rows.
+void add_subwords(const ModelFile& file, const SubwordOptions& options, WordVectors& out) {
+  auto rows = std::make_shared<SubwordRows>();
+  rows->options = options;
+  rows->buckets = Matrix(options.buckets, out.dim());
+  file.for_each_row(file.matrix(kBucketsMatrix, options.buckets, out.dim()), [&](std::size_t r, const float* values) {
+    std::copy_n(values, out.dim(), rows->buckets.row(r));
+  });
+  for (std::size_t w = 0; w < out.size(); ++w) {
+    float* vector = out.vectors.row(w);
+    std::size_t count = 1;
+    for_each_ngram_bucket(out.words[w], options, [&](std::uint32_t bucket) {
+      const float* row = rows->buckets.row(bucket);
+      for (std::size_t c = 0; c < out.dim(); ++c) vector[c] += row[c];
+      ++count;
+    });
+    for (std::size_t c = 0; c < out.dim(); ++c) vector[c] /= static_cast<float>(count);
+  }
+  out.subwords = std::move(rows);
+}
+
 int model_dim(const ModelFile& file) {
   return file.kind() == "glove" ? GloveOptions::from_settings(file.settings()).dim
                                 : SgnsOptions::from_settings(file.settings()).dim;
@@ -339,7 +365,13 @@ void save_sgns_model(const std::string& path, const SgnsOptions& options, const 
                      const SgnsModel& model, const Settings& extra) {
   Settings settings = options.to_settings();
   settings.merge(extra);
-  write_model_file(path, "sgns", settings, vocab, {rows_of("input", model.input), rows_of("output", model.output)});
+  const std::size_t words = vocab.size();
+  std::vector<ModelMatrixSource> sources{rows_of("input", model.input, 0, words), rows_of("output", model.output)};
+  if (options.subwords.enabled()) {
+    if (model.input.rows() != words + options.subwords.buckets) throw Error("internal: the subword rows are missing");
+    sources.push_back(rows_of(kBucketsMatrix, model.input, words));
+  }
+  write_model_file(path, "sgns", settings, vocab, sources);
 }
 
 void save_glove_model(const std::string& path, const GloveOptions& options, const CooccurrenceOptions& counting,
@@ -361,6 +393,8 @@ WordVectors model_vectors(const ModelFile& file) {
   if (file.kind() == "sgns") {
     out.vectors = Matrix(v, dim);
     file.for_each_row(file.matrix("input", dim), copy_to(0));
+    const SubwordOptions subwords = SgnsOptions::from_settings(file.settings()).subwords;
+    if (subwords.enabled()) add_subwords(file, subwords, out);
     return out;
   }
   const GloveOutput kind = GloveOptions::from_settings(file.settings()).output;
@@ -383,6 +417,14 @@ void load_sgns_rows(const ModelFile& file, SgnsModel& into, std::span<const std:
             [&](std::size_t row, const float* values) { std::copy_n(values, dim, into.input.row(row)); });
   copy_rows(file, file.matrix("output", dim), destination,
             [&](std::size_t row, const float* values) { std::copy_n(values, dim, into.output.row(row)); });
+  const SubwordOptions subwords = SgnsOptions::from_settings(file.settings()).subwords;
+  if (!subwords.enabled()) return;
+  // The n-gram rows follow the (possibly grown) vocabulary's rows.
+  const std::size_t first = into.output.rows();
+  if (into.input.rows() != first + subwords.buckets) throw Error("internal: the model to continue has no subword rows");
+  file.for_each_row(file.matrix(kBucketsMatrix, subwords.buckets, dim), [&](std::size_t r, const float* values) {
+    std::copy_n(values, dim, into.input.row(first + r));
+  });
 }
 
 void load_glove_rows(const ModelFile& file, GloveModel& into, std::span<const std::int32_t> destination) {

@@ -453,4 +453,23 @@ WordVectors read_vectors(const std::string& path) {
   return read_npy(path, data, words_path, [&] { return words.emplace(words_path).view(); });
 }
 
+bool SubwordRows::has_ngrams(std::string_view word) const {
+  bool any = false;
+  for_each_ngram_bucket(word, options, [&](std::uint32_t) { any = true; });
+  return any;
+}
+
+bool SubwordRows::vector_of(std::string_view word, float* out) const {
+  const std::size_t dim = buckets.cols();
+  std::fill_n(out, dim, 0.0f);
+  std::size_t count = 0;
+  for_each_ngram_bucket(word, options, [&](std::uint32_t bucket) {
+    const float* row = buckets.row(bucket);
+    for (std::size_t c = 0; c < dim; ++c) out[c] += row[c];
+    ++count;
+  });
+  for (std::size_t c = 0; c < dim && count > 0; ++c) out[c] /= static_cast<float>(count);
+  return count > 0;
+}
+
 }  // namespace wordvec

@@ -37,9 +37,36 @@ int NearestNeighbors::known_id(std::string_view word) const {
   return w;
 }
 
+bool NearestNeighbors::has_vector(std::string_view word) const {
+  return contains(word) || (vectors_.subwords && vectors_.subwords->has_ngrams(word));
+}
+
+NearestNeighbors::Query NearestNeighbors::query(std::string_view word) const {
+  const int w = id(word);
+  if (w >= 0 || !vectors_.subwords) return {known_id(word), {}};
+  Query q{-1, std::vector<float>(vectors_.dim())};
+  if (!vectors_.subwords->vector_of(word, q.built.data()))
+    throw Error("'" + std::string(word) + "' is not in the vocabulary and has no character n-grams");
+  normalise(q.built.data(), vectors_.dim());
+  return q;
+}
+
+std::vector<int> NearestNeighbors::rows_of(std::initializer_list<const Query*> queries) {
+  std::vector<int> rows;
+  for (const Query* q : queries)
+    if (q->id >= 0) rows.push_back(q->id);
+  return rows;
+}
+
+std::vector<float> NearestNeighbors::vector_of(std::string_view word) const {
+  const Query q = query(word);
+  const float* v = q.vector(vectors_);
+  return {v, v + vectors_.dim()};
+}
+
 std::vector<Neighbor> NearestNeighbors::nearest(std::string_view word, std::size_t k) const {
-  const int w = known_id(word);
-  return nearest_to(vectors_.vectors.row(w), k, {w});
+  const Query q = query(word);
+  return nearest_to(q.vector(vectors_), k, rows_of({&q}));
 }
 
 std::vector<Neighbor> NearestNeighbors::top_k(std::vector<float>& scores, std::size_t k,
@@ -71,18 +98,18 @@ std::vector<Neighbor> NearestNeighbors::nearest_to(const float* vector, std::siz
 
 std::vector<Neighbor> NearestNeighbors::analogy(std::string_view a, std::string_view b, std::string_view c,
                                                 std::size_t k, AnalogyMethod method) const {
-  const int ia = known_id(a), ib = known_id(b), ic = known_id(c);
+  const Query qa = query(a), qb = query(b), qc = query(c);
+  const float *va = qa.vector(vectors_), *vb = qb.vector(vectors_), *vc = qc.vector(vectors_);
+  const std::vector<int> exclude = rows_of({&qa, &qb, &qc});
   const std::size_t rows = vectors_.size(), dim = vectors_.dim();
   if (method == AnalogyMethod::CosAdd) {
     std::vector<float> target(dim);
-    for (std::size_t d = 0; d < dim; ++d)
-      target[d] = vectors_.vectors.row(ib)[d] - vectors_.vectors.row(ia)[d] + vectors_.vectors.row(ic)[d];
-    return nearest_to(target.data(), k, {ia, ib, ic});
+    for (std::size_t d = 0; d < dim; ++d) target[d] = vb[d] - va[d] + vc[d];
+    return nearest_to(target.data(), k, exclude);
   }
   // CosMul: the cosines of every word with a, b and c in one sgemm (3 x rows).
   Matrix queries(3, dim);
-  for (int q = 0; q < 3; ++q)
-    std::copy_n(vectors_.vectors.row(q == 0 ? ia : q == 1 ? ib : ic), dim, queries.row(q));
+  for (int q = 0; q < 3; ++q) std::copy_n(q == 0 ? va : q == 1 ? vb : vc, dim, queries.row(q));
   std::vector<float> cosines(3 * rows);
   cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, 3, static_cast<int>(rows), static_cast<int>(dim), 1.0f,
               queries.data(), static_cast<int>(queries.stride()), vectors_.vectors.data(),
@@ -92,12 +119,12 @@ std::vector<Neighbor> NearestNeighbors::analogy(std::string_view a, std::string_
     const float ca = (cosines[r] + 1) / 2, cb = (cosines[rows + r] + 1) / 2, cc = (cosines[2 * rows + r] + 1) / 2;
     scores[r] = cb * cc / (ca + 0.001f);
   }
-  return top_k(scores, k, {ia, ib, ic});
+  return top_k(scores, k, exclude);
 }
 
 float NearestNeighbors::similarity(std::string_view a, std::string_view b) const {
-  const int ia = known_id(a), ib = known_id(b);
-  return cblas_sdot(static_cast<int>(vectors_.dim()), vectors_.vectors.row(ia), 1, vectors_.vectors.row(ib), 1);
+  const Query qa = query(a), qb = query(b);
+  return cblas_sdot(static_cast<int>(vectors_.dim()), qa.vector(vectors_), 1, qb.vector(vectors_), 1);
 }
 
 }  // namespace wordvec

@@ -20,7 +20,7 @@
 
 namespace wordvec::simd {
 
-inline constexpr int kMaxTargets = 65;  // negative <= 64, plus the positive
+inline constexpr int kMaxTargets = kMaxKernelTargets;
 
 // Calls step.template operator()<W>(j) for each register of a row of n
 // floats: W = V over the whole V registers, then W = V::tail (4 floats, or V

@@ -38,6 +38,9 @@ void SgnsOptions::validate() const {
   check_range("min_learning_rate_ratio", min_learning_rate_ratio, {0, 1, true});
   check_range("max_sentence_words", static_cast<double>(max_sentence_words), {1, 1e9});
   check_range("cache_memory_gib", cache_memory_gib, {0, 1e6, false, false, "GiB; 0 = read the text every epoch"});
+  subwords.validate();
+  if (subwords.enabled() && model == Model::SkipGram && update == SkipGramUpdate::Exact)
+    throw OptionError("update", "must be batched with subwords (the exact update is word2vec.c's, word rows only)");
 }
 
 namespace {
@@ -59,6 +62,7 @@ Settings SgnsOptions::to_settings() const {
   s.set("sgns.min_learning_rate_ratio", min_learning_rate_ratio);
   s.set("sgns.seed", seed);
   s.set("sgns.max_sentence_words", static_cast<std::uint64_t>(max_sentence_words));
+  s.merge(subwords.to_settings());
   return s;
 }
 
@@ -77,6 +81,7 @@ SgnsOptions SgnsOptions::from_settings(const Settings& s) {
   o.min_learning_rate_ratio = s.number("sgns.min_learning_rate_ratio");
   o.seed = s.integer("sgns.seed");
   o.max_sentence_words = static_cast<std::size_t>(s.integer("sgns.max_sentence_words"));
+  o.subwords = SubwordOptions::from_settings(s);
   s.validate_stored([&] { o.validate(); });
   return o;
 }
@@ -100,10 +105,11 @@ float LearningRateSchedule::at(std::uint64_t words_done) const {
   return static_cast<float>(start * std::max(left, min_ratio));
 }
 
-SgnsModel SgnsModel::initialise(std::size_t vocab_size, std::size_t dim, std::uint64_t seed) {
-  SgnsModel m{Matrix(vocab_size, dim), Matrix(vocab_size, dim)};
+SgnsModel SgnsModel::initialise(std::size_t vocab_size, std::size_t dim, std::uint64_t seed, std::size_t input_rows) {
+  if (input_rows == 0) input_rows = vocab_size;
+  SgnsModel m{Matrix(input_rows, dim), Matrix(vocab_size, dim)};
   const float scale = 1.0f / static_cast<float>(dim);
-  for (std::size_t r = 0; r < vocab_size; ++r) {
+  for (std::size_t r = 0; r < input_rows; ++r) {
     Rng rng(seed, r);
     float* row = m.input.row(r);
     for (std::size_t c = 0; c < dim; ++c) row[c] = (rng.uniform() - 0.5f) * scale;
@@ -134,18 +140,40 @@ SgnsTrainer::SgnsTrainer(const Vocabulary& vocab, SgnsOptions options, Kernels k
     : vocab_(vocab), options_(std::move(options)), kernels_(kernels), words_per_epoch_(vocab.total_count()) {
   options_.validate();
   if (vocab_.empty()) throw Error("cannot train on an empty vocabulary");
-  model_ = SgnsModel::initialise(vocab_.size(), static_cast<std::size_t>(options_.dim), options_.seed);
+  if (options_.subwords.enabled()) subwords_.emplace(vocab_, options_.subwords);
+  model_ = SgnsModel::initialise(vocab_.size(), static_cast<std::size_t>(options_.dim), options_.seed,
+                                 subwords_ ? subwords_->input_rows() : vocab_.size());
+}
+
+void mean_of_rows(const Matrix& input, std::span<const std::int32_t> rows, float* out) {
+  const std::size_t dim = input.cols();
+  std::fill_n(out, dim, 0.0f);
+  for (const std::int32_t r : rows) {
+    const float* row = input.row(static_cast<std::size_t>(r));
+    for (std::size_t c = 0; c < dim; ++c) out[c] += row[c];
+  }
+  if (rows.empty()) return;
+  const float scale = 1.0f / static_cast<float>(rows.size());
+  for (std::size_t c = 0; c < dim; ++c) out[c] *= scale;
+}
+
+Matrix word_vectors(const SgnsModel& model, const SubwordIndex* subwords) {
+  if (subwords == nullptr) return model.input.clone();
+  Matrix out(subwords->words(), model.input.cols());
+  for (std::size_t w = 0; w < subwords->words(); ++w)
+    mean_of_rows(model.input, subwords->rows(static_cast<std::int32_t>(w)), out.row(w));
+  return out;
 }
 
 namespace {
-bool fits(const SgnsModel& model, std::size_t words, int dim) {
-  return model.input.rows() == words && model.input.cols() == static_cast<std::size_t>(dim) &&
+bool fits(const SgnsModel& model, std::size_t words, std::size_t input_rows, int dim) {
+  return model.input.rows() == input_rows && model.input.cols() == static_cast<std::size_t>(dim) &&
          model.output.rows() == words && model.output.cols() == model.input.cols();
 }
 }  // namespace
 
 void SgnsTrainer::restore(SgnsModel model, SgnsRunState state) {
-  if (!fits(model, vocab_.size(), options_.dim)) throw Error("the checkpoint's matrices do not match the vocabulary and dim");
+  if (!fits(model, vocab_.size(), model_.input.rows(), options_.dim)) throw Error("the checkpoint's matrices do not match the vocabulary and dim");
   if (state.workers.empty()) throw Error("the checkpoint has no worker state");
   model_ = std::move(model);
   resume_ = std::move(state);
@@ -153,6 +181,7 @@ void SgnsTrainer::restore(SgnsModel model, SgnsRunState state) {
 
 void SgnsTrainer::freeze_input_rows(std::vector<std::uint8_t> frozen) {
   if (!frozen.empty() && frozen.size() != vocab_.size()) throw Error("the frozen rows do not match the vocabulary");
+  if (!frozen.empty() && subwords_) throw Error("input rows cannot be frozen with subwords (a word's n-gram rows are shared)");
   frozen_ = std::move(frozen);
 }
 
@@ -291,7 +320,8 @@ TrainingSummary SgnsTrainer::train_shards(const std::string& corpus_path, const 
   std::unique_ptr<SnapshotGate> gate;
   if (snapshots_.save) gate = std::make_unique<SnapshotGate>(threads);
   const SgnsRun run{vocab_,  options_, kernels_,   model_,         subsampler,      negatives,
-                    schedule, shared,   gate.get(), stop_requested_, words_per_epoch_, frozen_.empty() ? nullptr : frozen_.data()};
+                    schedule, shared,   gate.get(), stop_requested_, words_per_epoch_, frozen_.empty() ? nullptr : frozen_.data(),
+                    subwords()};
   auto work = [&](unsigned i) {
     SgnsWorkerState state = resume_ ? resume_->workers[i]
                                     : SgnsWorkerState{shards[i].begin, shards[i].end, shards[i].begin, 0, 0, 0, 0};

@@ -85,16 +85,37 @@ float batched_window(const Kernels& k, std::size_t n, float* const* contexts, in
   return loss;
 }
 
-float cbow(const Kernels& k, std::size_t n, float* const* contexts, int n_contexts, float* const* targets,
-           int n_targets, float lr, const SigmoidTable& sig, float* scratch, bool measure_loss) {
+float hidden(const Kernels& k, std::size_t n, float* const* rows, int n_rows, float* const* targets, int n_targets,
+             const float* labels, const float* weights, float lr, const SigmoidTable& sig, float* scratch,
+             bool measure_loss) {
   float* mean = scratch;
   float* g = scratch + n;
-  k.mean_rows(contexts, n_contexts, n, mean);
-  k.scores(&mean, 1, targets, n_targets, n, g);
-  const float loss = measure_loss ? block_loss(sig, g, 1, n_targets) : 0;
-  gradients_of_block(k, g, 1, n_targets, lr);
-  k.cbow_update(contexts, n_contexts, targets, n_targets, g, mean, n);
+  k.mean_rows(rows, n_rows, n, mean);
+  // The kernels take kMaxKernelTargets rows a call. Every score is taken
+  // before any row changes; the updates of later chunks then read the same
+  // mean and add to the rows what a single call would.
+  for (int t = 0; t < n_targets; t += kMaxKernelTargets)
+    k.scores(&mean, 1, targets + t, std::min(kMaxKernelTargets, n_targets - t), n, g + t);
+  if (labels == nullptr) {
+    const float loss = measure_loss ? block_loss(sig, g, 1, n_targets) : 0;
+    gradients_of_block(k, g, 1, n_targets, lr);
+    k.cbow_update(rows, n_rows, targets, n_targets, g, mean, n);
+    return loss;
+  }
+  float loss = 0;
+  if (measure_loss)
+    for (int t = 0; t < n_targets; ++t)
+      loss += labels[t] * sig.log_loss(g[t]) + (weights[t] - labels[t]) * sig.log_loss(-g[t]);
+  k.scaled_sigmoid(g, static_cast<std::size_t>(n_targets), -lr, kSigmoidRange);
+  for (int t = 0; t < n_targets; ++t) g[t] = g[t] * weights[t] + lr * labels[t];
+  for (int t = 0; t < n_targets; t += kMaxKernelTargets)
+    k.cbow_update(rows, n_rows, targets + t, std::min(kMaxKernelTargets, n_targets - t), g + t, mean, n);
   return loss;
+}
+
+float cbow(const Kernels& k, std::size_t n, float* const* contexts, int n_contexts, float* const* targets,
+           int n_targets, float lr, const SigmoidTable& sig, float* scratch, bool measure_loss) {
+  return hidden(k, n, contexts, n_contexts, targets, n_targets, nullptr, nullptr, lr, sig, scratch, measure_loss);
 }
 
 }  // namespace sgns_step

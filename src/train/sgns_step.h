@@ -53,6 +53,16 @@ float batched_window(const Kernels& k, std::size_t n, float* const* contexts, in
                      float* const* targets, int n_targets, float lr, const SigmoidTable& sig,
                      float* scratch, bool measure_loss = true);
 
+// A hidden vector, the mean of `rows`, against any number of targets, with
+// per-target pair counts: target t stands for weights[t] pairs of which
+// labels[t] are positive, so its coefficient is lr (labels - weights
+// sigmoid(score)); every row gets the hidden vector's whole gradient
+// (fastText's subword update). labels = weights = null: target 0 positive,
+// the rest negative, one pair each (CBOW). scratch: n + n_targets floats.
+float hidden(const Kernels& k, std::size_t n, float* const* rows, int n_rows, float* const* targets, int n_targets,
+             const float* labels, const float* weights, float lr, const SigmoidTable& sig, float* scratch,
+             bool measure_loss = true);
+
 // CBOW: the mean of the context rows against the targets. scratch: n + n_targets floats.
 float cbow(const Kernels& k, std::size_t n, float* const* contexts, int n_contexts, float* const* targets,
            int n_targets, float lr, const SigmoidTable& sig, float* scratch, bool measure_loss = true);

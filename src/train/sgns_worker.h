@@ -9,6 +9,7 @@
 #include <cstring>
 #include <functional>
 #include <mutex>
+#include <numeric>
 #include <optional>
 #include <vector>
 
@@ -131,6 +132,7 @@ struct SgnsRun {
   const std::atomic<bool>& stop_requested;
   std::uint64_t words_per_epoch;  // corpus words of one epoch
   const std::uint8_t* frozen;     // per word: its input row is not updated; null = none
+  const SubwordIndex* subwords;   // per word: its input rows; null = one row per word
   bool stopped() const { return stop_requested.load(std::memory_order_relaxed); }
 };
 
@@ -258,7 +260,9 @@ class SgnsWorker {
 
   void train_sentence() {
     if (sentence_.size() >= 2) {
-      if (run_.options.model == Model::Cbow)
+      if (run_.subwords != nullptr)
+        run_.options.model == Model::Cbow ? train_cbow_subwords() : train_skipgram_subwords();
+      else if (run_.options.model == Model::Cbow)
         train_cbow();
       else if (run_.options.update == SkipGramUpdate::Batched)
         train_skipgram_batched();
@@ -268,13 +272,17 @@ class SgnsWorker {
     sentence_.clear();
   }
 
+  // The positions [lo, hi] of position i's window (dynamic: 1..window each side).
+  std::pair<std::size_t, std::size_t> draw_window(std::size_t i) {
+    const int window = run_.options.window;
+    const int reach = window - static_cast<int>(rng_.below(static_cast<std::uint32_t>(window)));
+    return {i >= static_cast<std::size_t>(reach) ? i - reach : 0, std::min(sentence_.size() - 1, i + reach)};
+  }
+
   // Fills contexts_ with the input rows around position i (dynamic window);
   // returns how many.
   int gather_context(std::size_t i) {
-    const int window = run_.options.window;
-    const int reach = window - static_cast<int>(rng_.below(static_cast<std::uint32_t>(window)));
-    const std::size_t lo = i >= static_cast<std::size_t>(reach) ? i - reach : 0;
-    const std::size_t hi = std::min(sentence_.size() - 1, i + reach);
+    const auto [lo, hi] = draw_window(i);
     int count = 0;
     for (std::size_t j = lo; j <= hi; ++j)
       if (j != i) {
@@ -406,6 +414,70 @@ class SgnsWorker {
     }
   }
 
+  // fastText's skip-gram: the centre word's subword rows are the hidden
+  // vector; the window's words are its positives (a word twice in the window
+  // counts twice) and the position's draw its negatives, each weighted by the
+  // window's size so that a window meets as many negative pairs as with a
+  // draw per pair.
+  void train_skipgram_subwords() {
+    draw_sentence_targets();
+    Matrix& out = run_.model.output;
+    for (std::size_t i = 0; i < sentence_.size(); ++i) {
+      hidden_rows_.clear();
+      append_subword_rows(sentence_[i]);
+      const auto [lo, hi] = draw_window(i);
+      subword_targets_.clear();
+      labels_.clear();
+      for (std::size_t j = lo; j <= hi; ++j) {
+        if (j == i) continue;
+        float* row = out.row(sentence_[j]);
+        const auto seen = std::find(subword_targets_.begin(), subword_targets_.end(), row);
+        if (seen != subword_targets_.end()) {
+          labels_[seen - subword_targets_.begin()] += 1;
+          continue;
+        }
+        subword_targets_.push_back(row);
+        labels_.push_back(1);
+      }
+      const std::size_t positives = subword_targets_.size();
+      weights_.assign(labels_.begin(), labels_.end());
+      const auto pairs = static_cast<float>(hi - lo);
+      for (int t = 1; t < target_counts_[i]; ++t) {
+        float* row = targets_of(i)[t];
+        if (std::find(subword_targets_.begin(), subword_targets_.begin() + positives, row) !=
+            subword_targets_.begin() + positives)
+          continue;  // a negative that is one of the window's words
+        subword_targets_.push_back(row);
+        labels_.push_back(0);
+        weights_.push_back(pairs);
+      }
+      const bool measure = measure_loss_now();
+      loss_ += sgns_step::hidden(run_.kernels, n_, hidden_rows_.data(), static_cast<int>(hidden_rows_.size()),
+                                 subword_targets_.data(), static_cast<int>(subword_targets_.size()), labels_.data(),
+                                 weights_.data(), lr_, sigmoid_, scratch_.data(), measure);
+      if (measure) pairs_ += static_cast<std::uint64_t>(std::accumulate(weights_.begin(), weights_.end(), 0.0f));
+    }
+  }
+
+  // fastText's CBOW: the mean of every subword row of the window's words.
+  void train_cbow_subwords() {
+    draw_sentence_targets();
+    for (std::size_t i = 0; i < sentence_.size(); ++i) {
+      const auto [lo, hi] = draw_window(i);
+      hidden_rows_.clear();
+      for (std::size_t j = lo; j <= hi; ++j)
+        if (j != i) append_subword_rows(sentence_[j]);
+      const bool measure = measure_loss_now();
+      loss_ += sgns_step::cbow(run_.kernels, n_, hidden_rows_.data(), static_cast<int>(hidden_rows_.size()),
+                               targets_of(i), target_counts_[i], lr_, sigmoid_, scratch_.data(), measure);
+      if (measure) pairs_ += target_counts_[i];
+    }
+  }
+
+  void append_subword_rows(std::int32_t word) {
+    for (const std::int32_t r : run_.subwords->rows(word)) hidden_rows_.push_back(run_.model.input.row(static_cast<std::size_t>(r)));
+  }
+
   const SgnsRun& run_;
   const unsigned index_;
   Rng rng_;
@@ -420,6 +492,9 @@ class SgnsWorker {
   std::vector<std::uint64_t> draws_;  // random numbers of the negatives being drawn
   NegativeDraws draw_plan_{0, 1, 1};  // the sentence's positions -> draws
   std::vector<float> scratch_;
+  std::vector<float*> hidden_rows_;      // subwords: the rows averaged into the hidden vector
+  std::vector<float*> subword_targets_;  // subword skip-gram: the window's words, then negatives
+  std::vector<float> labels_, weights_;  // their positive and total pair counts
   std::size_t cache_budget_;        // bytes this worker may keep its shard's IdStream in
   std::optional<IdStream> replay_;  // the recorded shard, once an epoch read it whole
   float lr_;

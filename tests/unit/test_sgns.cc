@@ -171,6 +171,42 @@ TEST_P(StepTest, CbowFollowsTheGradientOfTheMeanTimesContextCount) {
       cbow_loss, 3.0);
 }
 
+// The subword step: the mean of the rows against targets that each stand for
+// weights[t] pairs, labels[t] of them positive. 70 targets: more than one
+// kernel call takes (65), so the chunked path is checked too.
+TEST_P(StepTest, HiddenStepWithPairCountsFollowsTheGradient) {
+  for (int n_targets : {7, 70}) {
+    Problem p = problem(4, n_targets, 20 + n_targets);
+    std::vector<float> labels(n_targets), weights(n_targets);
+    for (int t = 0; t < n_targets; ++t) {
+      labels[t] = t < 3 ? static_cast<float>(1 + t % 2) : 0.0f;  // 3 positives, one counted twice
+      weights[t] = t < 3 ? labels[t] : 4.0f;                      // negatives stand for 4 pairs
+    }
+    const auto loss = [&](const Problem& q) {
+      std::vector<float> mean(q.n, 0.0f);
+      for (auto& c : q.contexts)
+        for (std::size_t i = 0; i < q.n; ++i) mean[i] += c[i] / q.contexts.size();
+      double sum = 0;
+      for (int t = 0; t < n_targets; ++t) {
+        double s = 0;
+        for (std::size_t i = 0; i < q.dim; ++i) s += double(mean[i]) * q.targets[t][i];
+        sum += labels[t] * std::log1p(std::exp(-s)) + (weights[t] - labels[t]) * std::log1p(std::exp(s));
+      }
+      return sum;
+    };
+    expect_gradient_step(
+        p,
+        [&](Problem& q, float lr) {
+          std::vector<float> scratch(q.n + n_targets);
+          auto rows = Problem::pointers(q.contexts);
+          auto targets = Problem::pointers(q.targets);
+          sgns_step::hidden(k, q.n, rows.data(), 4, targets.data(), n_targets, labels.data(), weights.data(), lr, sig,
+                            scratch.data());
+        },
+        loss, 4.0);  // every row gets the mean's whole gradient (fastText), 4 x its own
+  }
+}
+
 TEST_P(StepTest, ReturnedLossIsTheLossBeforeTheUpdate) {
   Problem p = problem(4, 6, 4);
   const double expected = window_loss(p);
@@ -328,6 +364,31 @@ TEST_F(TrainingOnBundledCorpus, CbowPlacesRelatedWordsCloser) {
   o.epochs = 5;
   o.threads = 2;
   testing::expect_related_closer(NearestNeighbors(train(o)));
+}
+
+TEST_F(TrainingOnBundledCorpus, SubwordModelsPlaceRelatedWordsCloserAndBuildUnseenWords) {
+  for (const Model model : {Model::SkipGram, Model::Cbow}) {
+    SgnsOptions o;
+    o.model = model;
+    o.dim = 50;
+    o.epochs = model == Model::Cbow ? 5 : 2;
+    o.threads = 2;
+    o.subwords = SubwordOptions::parse("3-6", 100000);
+    SgnsTrainer trainer(vocab, o, select_kernels());
+    ASSERT_NE(trainer.subwords(), nullptr);
+    EXPECT_EQ(trainer.model().input.rows(), vocab.size() + 100000);
+    trainer.train(corpus);
+    const NearestNeighbors nn(WordVectors{vocab.words(), word_vectors(trainer.model(), trainer.subwords())});
+    testing::expect_related_closer(nn);
+    // An unseen misspelling lands next to its word: its n-grams were trained.
+    Matrix built(1, 50);
+    const std::vector<std::int32_t> rows = trainer.subwords()->ngram_rows("kingdomz");
+    ASSERT_EQ(vocab.id("kingdomz"), -1);
+    mean_of_rows(trainer.model().input, rows, built.row(0));
+    const auto near = nn.nearest_to(built.row(0), 3, {});
+    EXPECT_TRUE(std::any_of(near.begin(), near.end(), [](const Neighbor& n) { return n.word.rfind("kingdom", 0) == 0; }))
+        << model_name(model) << ": kingdomz is nearest to " << near[0].word;
+  }
 }
 
 TEST_F(TrainingOnBundledCorpus, ExactSkipGramUpdatePlacesRelatedWordsCloser) {

@@ -78,7 +78,11 @@ class ModelFile {
 
   // The matrix called `name`, one row per word and `cols` columns; throws
   // Error naming the file when it is missing or of another shape.
-  const ModelMatrixInfo& matrix(const std::string& name, std::size_t cols) const;
+  const ModelMatrixInfo& matrix(const std::string& name, std::size_t cols) const {
+    return matrix(name, vocab_.size(), cols);
+  }
+  // The same with `rows` rows (a subword model's "subword_buckets").
+  const ModelMatrixInfo& matrix(const std::string& name, std::size_t rows, std::size_t cols) const;
   // Row r of a matrix: cols floats, a view into the file.
   const float* row(const ModelMatrixInfo& m, std::size_t r) const {
     return reinterpret_cast<const float*>(data_.data() + m.offset) + r * m.cols;
@@ -115,7 +119,9 @@ struct ModelHistory {
   static ModelHistory from_settings(const Settings& settings);  // throws Error naming the source
 };
 
-// Skip-gram/CBOW: the options, both matrices ("input", "output"), the vocabulary.
+// Skip-gram/CBOW: the options, both matrices ("input", "output"), the
+// vocabulary; with subwords also the n-gram rows ("subword_buckets", the
+// input matrix's rows after the vocabulary's).
 void save_sgns_model(const std::string& path, const SgnsOptions& options, const Vocabulary& vocab,
                      const SgnsModel& model, const Settings& extra);
 // GloVe: the options of training and counting, the word and context vectors
@@ -124,7 +130,8 @@ void save_glove_model(const std::string& path, const GloveOptions& options, cons
                       const Vocabulary& vocab, const GloveModel& model, const Settings& extra);
 
 // The vectors a model answers queries with: skip-gram/CBOW's input vectors,
-// GloVe's as its glove.output setting says (W + C by default).
+// GloVe's as its glove.output setting says (W + C by default). A subword
+// model's: the mean of each word's rows, and its n-gram rows as `subwords`.
 WordVectors model_vectors(const ModelFile& model);
 
 // Puts the file's rows into a model of another vocabulary: row r goes to row

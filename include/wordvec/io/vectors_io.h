@@ -16,11 +16,13 @@
 // evaluation with a vocabulary restriction depends on.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "wordvec/core/matrix.h"
+#include "wordvec/text/subwords.h"
 
 namespace wordvec {
 
@@ -40,12 +42,23 @@ std::vector<std::string> vector_files_written(const std::string& path, VectorFor
 // by its content, as read_vectors does) its word list.
 std::vector<std::string> vector_files_read(const std::string& path);
 
+// The n-gram bucket rows of a subword model (train --subwords --save-model):
+// a vector for any word from the n-grams it has.
+struct SubwordRows {
+  SubwordOptions options;
+  Matrix buckets;  // options.buckets x dim
+  bool has_ngrams(std::string_view word) const;
+  // The mean of the word's n-gram rows into out (dim floats); false when it has none.
+  bool vector_of(std::string_view word, float* out) const;
+};
+
 struct WordVectors {
   std::vector<std::string> words;
   Matrix vectors;  // one row per word, vectors.cols() = dimension
   VectorFormat format = VectorFormat::Word2VecBinary;  // as read
   std::size_t duplicates_dropped = 0;  // later rows of a word already read (the first is kept)
   std::string first_duplicate{};       // "file:line: word" of the first one dropped, for a warning
+  std::shared_ptr<const SubwordRows> subwords{};  // a subword model's n-grams; null: only these words
   std::size_t dim() const { return vectors.cols(); }
   std::size_t size() const { return words.size(); }
 };

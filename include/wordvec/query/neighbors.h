@@ -27,8 +27,14 @@ class NearestNeighbors {
  public:
   explicit NearestNeighbors(WordVectors vectors);
 
+  // Whether the word is one of the vectors' rows.
   bool contains(std::string_view word) const;
-  // The k words closest to `word`, excluding itself; throws Error if unknown.
+  // Whether it has a vector: a row, or (a subword model) n-grams to build one from.
+  bool has_vector(std::string_view word) const;
+  // The word's unit vector, built from its n-grams outside the vocabulary of a
+  // subword model; throws Error when it has none.
+  std::vector<float> vector_of(std::string_view word) const;
+  // The k words closest to `word`, excluding itself; throws Error if it has no vector.
   std::vector<Neighbor> nearest(std::string_view word, std::size_t k) const;
   // The k words closest to an arbitrary vector (normalised here), excluding ids in `exclude`.
   std::vector<Neighbor> nearest_to(const float* vector, std::size_t k, const std::vector<int>& exclude) const;
@@ -46,6 +52,14 @@ class NearestNeighbors {
 
  private:
   std::vector<Neighbor> top_k(std::vector<float>& scores, std::size_t k, const std::vector<int>& exclude) const;
+  // A query word: its row, or (id -1) a vector built from its subwords.
+  struct Query {
+    int id;
+    std::vector<float> built;
+    const float* vector(const WordVectors& v) const { return id >= 0 ? v.vectors.row(static_cast<std::size_t>(id)) : built.data(); }
+  };
+  Query query(std::string_view word) const;
+  static std::vector<int> rows_of(std::initializer_list<const Query*> queries);
   WordVectors vectors_;  // rows normalised to unit length
   std::unordered_map<std::string, int> ids_;
 };

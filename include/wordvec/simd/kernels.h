@@ -12,6 +12,9 @@ namespace wordvec {
 
 enum class SimdLevel { Scalar, Avx2, Avx512 };
 
+// The most target rows one call of the fused kernels takes (negative <= 64, plus the positive).
+inline constexpr int kMaxKernelTargets = 65;
+
 struct Kernels {
   SimdLevel level;
   const char* name;

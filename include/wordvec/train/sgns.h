@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,7 @@
 #include "wordvec/core/progress.h"
 #include "wordvec/core/settings.h"
 #include "wordvec/simd/kernels.h"
+#include "wordvec/text/subwords.h"
 #include "wordvec/text/vocabulary.h"
 
 namespace wordvec {
@@ -46,6 +48,13 @@ struct SgnsOptions {
   double min_learning_rate_ratio = 1e-4;  // the rate decays linearly to learning_rate * this
   std::uint64_t seed = 1;
   SkipGramUpdate update = SkipGramUpdate::Batched;
+  // fastText's subword model (off by default): a word's input vector is the
+  // mean of its row and its n-gram bucket rows; every one of them gets the
+  // gradient. Skip-gram then trains as fastText's does -- the centre word's
+  // subwords predict the window's words, which share one draw of negatives
+  // (each weighted by the window's size, as if drawn per pair) -- and CBOW
+  // averages the rows of every context word's subwords. Batched update only.
+  SubwordOptions subwords;
   // Positions of a sentence that train against one draw of negatives
   // (batched skip-gram and CBOW; the exact update ignores it), spaced
   // 2 window + 1 apart so that no context word meets one draw twice
@@ -99,7 +108,8 @@ struct SgnsModel {
   Matrix output;
   // word2vec's initialisation: input uniform in +-0.5/dim, output zero.
   // Row r's values depend only on (seed, r), not on the thread count.
-  static SgnsModel initialise(std::size_t vocab_size, std::size_t dim, std::uint64_t seed);
+  // input_rows: the vocabulary's, plus the subword buckets (default: as many as output).
+  static SgnsModel initialise(std::size_t vocab_size, std::size_t dim, std::uint64_t seed, std::size_t input_rows = 0);
 };
 
 // Where one worker is in its shard: enough to continue exactly there.
@@ -167,6 +177,8 @@ class SgnsTrainer {
   bool stopped() const { return stop_requested_.load(std::memory_order_relaxed); }
 
   const SgnsModel& model() const { return model_; }
+  // The subword rows of every word (null without subwords).
+  const SubwordIndex* subwords() const { return subwords_ ? &*subwords_ : nullptr; }
   // The matrices, to start from other values before train() (a continued
   // model's rows, pretrained vectors); fresh ones until then.
   SgnsModel& model() { return model_; }
@@ -183,6 +195,13 @@ class SgnsTrainer {
   std::optional<SgnsRunState> resume_;
   std::uint64_t words_per_epoch_;
   std::vector<std::uint8_t> frozen_;  // per word; empty = none frozen
+  std::optional<SubwordIndex> subwords_;
 };
+
+// The word vectors of a model: its input rows, or with subwords the mean of
+// each word's rows (fastText's .vec).
+Matrix word_vectors(const SgnsModel& model, const SubwordIndex* subwords);
+// The mean of the given input rows into `out` (dim floats; zeros when there are none).
+void mean_of_rows(const Matrix& input, std::span<const std::int32_t> rows, float* out);
 
 }  // namespace wordvec
