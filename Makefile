@@ -108,6 +108,7 @@ unit-test: $(UNIT) $(CORPUS)
 cli-test: $(WORDVEC) $(CORPUS) | test-deps
 	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) bash tests/cli/run.sh
 	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) bash tests/cli/models.sh
+	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) bash tests/cli/subwords.sh
 	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) bash tests/cli/reliability.sh
 	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) bash tests/cli/quality.sh
 	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) bash tests/cli/wiring.sh
@@ -149,6 +150,7 @@ sanitize: test-deps $(CORPUS)
 	rm -rf $(SAN_REPORTS) && mkdir -p $(SAN_REPORTS) && chmod 1777 $(SAN_REPORTS)
 	$(SAN_RUN) WORDVEC=$(ASAN_BUILD)/wordvec CORPUS=$(CORPUS) bash tests/cli/run.sh
 	$(SAN_RUN) WORDVEC=$(ASAN_BUILD)/wordvec CORPUS=$(CORPUS) bash tests/cli/models.sh
+	$(SAN_RUN) WORDVEC=$(ASAN_BUILD)/wordvec CORPUS=$(CORPUS) bash tests/cli/subwords.sh
 	$(SAN_RUN) WORDVEC=$(ASAN_BUILD)/wordvec CORPUS=$(CORPUS) bash tests/cli/reliability.sh
 	@if [ -n "$$(ls -A $(SAN_REPORTS))" ]; then echo "sanitize: sanitizer reports:"; cat $(SAN_REPORTS)/*; exit 1; fi
 	@echo "sanitize: ASan + UBSan clean"

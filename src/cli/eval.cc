@@ -22,7 +22,7 @@ const char* kEvalUsage =
 }  // namespace
 
 int run_eval(const std::vector<std::string>& args) {
-  std::string vectors_path, analogy;
+  std::string vectors_path, analogy, oov = "skip";
   std::vector<std::string> similarity;
   std::size_t restrict_vocab = 30000;
   po::options_description o("Options");
@@ -30,14 +30,23 @@ int run_eval(const std::vector<std::string>& args) {
       "analogy", po::value(&analogy), "analogy questions (': section' lines, then 'A B C D')")(
       "similarity", po::value(&similarity)->multitoken(), "word1<TAB>word2<TAB>score files")(
       "restrict-vocab", po::value(&restrict_vocab)->default_value(restrict_vocab),
-      "analogy candidates: the first N words of the file")("json", "machine-readable output");
+      "analogy candidates: the first N words of the file")(
+      "oov", po::value(&oov)->default_value(oov),
+      "similarity pairs with a word the vectors lack: skip (gensim's) or subword (score them with the word "
+      "built from its lower-cased n-grams; needs a model trained with --subwords, fastText's evaluation)")(
+      "json", "machine-readable output");
   o.add(logging_options());
   po::variables_map vm;
   if (!parse_or_help(args, o, nullptr, kEvalUsage, vm)) return 0;
   configure_logging(vm);
   if (analogy.empty() && similarity.empty()) throw UsageError("give --analogy and/or --similarity");
 
+  if (oov != "skip" && oov != "subword") throw UsageError("--oov must be skip or subword, got '" + oov + "'");
   const NearestNeighbors vectors(load_vectors(vectors_path));
+  const bool build_unknown = oov == "subword";
+  if (build_unknown && !vectors.normalized().subwords)
+    throw UsageError("--oov subword needs a model file trained with --subwords (train --subwords --save-model); " +
+                     vectors_path + " has vectors for its own words only");
   const bool json = vm.count("json") > 0;
   // An undefined score (no question attempted, under 2 known pairs, constant scores) is not 0.
   auto text = [](double v, const char* format) { return std::isnan(v) ? std::string("undefined") : fmt::format(fmt::runtime(format), v); };
@@ -67,14 +76,16 @@ int run_eval(const std::vector<std::string>& args) {
   }
   if (json && !similarity.empty()) out += ", \"similarity\": [";
   for (std::size_t i = 0; i < similarity.size(); ++i) {
-    const SimilarityResult r = evaluate_similarity(vectors, similarity[i]);
+    const SimilarityResult r = evaluate_similarity(vectors, similarity[i], build_unknown);
     if (json)
       out += fmt::format("{}{{\"file\": \"{}\", \"spearman\": {}, \"pearson\": {}, \"pairs\": {}, "
-                         "\"skipped\": {}}}",
-                         i ? ", " : "", r.file, json_number(r.spearman), json_number(r.pearson), r.pairs, r.skipped);
+                         "\"skipped\": {}, \"built_from_subwords\": {}}}",
+                         i ? ", " : "", r.file, json_number(r.spearman), json_number(r.pearson), r.pairs, r.skipped,
+                         r.built);
     else
-      std::printf("similarity %-24s spearman %s  pearson %s  (%zu pairs, %zu skipped as unknown)\n", r.file.c_str(),
-                  text(r.spearman, "{:6.3f}").c_str(), text(r.pearson, "{:6.3f}").c_str(), r.pairs, r.skipped);
+      std::printf("similarity %-24s spearman %s  pearson %s  (%zu pairs, %zu skipped as unknown%s)\n", r.file.c_str(),
+                  text(r.spearman, "{:6.3f}").c_str(), text(r.pearson, "{:6.3f}").c_str(), r.pairs, r.skipped,
+                  build_unknown ? fmt::format(", {} with a word built from n-grams", r.built).c_str() : "");
   }
   if (json) std::printf("%s%s}\n", out.c_str(), similarity.empty() ? "" : "]");
   return 0;

@@ -349,7 +349,8 @@ void add_subwords(const ModelFile& file, const SubwordOptions& options, WordVect
       for (std::size_t c = 0; c < out.dim(); ++c) vector[c] += row[c];
       ++count;
     });
-    for (std::size_t c = 0; c < out.dim(); ++c) vector[c] /= static_cast<float>(count);
+    const float scale = 1.0f / static_cast<float>(count);  // as mean_of_rows: the same floats as training's --output
+    for (std::size_t c = 0; c < out.dim(); ++c) vector[c] *= scale;
   }
   out.subwords = std::move(rows);
 }

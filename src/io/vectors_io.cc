@@ -468,7 +468,8 @@ bool SubwordRows::vector_of(std::string_view word, float* out) const {
     for (std::size_t c = 0; c < dim; ++c) out[c] += row[c];
     ++count;
   });
-  for (std::size_t c = 0; c < dim && count > 0; ++c) out[c] /= static_cast<float>(count);
+  const float scale = count > 0 ? 1.0f / static_cast<float>(count) : 0.0f;  // as mean_of_rows
+  for (std::size_t c = 0; c < dim; ++c) out[c] *= scale;
   return count > 0;
 }
 

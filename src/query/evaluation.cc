@@ -21,6 +21,11 @@ std::string upper(std::string s) {
   return s;
 }
 
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
 // Upper-cased word -> row, over the first `limit` rows; the first variant wins.
 std::unordered_map<std::string, int> case_insensitive_ids(const WordVectors& v, std::size_t limit) {
   std::unordered_map<std::string, int> ids;
@@ -194,7 +199,7 @@ AnalogyResult evaluate_analogies(const NearestNeighbors& index, const std::strin
   return result;
 }
 
-SimilarityResult evaluate_similarity(const NearestNeighbors& index, const std::string& path) {
+SimilarityResult evaluate_similarity(const NearestNeighbors& index, const std::string& path, bool build_unknown) {
   const auto ids = case_insensitive_ids(index.normalized(), 300000);
   readable_file_size(path);  // a directory or FIFO is an error, not an empty file
   std::ifstream in(path);
@@ -216,14 +221,26 @@ SimilarityResult evaluate_similarity(const NearestNeighbors& index, const std::s
     const double score = std::strtod(score_text.c_str(), &end);
     if (end == score_text.c_str() || !std::isfinite(score)) throw file_error(path, line_no, "the score is not a number");
     ++result.pairs;
-    const auto ia = ids.find(upper(a)), ib = ids.find(upper(b));
-    if (ia == ids.end() || ib == ids.end()) {
+    const WordVectors& v = index.normalized();
+    std::vector<float> built[2];
+    const float* vector[2] = {nullptr, nullptr};
+    const std::string* word[2] = {&a, &b};
+    for (int i = 0; i < 2; ++i) {
+      const auto it = ids.find(upper(*word[i]));
+      if (it != ids.end()) {
+        vector[i] = v.vectors.row(static_cast<std::size_t>(it->second));
+      } else if (build_unknown && v.subwords && index.has_vector(lower(*word[i]))) {
+        built[i] = index.vector_of(lower(*word[i]));
+        vector[i] = built[i].data();
+      }
+    }
+    if (vector[0] == nullptr || vector[1] == nullptr) {
       ++result.skipped;
       continue;
     }
-    const WordVectors& v = index.normalized();
+    result.built += !built[0].empty() || !built[1].empty();
     gold.push_back(score);
-    cosine.push_back(cblas_sdot(static_cast<int>(v.dim()), v.vectors.row(ia->second), 1, v.vectors.row(ib->second), 1));
+    cosine.push_back(cblas_sdot(static_cast<int>(v.dim()), vector[0], 1, vector[1], 1));
   }
   result.spearman = spearman_rho(gold, cosine);
   result.pearson = pearson_r(gold, cosine);

@@ -36,11 +36,16 @@ AnalogyResult evaluate_analogies(const NearestNeighbors& vectors, const std::str
 struct SimilarityResult {
   std::string file;
   std::size_t pairs = 0, skipped = 0;
+  std::size_t built = 0;  // pairs scored with a word built from its n-grams (build_unknown)
   // NaN when undefined: fewer than 2 pairs known, or constant scores.
   double spearman = 0, pearson = 0;
 };
 
-SimilarityResult evaluate_similarity(const NearestNeighbors& vectors, const std::string& path);
+// build_unknown (eval --oov subword): a word none of whose case variants is
+// known gets the vector of its lower-cased n-grams when the vectors are a
+// subword model's (fastText's evaluation), so every pair is scored.
+SimilarityResult evaluate_similarity(const NearestNeighbors& vectors, const std::string& path,
+                                     bool build_unknown = false);
 
 // Spearman's rho with average ranks for ties (exposed for tests). Both are NaN
 // when undefined (fewer than 2 values, or either side constant).

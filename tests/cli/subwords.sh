@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Subword models end to end: train --subwords (skip-gram, CBOW), the outputs
+# (word vectors = the model's), queries for words never seen (nn, analogy,
+# vectors, eval --oov subword), continue and resume of a subword model, and
+# every refusal of a value that cannot work.
+#   WORDVEC=build/wordvec CORPUS=build/data/corpus.txt bash tests/cli/subwords.sh
+set -u
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+S=$T/sub
+mkdir -p "$S"
+lines=$(wc -l < "$CORPUS")
+head -n $((lines / 2)) "$CORPUS" > "$S/a.txt"
+tail -n +$((lines / 2 + 1)) "$CORPUS" > "$S/b.txt"
+train() { "$WORDVEC" train --quiet --dim 30 "$@"; }  # all cores (2 on CI) unless --threads
+json_field() { /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); r=($1); print(*r) if isinstance(r, tuple) else print(r)"; }
+
+# ---- skip-gram: the vectors written are the model's; unseen words are built from their n-grams
+train --input "$CORPUS" --subwords --buckets 50000 --epochs 2 --output "$S/sg.txt" --format text --save-model "$S/sg.wvm" || fail "train --subwords"
+"$WORDVEC" info "$S/sg.wvm" | grep -q "subword_buckets 50000 x 30" && ok || fail "info lists no bucket matrix"
+"$WORDVEC" convert --quiet --input "$S/sg.wvm" --output "$S/from-model.txt" --to text
+cmp -s "$S/sg.txt" "$S/from-model.txt" && ok || fail "--output differs from the model file's word vectors"
+out=$("$WORDVEC" nn --vectors "$S/sg.wvm" -k 3 kingdomz)
+if [[ $out == *"kingdomz (not in the vocabulary: built from its n-grams)"* ]] && grep -q "^  kingdom" <<< "$out"; then ok
+else fail "nn of an unseen misspelling: $out"; fi
+"$WORDVEC" nn --vectors "$S/sg.txt" kingdomz | grep -q "kingdomz: not in the vocabulary" && ok || fail "plain vectors built an unseen word"
+"$WORDVEC" analogy --vectors "$S/sg.wvm" -k 3 king kingz queen > "$S/analogy" && grep -q "king : kingz :: queen" "$S/analogy" \
+  && ok || fail "analogy with an unseen word"
+# vectors: one line per word in order; a known word's is its row; the model's unseen words are not zero.
+"$WORDVEC" vectors "$S/sg.wvm" king kingdomz > "$S/vec" 2> "$S/vec.err"
+if [ "$(wc -l < "$S/vec")" = 2 ] && [ "$(awk '{print NF}' "$S/vec" | sort -u)" = 31 ] \
+   && awk '$1 == "kingdomz" { for (i = 2; i <= NF; i++) if ($i != 0) nonzero = 1 } END { exit !nonzero }' "$S/vec" \
+   && [ ! -s "$S/vec.err" ]; then ok; else fail "vectors of a subword model: $(cut -c1-60 "$S/vec") $(cat "$S/vec.err")"; fi
+/usr/bin/python3 - "$S/vec" "$S/sg.txt" <<'PY' && ok || fail "vectors: a known word's vector is not its row"
+import sys
+got = {l.split()[0]: [float(x) for x in l.split()[1:]] for l in open(sys.argv[1])}
+row = next(l.split() for l in open(sys.argv[2]) if l.startswith("king "))
+assert max(abs(a - float(b)) for a, b in zip(got["king"], row[1:])) < 1e-4
+PY
+printf 'king\nzzzz qqq\n' | "$WORDVEC" vectors "$S/sg.txt" > "$S/vec" 2> "$S/vec.err"
+if [ "$(wc -l < "$S/vec")" = 3 ] && grep -q "^zzzz 0 0 0" "$S/vec" && grep -q "'zzzz' has no vector" "$S/vec.err" \
+   && grep -q "2 words had no vector" "$S/vec.err"; then ok; else fail "vectors of unknown words in plain vectors: $(cat "$S/vec.err")"; fi
+# eval --oov subword scores every pair; without it the unknown ones are skipped.
+skipped=$("$WORDVEC" eval --vectors "$S/sg.wvm" --similarity "$DATA/ws353.tsv" --json | json_field "d['similarity'][0]['skipped']")
+built=$("$WORDVEC" eval --vectors "$S/sg.wvm" --similarity "$DATA/ws353.tsv" --oov subword --json \
+        | json_field "d['similarity'][0]['skipped'], d['similarity'][0]['built_from_subwords']")
+[ "$skipped" -gt 0 ] && [ "$built" = "0 $skipped" ] && ok || fail "eval --oov subword: skipped $skipped, then $built"
+expect_error "oov subword on plain vectors" 2 "--oov subword needs a model file trained with --subwords" -- "$WORDVEC" eval --vectors "$S/sg.txt" --similarity "$DATA/ws353.tsv" --oov subword
+expect_error "oov bad value" 2 "--oov must be skip or subword" -- "$WORDVEC" eval --vectors "$S/sg.wvm" --similarity "$DATA/ws353.tsv" --oov guess
+
+# ---- CBOW with subwords, and --subwords 0 is today's model
+train --model cbow --input "$CORPUS" --subwords 3-5 --buckets 50000 --epochs 3 --save-model "$S/cbow.wvm" || fail "train --model cbow --subwords"
+"$WORDVEC" nn --vectors "$S/cbow.wvm" -k 5 kingdomz | grep -q "^  kingdom" && ok || fail "CBOW: kingdomz is not near kingdom"
+train --threads 1 --input "$S/a.txt" --subwords 0 --epochs 1 --seed 4 --output "$S/off.bin"
+train --threads 1 --input "$S/a.txt" --epochs 1 --seed 4 --output "$S/plain.bin"
+cmp -s "$S/off.bin" "$S/plain.bin" && ok || fail "--subwords 0 is not the word-level model"
+
+# ---- values that cannot work are refused with what does
+for bad in 6-3 x 3- 0-5 3-40; do
+  expect_error "--subwords $bad" 1 "--subwords must be" -- train --input "$S/a.txt" --output "$T/out/v.bin" --subwords "$bad"
+done
+expect_error "--buckets 0" 1 "--buckets must be between 1" -- train --input "$S/a.txt" --output "$T/out/v.bin" --subwords --buckets 0
+expect_error "--buckets alone" 2 "--buckets applies with --subwords only" -- "$WORDVEC" train --input "$S/a.txt" --output "$T/out/v.bin" --buckets 10
+expect_error "GloVe subwords" 2 "--subwords applies to --model skipgram and cbow only" -- "$WORDVEC" train --model glove --input "$S/a.txt" --output "$T/out/v.bin" --subwords
+expect_error "exact update with subwords" 1 "--update must be batched with subwords" -- train --input "$S/a.txt" --output "$T/out/v.bin" --subwords --update exact
+expect_error "freeze with subwords" 2 "--freeze-init with --subwords" -- train --input "$S/a.txt" --output "$T/out/v.bin" --subwords --init "$S/sg.txt" --freeze-init
+
+# ---- continue a subword model on new text: new words join, the n-gram rows carry over
+train --input "$S/a.txt" --subwords --buckets 50000 --epochs 2 --save-model "$S/a.wvm"
+train --continue "$S/a.wvm" --input "$S/b.txt" --epochs 2 --save-model "$S/ab.wvm" || fail "continue a subword model"
+check=$("$WORDVEC" info --json "$S/ab.wvm" | json_field "d['training_runs'], d['vocabulary_size'] > $("$WORDVEC" info --json "$S/a.wvm" | json_field "d['vocabulary_size']")")
+[ "$check" = "2 True" ] && ok || fail "continued subword model: $check"
+"$WORDVEC" info "$S/ab.wvm" | grep -q "subword_buckets 50000 x 30" && ok || fail "the continued model lost its buckets"
+expect_error "subwords on continue" 2 "--subwords with --continue: the model fixes its subwords (3-6, 50000 buckets" -- train --continue "$S/a.wvm" --input "$S/b.txt" --save-model "$T/out/n.wvm" --subwords 2-4
+
+# ---- interrupted and resumed with one thread = uninterrupted, byte for byte
+args=(--input "$S/a.txt" --subwords --buckets 50000 --epochs 3 --threads 1 --seed 5 --save-model)
+train "${args[@]}" "$S/straight.wvm"
+read -r rc _ < <(interrupt TERM "file:$S/ck" "$S/ck.log" -- "$WORDVEC" train --quiet --dim 30 "${args[@]}" "$S/resumed.wvm" \
+  --checkpoint "$S/ck" --checkpoint-every 1e-6)
+if [ "$rc" = 143 ] && "$WORDVEC" train --quiet --resume "$S/ck" && cmp -s "$S/straight.wvm" "$S/resumed.wvm"; then ok
+else fail "resumed subword run (exit $rc) differs from an uninterrupted one: $(tail -1 "$S/ck.log")"; fi
+
+echo "subwords: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
