@@ -103,7 +103,7 @@ void check_resume_options(const po::variables_map& vm, const Checkpoint& checkpo
       {"model", "sgns.model"},   {"update", "sgns.update"},   {"dim", "sgns.dim"},
       {"window", "sgns.window"}, {"negative", "sgns.negative"}, {"share-negatives", "sgns.negative_share"},
       {"sample", "sgns.sample"}, {"epochs", "sgns.epochs"},     {"alpha", "sgns.learning_rate"},
-      {"seed", "sgns.seed"}};
+      {"seed", "sgns.seed"},     {"loss", "sgns.loss"}};
   static const std::map<std::string, std::string> glove_keys = {
       {"dim", "glove.dim"},          {"epochs", "glove.epochs"},
       {"x-max", "glove.x_max"},      {"glove-alpha", "glove.weighting_exponent"},
@@ -142,13 +142,22 @@ void refuse_other_models_options(const po::variables_map& vm, bool glove) {
                                                    "no-distance-weighting", "glove-output", "save-cooccurrence",
                                                    "cooccurrence"};
   static const std::set<std::string> sgns_only = {"negative",        "sample",   "cache-memory", "update",
-                                                  "share-negatives", "subwords", "buckets"};
+                                                  "share-negatives", "subwords", "buckets",  "loss"};
   for (const auto& [name, value] : vm) {
     if (value.defaulted()) continue;
     if (!glove && glove_only.count(name)) throw UsageError("--" + name + " applies to --model glove only");
     if (glove && sgns_only.count(name))
       throw UsageError("--" + name + " applies to --model skipgram and cbow only, not glove");
   }
+}
+
+// --negative and --share-negatives shape negative sampling only.
+void refuse_sampling_options_with_hs(const po::variables_map& vm, Loss loss) {
+  if (loss != Loss::HierarchicalSoftmax) return;
+  for (const char* flag : {"negative", "share-negatives"})
+    if (vm.count(flag) && !vm[flag].defaulted())
+      throw UsageError(std::string("--") + flag + " applies to --loss ns (negative sampling); hierarchical softmax "
+                       "draws no negatives");
 }
 
 }  // namespace
@@ -162,7 +171,7 @@ struct TrainCommand {
   CooccurrenceOptions co;
   TrainJob job;
   TextFlags text;
-  std::string model = "skipgram", format = "bin", save_vocab, dim_text = "auto", update = "batched", subwords = "0",
+  std::string model = "skipgram", format = "bin", save_vocab, dim_text = "auto", update = "batched", subwords = "0", loss = "ns",
               glove_output = "sum", x_max_text = "auto";
   int window = 0, epochs = -1;
   double alpha = 0;
@@ -173,7 +182,7 @@ struct TrainCommand {
   int resume(const po::variables_map& vm);
   int continue_model(const po::variables_map& vm);
   int start_glove(const po::variables_map& vm);
-  int start_sgns();
+  int start_sgns(const po::variables_map& vm);
   // The corpus inputs a checkpoint recorded (run.inputs, one per line; run.glob).
   void restore_inputs(const Settings& saved) {
     job.inputs.clear();
@@ -214,7 +223,10 @@ po::options_description TrainCommand::options() {
       "window,w", po::value(&window)->default_value(0, fmt::format("{}; glove {}", o.window, co.window)),
       "max context words on each side (skip-gram/CBOW draw 1..window per word, as word2vec; GloVe uses the whole "
       "window, weighting a pair at distance d by 1/d)")(
-      "negative,n", po::value(&o.negative)->default_value(o.negative), "negative samples per positive")(
+      "negative,n", po::value(&o.negative)->default_value(o.negative), "negative samples per positive (--loss ns)")(
+      "loss", po::value(&loss)->default_value(loss),
+      "skip-gram/CBOW output layer: ns (negative sampling) or hs (hierarchical softmax: word2vec's Huffman tree "
+      "of the counts, no negatives; slower per word, often better for rare words)")(
       "sample,s", po::value(&o.sample)->default_value(o.sample),
       "subsampling threshold for frequent words (0 = off); keep prob. sqrt(t/f) + t/f")(
       "min-count", po::value(&vo.min_count)->default_value(vo.min_count), "drop words seen fewer times")(
@@ -446,6 +458,10 @@ int TrainCommand::continue_model(const po::variables_map& vm) {
   if (given("seed")) s.seed = o.seed;
   if (given("update")) s.update = parse_skipgram_update(update);
   if (given("share-negatives")) s.negative_share = o.negative_share;
+  if (given("loss") && parse_loss(loss) != s.loss)
+    throw UsageError("--loss " + loss + " conflicts with the model's loss " + loss_name(s.loss) + " (stored in " +
+                     job.continue_from + "); a continued model keeps it");
+  refuse_sampling_options_with_hs(vm, s.loss);
   s.threads = o.threads;
   s.cache_memory_gib = o.cache_memory_gib;
   s.temp_dir = job.temp_dir = co.temp_dir;
@@ -476,7 +492,9 @@ int TrainCommand::start_glove(const po::variables_map& vm) {
   return run_glove(job, go, co, vo, nullptr);
 }
 
-int TrainCommand::start_sgns() {
+int TrainCommand::start_sgns(const po::variables_map& vm) {
+  o.loss = parse_loss(loss);
+  refuse_sampling_options_with_hs(vm, o.loss);
   o.subwords = SubwordOptions::parse(subwords, o.subwords.buckets);
   if (!o.subwords.enabled() && given_buckets) throw UsageError("--buckets applies with --subwords only");
   if (o.subwords.enabled() && job.freeze_init)
@@ -548,7 +566,7 @@ int run_train(const std::vector<std::string>& args) {
   if (job.output.empty() && job.save_model.empty() && !glove_count_only)
     throw UsageError("--output is required (or --save-model)");
 
-  return is_glove ? c.start_glove(vm) : c.start_sgns();
+  return is_glove ? c.start_glove(vm) : c.start_sgns(vm);
 }
 
 }  // namespace wordvec::cli

@@ -42,7 +42,9 @@ int run_sgns(TrainJob job, SgnsOptions o, const VocabOptions& vo, Checkpoint* re
   if (update) {
     // Old rows into their new places (the file's pages given back as they are
     // copied); new words keep the fresh rows a new run would give them.
-    load_sgns_rows(*job.continued, trainer.model(), update->old_to_new);
+    const bool hs = o.loss == Loss::HierarchicalSoftmax;
+    if (hs) spdlog::info("hierarchical softmax: the Huffman tree is rebuilt from the combined counts; its node rows start from zero");
+    load_sgns_rows(*job.continued, trainer.model(), update->old_to_new, !hs);
     job.continued.reset();
   }
   if (init) {
@@ -66,10 +68,13 @@ int run_sgns(TrainJob job, SgnsOptions o, const VocabOptions& vo, Checkpoint* re
   const int share = exact ? 1 : o.negative_share;
   const std::string draws = share == 1 ? (exact ? "drawn per pair" : "drawn per position")
                                        : fmt::format("a draw per {} positions", share);
-  spdlog::info("training {} ({} update), dim {}, window {}, negative {} ({}), sample {}, "
+  const std::string output_layer = o.loss == Loss::HierarchicalSoftmax
+                                       ? std::string("hierarchical softmax")
+                                       : fmt::format("negative {} ({})", o.negative, draws);
+  spdlog::info("training {} ({} update), dim {}, window {}, {}, sample {}, "
                "{} epochs, {} threads, learning rate {}, {} kernels",
                model_name(o.model), o.model == Model::SkipGram ? (exact ? "exact" : "batched") : "cbow",
-               o.dim, o.window, o.negative, draws, o.sample, o.epochs, o.thread_count(), o.start_learning_rate(), kernels.name);
+               o.dim, o.window, output_layer, o.sample, o.epochs, o.thread_count(), o.start_learning_rate(), kernels.name);
   if (const SubwordIndex* sub = trainer.subwords())
     spdlog::info("subwords: n-grams of {} characters in {} buckets, {:.1f} rows per word on average; the input "
                  "matrix takes {:.0f} MB",

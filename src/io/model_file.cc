@@ -412,12 +412,14 @@ WordVectors model_vectors(const ModelFile& file) {
   return out;
 }
 
-void load_sgns_rows(const ModelFile& file, SgnsModel& into, std::span<const std::int32_t> destination) {
+void load_sgns_rows(const ModelFile& file, SgnsModel& into, std::span<const std::int32_t> destination,
+                    bool output_rows) {
   const std::size_t dim = into.input.cols();
   copy_rows(file, file.matrix("input", dim), destination,
             [&](std::size_t row, const float* values) { std::copy_n(values, dim, into.input.row(row)); });
-  copy_rows(file, file.matrix("output", dim), destination,
-            [&](std::size_t row, const float* values) { std::copy_n(values, dim, into.output.row(row)); });
+  if (output_rows)
+    copy_rows(file, file.matrix("output", dim), destination,
+              [&](std::size_t row, const float* values) { std::copy_n(values, dim, into.output.row(row)); });
   const SubwordOptions subwords = SgnsOptions::from_settings(file.settings()).subwords;
   if (!subwords.enabled()) return;
   // The n-gram rows follow the (possibly grown) vocabulary's rows.

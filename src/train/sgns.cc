@@ -52,6 +52,7 @@ Settings SgnsOptions::to_settings() const {
   s.set("sgns.version", kSgnsSettingsVersion);
   s.set("sgns.model", model_name(model));
   s.set("sgns.update", update == SkipGramUpdate::Exact ? "exact" : "batched");
+  s.set("sgns.loss", loss_name(loss));
   s.set("sgns.dim", dim);
   s.set("sgns.window", window);
   s.set("sgns.negative", negative);
@@ -71,6 +72,7 @@ SgnsOptions SgnsOptions::from_settings(const Settings& s) {
   SgnsOptions o;
   o.model = parse_model(s.text("sgns.model"));
   o.update = parse_skipgram_update(s.text("sgns.update"));
+  if (s.has("sgns.loss")) o.loss = parse_loss(s.text("sgns.loss"));  // older files: negative sampling
   o.dim = s.small_integer("sgns.dim");
   o.window = s.small_integer("sgns.window");
   o.negative = s.small_integer("sgns.negative");
@@ -92,6 +94,14 @@ Model parse_model(const std::string& name) {
   if (name == "skipgram" || name == "sg" || name == "skip-gram") return Model::SkipGram;
   if (name == "cbow") return Model::Cbow;
   throw Error("unknown model '" + name + "' (valid: skipgram, cbow)");
+}
+
+const char* loss_name(Loss loss) { return loss == Loss::HierarchicalSoftmax ? "hs" : "ns"; }
+
+Loss parse_loss(const std::string& name) {
+  if (name == "ns" || name == "negative-sampling") return Loss::NegativeSampling;
+  if (name == "hs" || name == "hierarchical-softmax") return Loss::HierarchicalSoftmax;
+  throw OptionError("loss", "must be ns (negative sampling) or hs (hierarchical softmax), got '" + name + "'");
 }
 
 SkipGramUpdate parse_skipgram_update(const std::string& name) {
@@ -278,6 +288,8 @@ TrainingSummary SgnsTrainer::train_shards(const std::string& corpus_path, const 
   const unsigned threads = static_cast<unsigned>(shards.size());
   const Subsampler subsampler(vocab_.counts(), options_.sample);
   const AliasSampler negatives = AliasSampler::unigram(vocab_.counts(), 0.75);
+  std::optional<HsPaths> hs;
+  if (options_.loss == Loss::HierarchicalSoftmax) hs.emplace(HuffmanTree(vocab_.counts()), model_.output);
   const LearningRateSchedule schedule{options_.start_learning_rate(), options_.min_learning_rate_ratio,
                                       words_per_epoch_ * static_cast<std::uint64_t>(options_.epochs)};
   if (resume_ && resume_->workers.size() != threads)
@@ -321,7 +333,7 @@ TrainingSummary SgnsTrainer::train_shards(const std::string& corpus_path, const 
   if (snapshots_.save) gate = std::make_unique<SnapshotGate>(threads);
   const SgnsRun run{vocab_,  options_, kernels_,   model_,         subsampler,      negatives,
                     schedule, shared,   gate.get(), stop_requested_, words_per_epoch_, frozen_.empty() ? nullptr : frozen_.data(),
-                    subwords()};
+                    subwords(), hs ? &*hs : nullptr};
   auto work = [&](unsigned i) {
     SgnsWorkerState state = resume_ ? resume_->workers[i]
                                     : SgnsWorkerState{shards[i].begin, shards[i].end, shards[i].begin, 0, 0, 0, 0};

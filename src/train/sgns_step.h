@@ -31,8 +31,10 @@ class NegativeDraws {
   std::size_t length_, share_, stride_, block_;
 };
 
-// The update steps. Rows are padded (n = Kernels::span(cols), zeros beyond cols); the first
-// target row is the positive one, the rest are negatives. Each applies
+// The update steps. Rows are padded (n = Kernels::span(cols), zeros beyond cols).
+// `labels` give each target's label, 1 or 0 (hierarchical softmax: 1 - the
+// word's code at that node); null: the first target is the positive one, the
+// rest are negatives (negative sampling). Each applies
 // row -= lr * dLoss/drow for the loss sum of -log sigmoid(+-score) (word2vec's
 // convention for CBOW: every context row gets the gradient of the mean) and
 // returns that loss, measured before the update (the batched steps: only when
@@ -46,26 +48,27 @@ std::size_t batched_scratch_floats(std::size_t n, int contexts, int targets);
 // word2vec skip-gram: one context row against its targets.
 // scratch: n floats.
 float exact_pair(const Kernels& k, std::size_t n, float* context, float* const* targets, int n_targets,
-                 float lr, const SigmoidTable& sig, float* scratch);
+                 const float* labels, float lr, const SigmoidTable& sig, float* scratch);
 
 // HogBatch skip-gram: all context rows of a window against shared targets.
 float batched_window(const Kernels& k, std::size_t n, float* const* contexts, int n_contexts,
-                     float* const* targets, int n_targets, float lr, const SigmoidTable& sig,
+                     float* const* targets, int n_targets, const float* labels, float lr, const SigmoidTable& sig,
                      float* scratch, bool measure_loss = true);
 
 // A hidden vector, the mean of `rows`, against any number of targets, with
 // per-target pair counts: target t stands for weights[t] pairs of which
 // labels[t] are positive, so its coefficient is lr (labels - weights
 // sigmoid(score)); every row gets the hidden vector's whole gradient
-// (fastText's subword update). labels = weights = null: target 0 positive,
-// the rest negative, one pair each (CBOW). scratch: n + n_targets floats.
+// (fastText's subword update). weights = null: one pair per target, labelled
+// by `labels` as above (CBOW). scratch: n + n_targets floats.
 float hidden(const Kernels& k, std::size_t n, float* const* rows, int n_rows, float* const* targets, int n_targets,
              const float* labels, const float* weights, float lr, const SigmoidTable& sig, float* scratch,
              bool measure_loss = true);
 
 // CBOW: the mean of the context rows against the targets. scratch: n + n_targets floats.
 float cbow(const Kernels& k, std::size_t n, float* const* contexts, int n_contexts, float* const* targets,
-           int n_targets, float lr, const SigmoidTable& sig, float* scratch, bool measure_loss = true);
+           int n_targets, const float* labels, float lr, const SigmoidTable& sig, float* scratch,
+           bool measure_loss = true);
 
 }  // namespace sgns_step
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "text/id_stream.h"
+#include "train/huffman.h"
 #include "train/sampling.h"
 #include "train/sgns_step.h"
 #include "wordvec/core/error.h"
@@ -116,6 +117,33 @@ class SnapshotGate {
   std::uint64_t generation_ = 0;
 };
 
+// Hierarchical softmax: every word's path as output rows and labels (1 -
+// code), in flat arrays built once per run.
+class HsPaths {
+ public:
+  HsPaths(const HuffmanTree& tree, Matrix& output) : offsets_(tree.words() + 1, 0) {
+    for (std::size_t w = 0; w < tree.words(); ++w) {
+      const auto word = static_cast<std::int32_t>(w);
+      for (const std::int32_t node : tree.nodes(word)) rows_.push_back(output.row(static_cast<std::size_t>(node)));
+      for (const std::uint8_t code : tree.codes(word)) labels_.push_back(1.0f - static_cast<float>(code));
+      offsets_[w + 1] = rows_.size();
+    }
+  }
+  float* const* rows(std::int32_t word) const { return rows_.data() + offsets_[word]; }
+  const float* labels(std::int32_t word) const { return labels_.data() + offsets_[word]; }
+  int length(std::int32_t word) const { return static_cast<int>(offsets_[word + 1] - offsets_[word]); }
+  int max_length() const {
+    std::size_t longest = 0;
+    for (std::size_t w = 0; w + 1 < offsets_.size(); ++w) longest = std::max(longest, offsets_[w + 1] - offsets_[w]);
+    return static_cast<int>(longest);
+  }
+
+ private:
+  std::vector<std::size_t> offsets_;
+  std::vector<float*> rows_;
+  std::vector<float> labels_;
+};
+
 // One thread's training: its shard, RNG and scratch memory.
 // What the workers of one run share: a narrow view of the trainer (its
 // options, kernels and model) and the run's samplers, schedule and counters.
@@ -133,6 +161,7 @@ struct SgnsRun {
   std::uint64_t words_per_epoch;  // corpus words of one epoch
   const std::uint8_t* frozen;     // per word: its input row is not updated; null = none
   const SubwordIndex* subwords;   // per word: its input rows; null = one row per word
+  const HsPaths* hs;              // hierarchical softmax; null = negative sampling
   bool stopped() const { return stop_requested.load(std::memory_order_relaxed); }
 };
 
@@ -143,8 +172,12 @@ class SgnsWorker {
     const SgnsOptions& o = run_.options;
     contexts_.resize(2 * o.window);
     if (run_.frozen != nullptr) frozen_copies_ = Matrix(2 * o.window, run_.model.input.cols());
+    if (run_.subwords != nullptr) target_slots_.assign(run_.model.output.rows(), -1);
     target_rows_.resize(o.negative + 1);
-    scratch_.resize(sgns_step::batched_scratch_floats(n_, 2 * o.window, o.negative + 1) + n_ + o.negative + 1);
+    // A position's targets: the word and its negatives, or its Huffman path
+    // (a batched step takes them kMaxKernelTargets at a time).
+    const int targets = run_.hs != nullptr ? std::min(run_.hs->max_length(), kMaxKernelTargets) : o.negative + 1;
+    scratch_.resize(sgns_step::batched_scratch_floats(n_, 2 * o.window, targets) + n_ + targets);
     sentence_.reserve(o.max_sentence_words);
     lr_ = run_.schedule.at(0);
     cache_budget_ = static_cast<std::size_t>(o.cache_memory_gib * kBytesPerGiB / run_.shared.losses.size());
@@ -351,6 +384,23 @@ class SgnsWorker {
     return target_rows_.data() + i * (static_cast<std::size_t>(run_.options.negative) + 1);
   }
 
+  // What position i's word is predicted against: its output row and the
+  // negatives drawn for the position, or its Huffman path.
+  struct Targets {
+    float* const* rows;
+    const float* labels;  // null: the first positive, the rest negative
+    int count;
+  };
+  Targets targets_at(std::size_t i) const {
+    if (run_.hs != nullptr) return {run_.hs->rows(sentence_[i]), run_.hs->labels(sentence_[i]), run_.hs->length(sentence_[i])};
+    return {targets_of(i), nullptr, target_counts_[i]};
+  }
+
+  // Negative sampling's draws for the sentence; hierarchical softmax has none.
+  void prepare_targets() {
+    if (run_.hs == nullptr) draw_sentence_targets();
+  }
+
   // Asks the CPU to fetch rows before they are trained, while position i
   // is: random rows are the main cache misses. The input row that enters the
   // widest window next and the next position's own output row one step
@@ -359,6 +409,7 @@ class SgnsWorker {
   void prefetch_rows_after(std::size_t i) const {
     const std::size_t entering = i + static_cast<std::size_t>(run_.options.window) + 1;
     if (entering < sentence_.size()) prefetch_row(run_.model.input.row(sentence_[entering]));
+    if (run_.hs != nullptr) return;  // the tree's top rows stay in cache
     if (i + 1 < sentence_.size()) prefetch_row(targets_of(i + 1)[0]);
     const std::size_t ahead = i + 2;
     if (ahead >= sentence_.size() || !draw_plan_.first_use(ahead)) return;
@@ -379,14 +430,15 @@ class SgnsWorker {
   }
 
   void train_skipgram_batched() {
-    draw_sentence_targets();
+    prepare_targets();
     for (std::size_t i = 0; i < sentence_.size(); ++i) {
       prefetch_rows_after(i);
       const int n_contexts = gather_context(i);
       const bool measure = measure_loss_now();
-      loss_ += sgns_step::batched_window(run_.kernels, n_, contexts_.data(), n_contexts, targets_of(i),
-                                         target_counts_[i], lr_, sigmoid_, scratch_.data(), measure);
-      if (measure) pairs_ += static_cast<std::uint64_t>(n_contexts) * target_counts_[i];
+      const Targets t = targets_at(i);
+      loss_ += sgns_step::batched_window(run_.kernels, n_, contexts_.data(), n_contexts, t.rows, t.count, t.labels,
+                                         lr_, sigmoid_, scratch_.data(), measure);
+      if (measure) pairs_ += static_cast<std::uint64_t>(n_contexts) * t.count;
     }
   }
 
@@ -395,22 +447,28 @@ class SgnsWorker {
     for (std::size_t i = 0; i < sentence_.size(); ++i) {
       const int n_contexts = gather_context(i);
       for (int c = 0; c < n_contexts; ++c) {
-        const int count = draw_targets(sentence_[i], rows);
-        loss_ += sgns_step::exact_pair(run_.kernels, n_, contexts_[c], rows, count, lr_, sigmoid_, scratch_.data());
-        pairs_ += count;
+        Targets t{rows, nullptr, 0};
+        if (run_.hs != nullptr)
+          t = targets_at(i);
+        else
+          t.count = draw_targets(sentence_[i], rows);
+        loss_ += sgns_step::exact_pair(run_.kernels, n_, contexts_[c], t.rows, t.count, t.labels, lr_, sigmoid_,
+                                       scratch_.data());
+        pairs_ += t.count;
       }
     }
   }
 
   void train_cbow() {
-    draw_sentence_targets();
+    prepare_targets();
     for (std::size_t i = 0; i < sentence_.size(); ++i) {
       prefetch_rows_after(i);
       const int n_contexts = gather_context(i);
       const bool measure = measure_loss_now();
-      loss_ += sgns_step::cbow(run_.kernels, n_, contexts_.data(), n_contexts, targets_of(i), target_counts_[i],
-                               lr_, sigmoid_, scratch_.data(), measure);
-      if (measure) pairs_ += target_counts_[i];
+      const Targets t = targets_at(i);
+      loss_ += sgns_step::cbow(run_.kernels, n_, contexts_.data(), n_contexts, t.rows, t.count, t.labels, lr_,
+                               sigmoid_, scratch_.data(), measure);
+      if (measure) pairs_ += t.count;
     }
   }
 
@@ -419,8 +477,10 @@ class SgnsWorker {
   // counts twice) and the position's draw its negatives, each weighted by the
   // window's size so that a window meets as many negative pairs as with a
   // draw per pair.
+  //   With hierarchical softmax the window's words' paths are the targets,
+  // a node shared by several paths counted once per path.
   void train_skipgram_subwords() {
-    draw_sentence_targets();
+    prepare_targets();
     Matrix& out = run_.model.output;
     for (std::size_t i = 0; i < sentence_.size(); ++i) {
       hidden_rows_.clear();
@@ -428,29 +488,23 @@ class SgnsWorker {
       const auto [lo, hi] = draw_window(i);
       subword_targets_.clear();
       labels_.clear();
+      weights_.clear();
       for (std::size_t j = lo; j <= hi; ++j) {
         if (j == i) continue;
-        float* row = out.row(sentence_[j]);
-        const auto seen = std::find(subword_targets_.begin(), subword_targets_.end(), row);
-        if (seen != subword_targets_.end()) {
-          labels_[seen - subword_targets_.begin()] += 1;
-          continue;
+        if (run_.hs != nullptr) {
+          const std::int32_t word = sentence_[j];
+          for (int d = 0; d < run_.hs->length(word); ++d) add_target(run_.hs->rows(word)[d], run_.hs->labels(word)[d], 1);
+        } else {
+          add_target(out.row(sentence_[j]), 1, 1);
         }
-        subword_targets_.push_back(row);
-        labels_.push_back(1);
       }
-      const std::size_t positives = subword_targets_.size();
-      weights_.assign(labels_.begin(), labels_.end());
       const auto pairs = static_cast<float>(hi - lo);
-      for (int t = 1; t < target_counts_[i]; ++t) {
-        float* row = targets_of(i)[t];
-        if (std::find(subword_targets_.begin(), subword_targets_.begin() + positives, row) !=
-            subword_targets_.begin() + positives)
-          continue;  // a negative that is one of the window's words
-        subword_targets_.push_back(row);
-        labels_.push_back(0);
-        weights_.push_back(pairs);
+      for (int t = 1; run_.hs == nullptr && t < target_counts_[i]; ++t) {
+        // A negative that is one of the window's words stays a positive only.
+        if (target_slot(targets_of(i)[t]) < 0) add_target(targets_of(i)[t], 0, pairs);
       }
+      clear_target_slots();
+      if (scratch_.size() < n_ + subword_targets_.size()) scratch_.resize(n_ + subword_targets_.size());
       const bool measure = measure_loss_now();
       loss_ += sgns_step::hidden(run_.kernels, n_, hidden_rows_.data(), static_cast<int>(hidden_rows_.size()),
                                  subword_targets_.data(), static_cast<int>(subword_targets_.size()), labels_.data(),
@@ -461,17 +515,41 @@ class SgnsWorker {
 
   // fastText's CBOW: the mean of every subword row of the window's words.
   void train_cbow_subwords() {
-    draw_sentence_targets();
+    prepare_targets();
     for (std::size_t i = 0; i < sentence_.size(); ++i) {
       const auto [lo, hi] = draw_window(i);
       hidden_rows_.clear();
       for (std::size_t j = lo; j <= hi; ++j)
         if (j != i) append_subword_rows(sentence_[j]);
       const bool measure = measure_loss_now();
-      loss_ += sgns_step::cbow(run_.kernels, n_, hidden_rows_.data(), static_cast<int>(hidden_rows_.size()),
-                               targets_of(i), target_counts_[i], lr_, sigmoid_, scratch_.data(), measure);
-      if (measure) pairs_ += target_counts_[i];
+      const Targets t = targets_at(i);
+      if (scratch_.size() < n_ + static_cast<std::size_t>(t.count)) scratch_.resize(n_ + t.count);
+      loss_ += sgns_step::cbow(run_.kernels, n_, hidden_rows_.data(), static_cast<int>(hidden_rows_.size()), t.rows,
+                               t.count, t.labels, lr_, sigmoid_, scratch_.data(), measure);
+      if (measure) pairs_ += t.count;
     }
+  }
+
+  // The merged targets of a subword skip-gram window: one entry per output
+  // row, its label and weight summed over the pairs it stands for.
+  void add_target(float* row, float label, float weight) {
+    const std::int32_t slot = target_slot(row);
+    if (slot >= 0) {
+      labels_[static_cast<std::size_t>(slot)] += label;
+      weights_[static_cast<std::size_t>(slot)] += weight;
+      return;
+    }
+    target_slots_[output_index(row)] = static_cast<std::int32_t>(subword_targets_.size());
+    subword_targets_.push_back(row);
+    labels_.push_back(label);
+    weights_.push_back(weight);
+  }
+  std::size_t output_index(const float* row) const {
+    return static_cast<std::size_t>(row - run_.model.output.data()) / run_.model.output.stride();
+  }
+  std::int32_t target_slot(const float* row) const { return target_slots_[output_index(row)]; }
+  void clear_target_slots() {
+    for (float* row : subword_targets_) target_slots_[output_index(row)] = -1;
   }
 
   void append_subword_rows(std::int32_t word) {
@@ -495,6 +573,7 @@ class SgnsWorker {
   std::vector<float*> hidden_rows_;      // subwords: the rows averaged into the hidden vector
   std::vector<float*> subword_targets_;  // subword skip-gram: the window's words, then negatives
   std::vector<float> labels_, weights_;  // their positive and total pair counts
+  std::vector<std::int32_t> target_slots_;  // output row -> its entry in subword_targets_, or -1
   std::size_t cache_budget_;        // bytes this worker may keep its shard's IdStream in
   std::optional<IdStream> replay_;  // the recorded shard, once an epoch read it whole
   float lr_;

@@ -84,7 +84,7 @@ void BM_SkipGramWindow(benchmark::State& state, SimdLevel level) {
   const SigmoidTable sig;
   std::vector<float> scratch(sgns_step::batched_scratch_floats(k.span(dim), 6, 6));
   for (auto _ : state)
-    benchmark::DoNotOptimize(sgns_step::batched_window(k, k.span(dim), contexts.data(), 6, targets.data(), 6,
+    benchmark::DoNotOptimize(sgns_step::batched_window(k, k.span(dim), contexts.data(), 6, targets.data(), 6, nullptr,
                                                        1e-6f, sig, scratch.data(), false));
   state.counters["cycles/window"] = cycles_per(static_cast<double>(state.iterations()));
 }
@@ -115,7 +115,7 @@ void BM_SkipGramWindowColdRows(benchmark::State& state) {
           __builtin_prefetch(targets[ahead * 6 + i] + c, 1, 3);
         }
     }
-    sgns_step::batched_window(k, n, &contexts[w * 6], 6, &targets[w * 6], 6, 1e-6f, sig, scratch.data(), false);
+    sgns_step::batched_window(k, n, &contexts[w * 6], 6, &targets[w * 6], 6, nullptr, 1e-6f, sig, scratch.data(), false);
     w = (w + 1) % kWindows;
   }
   state.counters["cycles/window"] = cycles_per(static_cast<double>(state.iterations()));

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Subword models end to end: train --subwords (skip-gram, CBOW), the outputs
+# Subword models and hierarchical softmax end to end: train --subwords (skip-gram, CBOW), the outputs
 # (word vectors = the model's), queries for words never seen (nn, analogy,
 # vectors, eval --oov subword), continue and resume of a subword model, and
-# every refusal of a value that cannot work.
+# every refusal of a value that cannot work; --loss hs alone and with subwords.
 #   WORDVEC=build/wordvec CORPUS=build/data/corpus.txt bash tests/cli/subwords.sh
 set -u
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -80,6 +80,18 @@ read -r rc _ < <(interrupt TERM "file:$S/ck" "$S/ck.log" -- "$WORDVEC" train --q
   --checkpoint "$S/ck" --checkpoint-every 1e-6)
 if [ "$rc" = 143 ] && "$WORDVEC" train --quiet --resume "$S/ck" && cmp -s "$S/straight.wvm" "$S/resumed.wvm"; then ok
 else fail "resumed subword run (exit $rc) differs from an uninterrupted one: $(tail -1 "$S/ck.log")"; fi
+
+# ---- hierarchical softmax: trains, is stored, continues (tree rebuilt), combines with subwords
+train --loss hs --input "$S/a.txt" --epochs 2 --save-model "$S/hs.wvm" --output "$S/hs.bin" || fail "train --loss hs"
+"$WORDVEC" info "$S/hs.wvm" | grep -q "sgns.loss = hs" && ok || fail "the model does not record --loss hs"
+"$WORDVEC" train --dim 30 --continue "$S/hs.wvm" --input "$S/b.txt" --epochs 1 --save-model "$S/hs2.wvm" 2> "$S/hs.log" \
+  && grep -q "Huffman tree is rebuilt" "$S/hs.log" && ok || fail "continue an hs model: $(tail -1 "$S/hs.log")"
+train --model cbow --loss hs --subwords --buckets 50000 --input "$CORPUS" --epochs 3 --save-model "$S/hs-sub.wvm" \
+  && "$WORDVEC" nn --vectors "$S/hs-sub.wvm" -k 5 kingdomz | grep -q "^  kingdom" && ok || fail "CBOW + hs + subwords"
+expect_error "negative with hs" 2 "--negative applies to --loss ns" -- train --loss hs --negative 10 --input "$S/a.txt" --output "$T/out/v.bin"
+expect_error "bad loss" 1 "--loss must be ns (negative sampling) or hs" -- train --loss softmax --input "$S/a.txt" --output "$T/out/v.bin"
+expect_error "other loss on continue" 2 "--loss ns conflicts with the model's loss hs" -- train --continue "$S/hs.wvm" --loss ns --input "$S/b.txt" --save-model "$T/out/n.wvm"
+expect_error "glove hs" 2 "--loss applies to --model skipgram and cbow only" -- "$WORDVEC" train --model glove --loss hs --input "$S/a.txt" --output "$T/out/v.bin"
 
 echo "subwords: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

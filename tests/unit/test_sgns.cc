@@ -4,10 +4,12 @@
 #include <cmath>
 #include <cstring>
 #include <random>
+#include <set>
 
 #include "test_helpers.h"
 #include "wordvec/core/error.h"
 #include "wordvec/query/neighbors.h"
+#include "train/huffman.h"
 #include "train/sgns_step.h"
 #include "wordvec/train/sgns.h"
 
@@ -122,7 +124,7 @@ TEST_P(StepTest, ExactPairFollowsTheGradient) {
       [&](Problem& q, float lr) {
         std::vector<float> scratch(q.n);
         auto targets = Problem::pointers(q.targets);
-        sgns_step::exact_pair(k, q.n, q.contexts[0].data(), targets.data(), 6, lr, sig, scratch.data());
+        sgns_step::exact_pair(k, q.n, q.contexts[0].data(), targets.data(), 6, nullptr, lr, sig, scratch.data());
       },
       window_loss, 1.0);
 }
@@ -135,7 +137,7 @@ TEST_P(StepTest, BatchedWindowFollowsTheGradient) {
         std::vector<float> scratch(sgns_step::batched_scratch_floats(q.n, 4, 6));
         auto contexts = Problem::pointers(q.contexts);
         auto targets = Problem::pointers(q.targets);
-        sgns_step::batched_window(k, q.n, contexts.data(), 4, targets.data(), 6, lr, sig, scratch.data());
+        sgns_step::batched_window(k, q.n, contexts.data(), 4, targets.data(), 6, nullptr, lr, sig, scratch.data());
       },
       window_loss, 1.0);
 }
@@ -150,7 +152,7 @@ TEST_P(StepTest, BatchedWindowFollowsTheGradientForAnyTargetCount) {
           std::vector<float> scratch(sgns_step::batched_scratch_floats(q.n, 3, n_targets));
           auto contexts = Problem::pointers(q.contexts);
           auto targets = Problem::pointers(q.targets);
-          sgns_step::batched_window(k, q.n, contexts.data(), 3, targets.data(), n_targets, lr, sig, scratch.data());
+          sgns_step::batched_window(k, q.n, contexts.data(), 3, targets.data(), n_targets, nullptr, lr, sig, scratch.data());
         },
         window_loss, 1.0);
   }
@@ -166,7 +168,7 @@ TEST_P(StepTest, CbowFollowsTheGradientOfTheMeanTimesContextCount) {
         std::vector<float> scratch(2 * q.n);
         auto contexts = Problem::pointers(q.contexts);
         auto targets = Problem::pointers(q.targets);
-        sgns_step::cbow(k, q.n, contexts.data(), 3, targets.data(), 6, lr, sig, scratch.data());
+        sgns_step::cbow(k, q.n, contexts.data(), 3, targets.data(), 6, nullptr, lr, sig, scratch.data());
       },
       cbow_loss, 3.0);
 }
@@ -207,13 +209,67 @@ TEST_P(StepTest, HiddenStepWithPairCountsFollowsTheGradient) {
   }
 }
 
+// Hierarchical softmax: each target has its own label (1 - code), any of them 0 or 1.
+TEST_P(StepTest, LabelledStepsFollowTheGradientOfTheirLabels) {
+  const std::vector<float> labels{0, 1, 1, 0, 1, 0, 0};
+  const auto labelled_loss = [&](const std::vector<float>& context, const std::vector<std::vector<float>>& targets) {
+    double loss = 0;
+    for (std::size_t t = 0; t < targets.size(); ++t) {
+      double s = 0;
+      for (std::size_t i = 0; i < context.size(); ++i) s += double(context[i]) * targets[t][i];
+      loss += std::log1p(std::exp(labels[t] > 0 ? -s : s));
+    }
+    return loss;
+  };
+  const auto window = [&](const Problem& q) {
+    double loss = 0;
+    for (auto& c : q.contexts) loss += labelled_loss(c, q.targets);
+    return loss;
+  };
+  Problem batched = problem(3, 7, 31);
+  expect_gradient_step(
+      batched,
+      [&](Problem& q, float lr) {
+        std::vector<float> scratch(sgns_step::batched_scratch_floats(q.n, 3, 7));
+        auto contexts = Problem::pointers(q.contexts);
+        auto targets = Problem::pointers(q.targets);
+        sgns_step::batched_window(k, q.n, contexts.data(), 3, targets.data(), 7, labels.data(), lr, sig, scratch.data());
+      },
+      window, 1.0);
+  Problem exact = problem(1, 7, 32);
+  expect_gradient_step(
+      exact,
+      [&](Problem& q, float lr) {
+        std::vector<float> scratch(q.n);
+        auto targets = Problem::pointers(q.targets);
+        sgns_step::exact_pair(k, q.n, q.contexts[0].data(), targets.data(), 7, labels.data(), lr, sig, scratch.data());
+      },
+      window, 1.0);
+  Problem cbow = problem(3, 7, 33);
+  expect_gradient_step(
+      cbow,
+      [&](Problem& q, float lr) {
+        std::vector<float> scratch(q.n + 7);
+        auto contexts = Problem::pointers(q.contexts);
+        auto targets = Problem::pointers(q.targets);
+        sgns_step::cbow(k, q.n, contexts.data(), 3, targets.data(), 7, labels.data(), lr, sig, scratch.data());
+      },
+      [&](const Problem& q) {
+        std::vector<float> mean(q.n, 0.0f);
+        for (auto& c : q.contexts)
+          for (std::size_t i = 0; i < q.n; ++i) mean[i] += c[i] / q.contexts.size();
+        return labelled_loss(mean, q.targets);
+      },
+      3.0);
+}
+
 TEST_P(StepTest, ReturnedLossIsTheLossBeforeTheUpdate) {
   Problem p = problem(4, 6, 4);
   const double expected = window_loss(p);
   std::vector<float> scratch(sgns_step::batched_scratch_floats(p.n, 4, 6));
   auto contexts = Problem::pointers(p.contexts);
   auto targets = Problem::pointers(p.targets);
-  const float loss = sgns_step::batched_window(k, p.n, contexts.data(), 4, targets.data(), 6, 0.1f, sig, scratch.data());
+  const float loss = sgns_step::batched_window(k, p.n, contexts.data(), 4, targets.data(), 6, nullptr, 0.1f, sig, scratch.data());
   EXPECT_NEAR(loss, expected, 1e-2);
   EXPECT_LT(window_loss(p), expected);  // and a step lowers it
 }
@@ -224,7 +280,7 @@ TEST_P(StepTest, SkippingTheLossChangesNothingElse) {
   auto step = [&](Problem& p, bool measure) {
     auto contexts = Problem::pointers(p.contexts);
     auto targets = Problem::pointers(p.targets);
-    return sgns_step::batched_window(k, p.n, contexts.data(), 4, targets.data(), 6, 0.1f, sig, scratch.data(), measure);
+    return sgns_step::batched_window(k, p.n, contexts.data(), 4, targets.data(), 6, nullptr, 0.1f, sig, scratch.data(), measure);
   };
   EXPECT_GT(step(measured, true), 0.0f);
   EXPECT_EQ(step(unmeasured, false), 0.0f);
@@ -235,6 +291,31 @@ TEST_P(StepTest, SkippingTheLossChangesNothingElse) {
 INSTANTIATE_TEST_SUITE_P(AllVariants, StepTest,
                          ::testing::Values(SimdLevel::Scalar, SimdLevel::Avx2, SimdLevel::Avx512),
                          [](const auto& info) { return std::string(simd_level_name(info.param)); });
+
+TEST(HuffmanTree, TextbookExampleHasOptimalPrefixCodes) {
+  // CLRS's example: counts 45 13 12 16 9 5 -> code lengths 1 3 3 3 4 4, cost 224.
+  const std::vector<std::uint64_t> counts{45, 13, 12, 16, 9, 5};
+  const HuffmanTree tree(counts);
+  const std::vector<std::size_t> lengths{1, 3, 3, 3, 4, 4};
+  double kraft = 0;
+  std::set<std::vector<std::uint8_t>> codes;
+  for (std::int32_t w = 0; w < 6; ++w) {
+    EXPECT_EQ(tree.codes(w).size(), lengths[w]) << "word " << w;
+    ASSERT_EQ(tree.nodes(w).size(), tree.codes(w).size());
+    EXPECT_EQ(tree.nodes(w)[0], 4) << "every path starts at the root, the last inner node";
+    for (const std::int32_t node : tree.nodes(w)) EXPECT_TRUE(node >= 0 && node < 5);
+    kraft += std::ldexp(1.0, -static_cast<int>(tree.codes(w).size()));
+    codes.emplace(tree.codes(w).begin(), tree.codes(w).end());
+  }
+  EXPECT_DOUBLE_EQ(kraft, 1.0);  // a full binary tree
+  EXPECT_EQ(codes.size(), 6u);   // distinct codes
+  for (const auto& a : codes)
+    for (const auto& b : codes)
+      if (a != b && a.size() <= b.size()) EXPECT_FALSE(std::equal(a.begin(), a.end(), b.begin())) << "not prefix-free";
+  EXPECT_DOUBLE_EQ(tree.mean_depth(counts) * 100, 224.0);
+  EXPECT_EQ(tree.max_depth(), 4u);
+  EXPECT_TRUE(HuffmanTree({7}).nodes(0).empty());  // one word: no decision to make
+}
 
 TEST(LearningRateSchedule, DecaysLinearlyToTheFloor) {
   const LearningRateSchedule s{0.025, 1e-4, 999};
@@ -388,6 +469,19 @@ TEST_F(TrainingOnBundledCorpus, SubwordModelsPlaceRelatedWordsCloserAndBuildUnse
     const auto near = nn.nearest_to(built.row(0), 3, {});
     EXPECT_TRUE(std::any_of(near.begin(), near.end(), [](const Neighbor& n) { return n.word.rfind("kingdom", 0) == 0; }))
         << model_name(model) << ": kingdomz is nearest to " << near[0].word;
+  }
+}
+
+TEST_F(TrainingOnBundledCorpus, HierarchicalSoftmaxPlacesRelatedWordsCloser) {
+  for (const Model model : {Model::SkipGram, Model::Cbow}) {
+    SgnsOptions o;
+    o.model = model;
+    o.loss = Loss::HierarchicalSoftmax;
+    o.dim = 50;
+    o.epochs = 5;  // the tree's shared nodes learn slower than negative sampling on 2M words
+    SCOPED_TRACE(model_name(model));
+    o.threads = 2;
+    testing::expect_related_closer(NearestNeighbors(train(o)));
   }
 }
 

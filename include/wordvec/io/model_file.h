@@ -136,7 +136,10 @@ WordVectors model_vectors(const ModelFile& model);
 
 // Puts the file's rows into a model of another vocabulary: row r goes to row
 // destination[r] (-1: dropped). Rows not named keep what they hold.
-void load_sgns_rows(const ModelFile& file, SgnsModel& into, std::span<const std::int32_t> destination);
+// With output_rows false the output matrix is left as it is (hierarchical
+// softmax: its rows are the nodes of a tree that a grown vocabulary rebuilds).
+void load_sgns_rows(const ModelFile& file, SgnsModel& into, std::span<const std::int32_t> destination,
+                    bool output_rows = true);
 void load_glove_rows(const ModelFile& file, GloveModel& into, std::span<const std::int32_t> destination);
 
 }  // namespace wordvec

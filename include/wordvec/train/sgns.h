@@ -36,6 +36,12 @@ enum class Model { SkipGram, Cbow };
 //    pair, rows updated pair by pair.
 enum class SkipGramUpdate { Batched, Exact };
 
+// What the output layer predicts a context word with:
+//  NegativeSampling: the word's output row against `negative` sampled ones.
+//  HierarchicalSoftmax: word2vec's binary decisions along the word's path in
+//    a Huffman tree of the counts (output rows = inner nodes); no sampling.
+enum class Loss { NegativeSampling, HierarchicalSoftmax };
+
 struct SgnsOptions {
   Model model = Model::SkipGram;
   int dim = 100;              // vector dimension
@@ -48,6 +54,7 @@ struct SgnsOptions {
   double min_learning_rate_ratio = 1e-4;  // the rate decays linearly to learning_rate * this
   std::uint64_t seed = 1;
   SkipGramUpdate update = SkipGramUpdate::Batched;
+  Loss loss = Loss::NegativeSampling;
   // fastText's subword model (off by default): a word's input vector is the
   // mean of its row and its n-gram bucket rows; every one of them gets the
   // gradient. Skip-gram then trains as fastText's does -- the centre word's
@@ -93,6 +100,8 @@ double default_learning_rate(Model model);
 const char* model_name(Model model);
 Model parse_model(const std::string& name);
 SkipGramUpdate parse_skipgram_update(const std::string& name);
+const char* loss_name(Loss loss);  // "ns", "hs"
+Loss parse_loss(const std::string& name);
 
 // The learning rate decays linearly with the words processed, never below start * min_ratio.
 struct LearningRateSchedule {
