@@ -198,6 +198,16 @@ bench: $(WORDVEC)
 bench-quick: $(WORDVEC)
 	QUICK=1 bash tests/bench/run.sh
 
+# Subwords against fastText, hierarchical softmax against word2vec.c (tests/bench/run.sh).
+bench-subwords: $(WORDVEC)
+	@$(MAKE) --no-print-directory install-packages PACKAGES="fasttext python3-gensim time npm"
+	RUNS="wv-sg-sub wv-cbow-sub ft-sg-sub ft-cbow-sub wv-sg-hs wv-cbow-hs w2v-sg-hs w2v-cbow-hs" bash tests/bench/run.sh
+
+# Unseen words: wordvec's and fastText's subword vectors on pairs outside a reduced vocabulary.
+bench-oov: $(WORDVEC)
+	@$(MAKE) --no-print-directory install-packages PACKAGES="fasttext time"
+	bash tests/bench/oov.sh
+
 bench-glove: $(WORDVEC)
 	bash tests/bench/glove.sh
 
