@@ -337,8 +337,9 @@ void copy_rows(const ModelFile& file, const ModelMatrixInfo& m, std::span<const 
 void add_subwords(const ModelFile& file, const SubwordOptions& options, WordVectors& out) {
   auto rows = std::make_shared<SubwordRows>();
   rows->options = options;
+  const ModelMatrixInfo& stored = file.matrix(kBucketsMatrix, options.buckets, out.dim());  // before allocating
   rows->buckets = Matrix(options.buckets, out.dim());
-  file.for_each_row(file.matrix(kBucketsMatrix, options.buckets, out.dim()), [&](std::size_t r, const float* values) {
+  file.for_each_row(stored, [&](std::size_t r, const float* values) {
     std::copy_n(values, out.dim(), rows->buckets.row(r));
   });
   for (std::size_t w = 0; w < out.size(); ++w) {
