@@ -64,3 +64,12 @@ rc = p.wait()
 print(rc, "%.2f" % (time.time() - start))
 PY
 }
+
+# split_halves DIR: the corpus's first half of lines in DIR/a.txt, the rest in DIR/b.txt
+# (an old text and a new one, for --continue and --init).
+split_halves() {
+  local lines
+  lines=$(wc -l < "$CORPUS")
+  head -n $((lines / 2)) "$CORPUS" > "$1/a.txt"
+  tail -n +$((lines / 2 + 1)) "$CORPUS" > "$1/b.txt"
+}

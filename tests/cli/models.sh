@@ -9,9 +9,7 @@ set -u
 
 M=$T/m
 mkdir -p "$M"
-lines=$(wc -l < "$CORPUS")
-head -n $((lines / 2)) "$CORPUS" > "$M/a.txt"
-tail -n +$((lines / 2 + 1)) "$CORPUS" > "$M/b.txt"
+split_halves "$M"
 train() { "$WORDVEC" train --quiet --threads 1 --dim 24 "$@"; }
 json() { /usr/bin/python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
 

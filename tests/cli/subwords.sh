@@ -9,9 +9,7 @@ set -u
 
 S=$T/sub
 mkdir -p "$S"
-lines=$(wc -l < "$CORPUS")
-head -n $((lines / 2)) "$CORPUS" > "$S/a.txt"
-tail -n +$((lines / 2 + 1)) "$CORPUS" > "$S/b.txt"
+split_halves "$S"
 train() { "$WORDVEC" train --quiet --dim 30 "$@"; }  # all cores (2 on CI) unless --threads
 json_field() { /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); r=($1); print(*r) if isinstance(r, tuple) else print(r)"; }
 

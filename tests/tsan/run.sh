@@ -30,6 +30,16 @@ run sg-continue "$WORDVEC" train --continue "$T/sg.wvm" --input "$T/corpus.txt" 
 run sg-freeze "$WORDVEC" train --input "$T/corpus.txt" --output "$T/sgf.bin" --init "$T/sg.bin" --freeze-init --epochs 1 --threads 3
 run cbow-freeze "$WORDVEC" train --model cbow --input "$T/corpus.txt" --output "$T/cbf.bin" --init "$T/sg.bin" --freeze-init \
     --epochs 1 --threads 3
+# Subwords (the slot table, shared bucket rows) and hierarchical softmax (the shared path table).
+run sg-subwords "$WORDVEC" train --input "$T/corpus.txt" --save-model "$T/sub.wvm" --subwords --buckets 10000 --dim 16 \
+    --epochs 1 --threads 3
+run sg-subwords-hs "$WORDVEC" train --input "$T/corpus.txt" --output "$T/subhs.bin" --subwords --buckets 10000 --loss hs \
+    --dim 16 --epochs 1 --threads 3
+run cbow-subwords "$WORDVEC" train --model cbow --input "$T/corpus.txt" --output "$T/cbsub.bin" --subwords --buckets 10000 \
+    --dim 16 --epochs 1 --threads 3
+run sg-hs "$WORDVEC" train --input "$T/corpus.txt" --output "$T/hs.bin" --loss hs --dim 16 --epochs 1 --threads 3
+run cbow-hs "$WORDVEC" train --model cbow --input "$T/corpus.txt" --output "$T/cbhs.bin" --loss hs --dim 16 --epochs 1 --threads 3
+run nn-subwords "$WORDVEC" nn --vectors "$T/sub.wvm" kingdomz
 run eval "$WORDVEC" eval --vectors "$T/sg.bin" --analogy "$here/../../data/questions-words.txt"
 # Snapshots pause every worker at the gate, many times over; then the runs resume.
 run sg-checkpoints "$WORDVEC" train --input "$T/corpus.txt" --output "$T/sgc.bin" --dim 16 --epochs 2 --threads 3 \
