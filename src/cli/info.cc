@@ -44,6 +44,13 @@ nlohmann::ordered_json describe_model(const std::string& path, const ModelFile& 
   j["size_bytes"] = model.size_bytes();
   j["model"] = glove ? "glove" : s.text("sgns.model");
   j["dimension"] = glove ? GloveOptions::from_settings(s).dim : SgnsOptions::from_settings(s).dim;
+  if (!glove) {
+    const SgnsOptions o = SgnsOptions::from_settings(s);
+    j["loss"] = loss_name(o.loss);
+    j["subwords"] = o.subwords.enabled() ? nlohmann::ordered_json({{"min_n", o.subwords.min_n}, {"max_n", o.subwords.max_n},
+                                                                   {"buckets", o.subwords.buckets}})
+                                         : nlohmann::ordered_json();
+  }
   j["vocabulary_size"] = model.vocab().size();
   j["corpus_words"] = model.vocab().total_count();
   j["trained_words"] = history.trained_words;
@@ -90,6 +97,14 @@ void print_text(const nlohmann::ordered_json& j) {
                        : fmt::format("{} ({})", format, format_description(f)));
   line("kind", model ? "model (continue it with train --continue)" : "vectors");
   if (model) line("model", j["model"].get<std::string>());
+  if (j.contains("loss"))
+    line("output layer", j["loss"] == "hs" ? "hierarchical softmax" : "negative sampling");
+  if (j.contains("subwords"))
+    line("subwords", j["subwords"].is_null()
+                         ? std::string("none (words outside the vocabulary have no vector)")
+                         : fmt::format("n-grams of {}-{} characters in {} buckets (any word gets a vector)",
+                                       j["subwords"]["min_n"].get<int>(), j["subwords"]["max_n"].get<int>(),
+                                       j["subwords"]["buckets"].get<std::uint64_t>()));
   line("dimension", std::to_string(j["dimension"].get<int>()));
   line("vocabulary", std::to_string(j["vocabulary_size"].get<std::uint64_t>()) + " words");
   if (!model) return;

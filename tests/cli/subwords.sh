@@ -16,6 +16,8 @@ json_field() { /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); r=(
 # ---- skip-gram: the vectors written are the model's; unseen words are built from their n-grams
 train --input "$CORPUS" --subwords --buckets 50000 --epochs 2 --output "$S/sg.txt" --format text --save-model "$S/sg.wvm" || fail "train --subwords"
 "$WORDVEC" info "$S/sg.wvm" | grep -q "subword_buckets 50000 x 30" && ok || fail "info lists no bucket matrix"
+[ "$("$WORDVEC" info --json "$S/sg.wvm" | json_field "d['subwords']['min_n'], d['subwords']['max_n'], d['subwords']['buckets'], d['loss']")" = "3 6 50000 ns" ] \
+  && ok || fail "info --json of a subword model"
 "$WORDVEC" convert --quiet --input "$S/sg.wvm" --output "$S/from-model.txt" --to text
 cmp -s "$S/sg.txt" "$S/from-model.txt" && ok || fail "--output differs from the model file's word vectors"
 out=$("$WORDVEC" nn --vectors "$S/sg.wvm" -k 3 kingdomz)
