@@ -41,6 +41,21 @@ TEST(Subwords, HashIsFastTextsFnv1aWithSignExtendedBytes) {
   EXPECT_EQ(subword_hash("n\xC3\xA9>"), 0x525feac9u);
 }
 
+// Bucket ids pinned from fastText's algorithm (computed independently, in
+// Python, as docs/model-format.md gives it), 3-6 n-grams, 2M buckets.
+TEST(Subwords, BucketsOfMultiByteWordsAreFastTexts) {
+  const SubwordOptions o = SubwordOptions::parse("3-6", 2000000);
+  const auto buckets = [&](std::string_view word) {
+    std::vector<std::uint32_t> out;
+    for_each_ngram_bucket(word, o, [&](std::uint32_t b) { out.push_back(b); });
+    return out;
+  };
+  EXPECT_EQ(buckets("n\xC3\xA9"), (std::vector<std::uint32_t>{65143, 1226091, 17737}));
+  // 日本語: three 3-byte characters.
+  EXPECT_EQ(buckets("\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E"),
+            (std::vector<std::uint32_t>{758587, 4581, 524609, 35559, 928923, 1674355}));
+}
+
 TEST(SubwordOptions, ParsesRangesAndRejectsTheRestWithTheValidForm) {
   const SubwordOptions o = SubwordOptions::parse("3-6", 1000);
   EXPECT_EQ(o.min_n, 3);
