@@ -13,6 +13,7 @@
 #include "wordvec/text/corpus_input.h"
 #include "wordvec/text/normalize.h"
 #include "wordvec/text/phrases.h"
+#include "wordvec/text/subwords.h"
 #include "wordvec/text/vocabulary.h"
 #include "wordvec/simd/kernels.h"
 #include "wordvec/train/cooccurrence.h"

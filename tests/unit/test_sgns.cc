@@ -298,20 +298,24 @@ TEST(HuffmanTree, TextbookExampleHasOptimalPrefixCodes) {
   const HuffmanTree tree(counts);
   const std::vector<std::size_t> lengths{1, 3, 3, 3, 4, 4};
   double kraft = 0;
-  std::set<std::vector<std::uint8_t>> codes;
+  std::set<std::string> codes;  // "0110"
   for (std::int32_t w = 0; w < 6; ++w) {
     EXPECT_EQ(tree.codes(w).size(), lengths[w]) << "word " << w;
     ASSERT_EQ(tree.nodes(w).size(), tree.codes(w).size());
     EXPECT_EQ(tree.nodes(w)[0], 4) << "every path starts at the root, the last inner node";
     for (const std::int32_t node : tree.nodes(w)) EXPECT_TRUE(node >= 0 && node < 5);
     kraft += std::ldexp(1.0, -static_cast<int>(tree.codes(w).size()));
-    codes.emplace(tree.codes(w).begin(), tree.codes(w).end());
+    std::string code;
+    for (const std::uint8_t bit : tree.codes(w)) code += static_cast<char>('0' + bit);
+    codes.insert(code);
   }
   EXPECT_DOUBLE_EQ(kraft, 1.0);  // a full binary tree
   EXPECT_EQ(codes.size(), 6u);   // distinct codes
-  for (const auto& a : codes)
-    for (const auto& b : codes)
-      if (a != b && a.size() <= b.size()) EXPECT_FALSE(std::equal(a.begin(), a.end(), b.begin())) << "not prefix-free";
+  for (const std::string& a : codes)
+    for (const std::string& b : codes)
+      if (a != b) {
+        EXPECT_NE(b.rfind(a, 0), 0u) << a << " is a prefix of " << b;
+      }
   EXPECT_DOUBLE_EQ(tree.mean_depth(counts) * 100, 224.0);
   EXPECT_EQ(tree.max_depth(), 4u);
   EXPECT_TRUE(HuffmanTree({7}).nodes(0).empty());  // one word: no decision to make
