@@ -3,6 +3,7 @@
 #pragma once
 
 #include <boost/program_options.hpp>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,21 @@ namespace wordvec::cli {
 namespace po = boost::program_options;
 
 int run_train(const std::vector<std::string>& args);
+
+// Log lines for a front end that shows them itself: spdlog's level (0 trace,
+// 1 debug, 2 info, 3 warn, 4 error, 5 critical) and the message.
+using LogHandler = std::function<void(int level, const std::string& message)>;
+
+// A front end that runs `wordvec train` in-process (the Python module)
+// rather than from main(): it sees progress and log lines through these
+// instead of stderr, and stops the job with request_stop (signals.h).
+struct FrontEnd {
+  ProgressCallback progress;  // null: printed to stderr
+  LogHandler log;             // null: stderr
+};
+int run_train(const std::vector<std::string>& args, const FrontEnd& front_end);
+// `wordvec train --help`'s text: every option with its default.
+std::string train_help();
 int run_dim(const std::vector<std::string>& args);
 int run_nn(const std::vector<std::string>& args);
 int run_eval(const std::vector<std::string>& args);
@@ -42,7 +58,8 @@ bool parse_or_help(const std::vector<std::string>& args, const po::options_descr
 
 // --quiet / --verbose, shared by every subcommand.
 po::options_description logging_options();
-void configure_logging(const po::variables_map& vm);
+// A front end's handler, when given, receives the lines instead of stderr.
+void configure_logging(const po::variables_map& vm, const LogHandler& handler = {});
 
 // Renders training progress: on a terminal one line redrawn in place, else a
 // log line every few seconds.

@@ -1,3 +1,4 @@
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -8,6 +9,7 @@
 
 #include <algorithm>
 #include <map>
+#include <mutex>
 
 #include "cli.h"
 
@@ -82,9 +84,27 @@ po::options_description logging_options() {
   return o;
 }
 
-void configure_logging(const po::variables_map& vm) {
+namespace {
+// Hands every log line to a front end's handler (the Python module's logging).
+class HandlerSink : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  explicit HandlerSink(LogHandler handler) : handler_(std::move(handler)) {}
+
+ private:
+  void sink_it_(const spdlog::details::log_msg& message) override {
+    handler_(static_cast<int>(message.level), std::string(message.payload.data(), message.payload.size()));
+  }
+  void flush_() override {}
+  LogHandler handler_;
+};
+}  // namespace
+
+void configure_logging(const po::variables_map& vm, const LogHandler& handler) {
   // Logs go to stderr so that stdout carries only results (pipes stay clean).
-  auto logger = spdlog::stderr_color_mt("wordvec");
+  // A process that runs several commands (the Python module) replaces the logger.
+  spdlog::drop("wordvec");
+  auto logger = handler ? std::make_shared<spdlog::logger>("wordvec", std::make_shared<HandlerSink>(handler))
+                        : spdlog::stderr_color_mt("wordvec");
   spdlog::set_default_logger(logger);
   spdlog::set_pattern("%^[%H:%M:%S %l]%$ %v");
   spdlog::set_level(vm.count("quiet") ? spdlog::level::warn

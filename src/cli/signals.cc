@@ -62,6 +62,13 @@ void install_signal_handlers() {
   std::signal(SIGXFSZ, SIG_IGN);  // writes past the limit then fail with EFBIG: reported, temp file removed
 }
 
+void request_stop(int signal) {
+  int none = 0;
+  g_stop_signal.compare_exchange_strong(none, signal);
+}
+
+void clear_stop_request() { g_stop_signal.store(0); }
+
 InterruptWatcher::InterruptWatcher(std::function<void()> request_stop) {
   g_stoppable_jobs.fetch_add(1);
   watcher_ = std::thread([this, request_stop] {

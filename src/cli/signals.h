@@ -19,6 +19,12 @@ void install_signal_handlers();
 
 // While alive, the first stop signal calls request_stop (from a watcher
 // thread, not the handler) instead of ending the process.
+// For a front end that handles signals itself (the Python module): asks the
+// running stoppable job, or the next one to start, to stop as the first
+// SIGINT would. clear_stop_request readies the process for another job.
+void request_stop(int signal);
+void clear_stop_request();
+
 class InterruptWatcher {
  public:
   explicit InterruptWatcher(std::function<void()> request_stop);

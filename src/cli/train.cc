@@ -8,6 +8,7 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include "cli.h"
 #include "train_job.h"
@@ -39,6 +40,14 @@ int parse_dimension(const std::string& text) {
   } catch (const std::exception&) {
   }
   throw UsageError("--dim must be 'auto' or a positive integer, got '" + text + "'");
+}
+
+// --update: auto, batched or exact.
+SkipGramUpdate skipgram_update(const std::string& text, bool subwords) {
+  if (text == "auto") return default_skipgram_update(subwords);
+  if (text != "batched" && text != "exact")
+    throw UsageError("--update must be auto, batched or exact, got '" + text + "'");
+  return parse_skipgram_update(text);
 }
 
 // --x-max: "auto" (0) or a positive number.
@@ -171,7 +180,7 @@ struct TrainCommand {
   CooccurrenceOptions co;
   TrainJob job;
   TextFlags text;
-  std::string model = "skipgram", format = "bin", save_vocab, dim_text = "auto", update = "batched", subwords = "0", loss = "ns",
+  std::string model = "skipgram", format = "bin", save_vocab, dim_text = "auto", update = "auto", subwords = "0", loss = "ns",
               glove_output = "sum", x_max_text = "auto";
   int window = 0, epochs = -1;
   double alpha = 0;
@@ -246,7 +255,9 @@ po::options_description TrainCommand::options() {
       "the first read instead of the text; beyond it the copy goes on in a nameless file in --temp-dir (0 = read "
       "the text every epoch; results are the same)")(
       "update", po::value(&update)->default_value(update),
-      "skip-gram update: batched (negatives shared across the window, faster) or exact (word2vec.c's)")(
+      "skip-gram update: batched (negatives shared across the window, faster) or exact (word2vec.c's, or with "
+      "--subwords fastText's: fresh negatives per pair); auto = exact with --subwords, where it matches fastText's "
+      "quality, batched otherwise")(
       "share-negatives", po::value(&o.negative_share)->default_value(o.negative_share),
       "positions that train against one draw of negatives (batched skip-gram and CBOW), spaced 2 window + 1 "
       "apart so no context word meets a draw twice; 4 is faster than 1 at analogy and WS353 scores as good; "
@@ -456,7 +467,7 @@ int TrainCommand::continue_model(const po::variables_map& vm) {
   if (given("epochs")) s.epochs = epochs;
   if (given("alpha")) s.learning_rate = alpha;
   if (given("seed")) s.seed = o.seed;
-  if (given("update")) s.update = parse_skipgram_update(update);
+  if (given("update")) s.update = skipgram_update(update, s.subwords.enabled());
   if (given("share-negatives")) s.negative_share = o.negative_share;
   if (given("loss") && parse_loss(loss) != s.loss)
     throw UsageError("--loss " + loss + " conflicts with the model's loss " + loss_name(s.loss) + " (stored in " +
@@ -503,7 +514,10 @@ int TrainCommand::start_sgns(const po::variables_map& vm) {
   o.window = window;
   o.epochs = epochs;
   o.learning_rate = alpha;
-  o.update = parse_skipgram_update(update);
+  o.update = skipgram_update(update, o.subwords.enabled());
+  if (update == "auto" && o.model == Model::SkipGram && o.subwords.enabled())
+    spdlog::info("subword skip-gram: exact update (fastText's step per pair, as good as fastText); --update batched "
+                 "trains ~3x faster, 3-4 analogy points lower");
   o.dim = std::max(1, job.requested_dim);  // placeholder until the vocabulary is known
   o.temp_dir = co.temp_dir;
   o.validate();
@@ -513,12 +527,21 @@ int TrainCommand::start_sgns(const po::variables_map& vm) {
   return run_sgns(job, o, vo, nullptr);
 }
 
-int run_train(const std::vector<std::string>& args) {
+int run_train(const std::vector<std::string>& args) { return run_train(args, FrontEnd{}); }
+
+std::string train_help() {
+  std::ostringstream text;
+  text << kTrainUsage << "\n\n" << TrainCommand().options();
+  return text.str();
+}
+
+int run_train(const std::vector<std::string>& args, const FrontEnd& front_end) {
   TrainCommand c;
   po::variables_map vm;
   if (!parse_or_help(args, c.options(), nullptr, kTrainUsage, vm)) return 0;
-  configure_logging(vm);
+  configure_logging(vm, front_end.log);
   TrainJob& job = c.job;
+  job.progress = front_end.progress;
   job.format = parse_vector_format(c.format);
   job.quiet = vm.count("quiet") > 0;
   job.save_vocab = c.save_vocab;

@@ -60,7 +60,7 @@ int run_glove(TrainJob job, GloveOptions go, CooccurrenceOptions co, const Vocab
   std::vector<std::int32_t> old_rows;       // --continue: the model's rows -> rows of vocab
   ShuffledRecords shuffled(co.memory_bytes(), co.temp_dir, go.seed);
   std::span<const CooccurrenceRecord> records;
-  ProgressPrinter printer(job.quiet);
+  const ProgressCallback report = progress_reporter(job);
   if (!job.load_cooccurrence.empty()) {
     spdlog::info("reading co-occurrences from {}", job.load_cooccurrence);
     CooccurrenceFile file = read_cooccurrences(job.load_cooccurrence);
@@ -103,7 +103,7 @@ int run_glove(TrainJob job, GloveOptions go, CooccurrenceOptions co, const Vocab
             if (writer) writer->write(batch);
             if (!count_only) shuffled.add(batch);
           },
-          [&](const TrainingProgress& p) { printer(p); });
+          report);
       if (interrupts.interrupted()) {
         spdlog::error("interrupted: no output written, temporary files removed");
         return interrupts.exit_code();
@@ -177,7 +177,7 @@ int run_glove(TrainJob job, GloveOptions go, CooccurrenceOptions co, const Vocab
     });
   {
     InterruptWatcher interrupts([&] { trainer.request_stop(); });
-    trainer.train(records, [&](const TrainingProgress& p) { printer(p); });
+    trainer.train(records, report);
     if (interrupts.interrupted()) {
       log_interrupted(job);  // GloVe checkpoints are taken between epochs: the last one stands
       return interrupts.exit_code();

@@ -38,6 +38,7 @@ struct TrainJob {
   VectorFormat format = VectorFormat::Word2VecBinary;
   int requested_dim = 0;  // 0 = auto
   bool quiet = false;
+  ProgressCallback progress;  // a front end's; null: progress_reporter prints
   // GloVe
   std::string save_cooccurrence, load_cooccurrence;
   // Checkpoints: written every checkpoint_seconds (and on an interrupt, for
@@ -126,6 +127,9 @@ void log_interrupted(const TrainJob& job);
 Settings run_settings(const TrainJob& job, const VocabOptions& vo);
 Settings glove_run_settings(const TrainJob& job, const VocabOptions& vo, const GloveOptions& go,
                             const CooccurrenceOptions& co);
+
+// The job's progress callback, or a printer to stderr (silent with --quiet).
+ProgressCallback progress_reporter(const TrainJob& job);
 
 int run_sgns(TrainJob job, SgnsOptions options, const VocabOptions& vo, Checkpoint* resume);
 int run_glove(TrainJob job, GloveOptions go, CooccurrenceOptions co, const VocabOptions& vo,

@@ -86,11 +86,11 @@ int run_sgns(TrainJob job, SgnsOptions o, const VocabOptions& vo, Checkpoint* re
                              spdlog::info("checkpoint saved to {}", job.checkpoint);
                            }});
 
-  ProgressPrinter printer(job.quiet);
+  const ProgressCallback report = progress_reporter(job);
   TrainingSummary summary;
   {
     InterruptWatcher interrupts([&] { trainer.request_stop(); });
-    summary = trainer.train(job.input, [&](const TrainingProgress& p) { printer(p); });
+    summary = trainer.train(job.input, report);
     if (interrupts.interrupted()) {
       log_interrupted(job);
       return interrupts.exit_code();

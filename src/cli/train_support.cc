@@ -274,6 +274,11 @@ InitialRows initial_rows(const std::string& path, const Vocabulary& vocab, int r
   return init;
 }
 
+ProgressCallback progress_reporter(const TrainJob& job) {
+  if (job.progress) return job.progress;
+  return [printer = ProgressPrinter(job.quiet)](const TrainingProgress& p) mutable { printer(p); };
+}
+
 void log_interrupted(const TrainJob& job) {
   if (job.checkpoint.empty()) {
     spdlog::error("interrupted: no vectors written");

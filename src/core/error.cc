@@ -5,11 +5,11 @@
 
 namespace wordvec {
 
-Error file_error(const std::string& path, unsigned long long line, const std::string& message) {
-  return Error(path + ":" + std::to_string(line) + ": " + message);
+FileError file_error(const std::string& path, unsigned long long line, const std::string& message) {
+  return FileError(path + ":" + std::to_string(line) + ": " + message);
 }
 
-Error file_error(const std::string& path, const std::string& message) { return Error(path + ": " + message); }
+FileError file_error(const std::string& path, const std::string& message) { return FileError(path + ": " + message); }
 
 std::string short_number(double value) {
   char text[32];

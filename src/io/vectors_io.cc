@@ -154,7 +154,7 @@ class Parser {
  public:
   Parser(const std::string& path, std::string_view data, std::size_t pos = 0) : path_(path), data_(data), pos_(pos) {}
 
-  Error error(const std::string& message) const { return file_error(path_, line_, message); }
+  FileError error(const std::string& message) const { return file_error(path_, line_, message); }
   bool at_end() const { return pos_ >= data_.size(); }
 
   std::size_t header_number(const char* what) {

@@ -71,10 +71,15 @@ std::vector<Neighbor> NearestNeighbors::nearest(std::string_view word, std::size
 
 std::vector<Neighbor> NearestNeighbors::top_k(std::vector<float>& scores, std::size_t k,
                                               const std::vector<int>& exclude) const {
-  for (int e : exclude) scores[e] = -INFINITY;
+  std::size_t excluded = 0;
+  for (int e : exclude)
+    if (static_cast<std::size_t>(e) < scores.size() && scores[e] != -INFINITY) {
+      scores[e] = -INFINITY;
+      ++excluded;
+    }
   std::vector<int> order(scores.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
-  k = std::min(k, scores.size() - std::min(scores.size(), exclude.size()));
+  k = std::min(k, scores.size() - excluded);
   std::partial_sort(order.begin(), order.begin() + k, order.end(), [&](int a, int b) {
     return scores[a] != scores[b] ? scores[a] > scores[b] : a < b;
   });
@@ -84,8 +89,9 @@ std::vector<Neighbor> NearestNeighbors::top_k(std::vector<float>& scores, std::s
 }
 
 std::vector<Neighbor> NearestNeighbors::nearest_to(const float* vector, std::size_t k,
-                                                   const std::vector<int>& exclude) const {
-  const std::size_t rows = vectors_.size(), dim = vectors_.dim();
+                                                   const std::vector<int>& exclude, std::size_t limit) const {
+  const std::size_t dim = vectors_.dim();
+  const std::size_t rows = limit == 0 ? vectors_.size() : std::min(limit, vectors_.size());
   std::vector<float> query(vector, vector + dim);
   normalise(query.data(), dim);
   std::vector<float> scores(rows);

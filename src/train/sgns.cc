@@ -39,8 +39,6 @@ void SgnsOptions::validate() const {
   check_range("max_sentence_words", static_cast<double>(max_sentence_words), {1, 1e9});
   check_range("cache_memory_gib", cache_memory_gib, {0, 1e6, false, false, "GiB; 0 = read the text every epoch"});
   subwords.validate();
-  if (subwords.enabled() && model == Model::SkipGram && update == SkipGramUpdate::Exact)
-    throw OptionError("update", "must be batched with subwords (the exact update is word2vec.c's, word rows only)");
 }
 
 namespace {
@@ -102,6 +100,10 @@ Loss parse_loss(const std::string& name) {
   if (name == "ns" || name == "negative-sampling") return Loss::NegativeSampling;
   if (name == "hs" || name == "hierarchical-softmax") return Loss::HierarchicalSoftmax;
   throw OptionError("loss", "must be ns (negative sampling) or hs (hierarchical softmax), got '" + name + "'");
+}
+
+SkipGramUpdate default_skipgram_update(bool subwords) {
+  return subwords ? SkipGramUpdate::Exact : SkipGramUpdate::Batched;
 }
 
 SkipGramUpdate parse_skipgram_update(const std::string& name) {

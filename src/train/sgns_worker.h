@@ -294,7 +294,12 @@ class SgnsWorker {
   void train_sentence() {
     if (sentence_.size() >= 2) {
       if (run_.subwords != nullptr)
-        run_.options.model == Model::Cbow ? train_cbow_subwords() : train_skipgram_subwords();
+        if (run_.options.model == Model::Cbow)
+        train_cbow_subwords();
+      else if (run_.options.update == SkipGramUpdate::Exact)
+        train_skipgram_subwords_exact();
+      else
+        train_skipgram_subwords();
       else if (run_.options.model == Model::Cbow)
         train_cbow();
       else if (run_.options.update == SkipGramUpdate::Batched)
@@ -510,6 +515,31 @@ class SgnsWorker {
                                  subword_targets_.data(), static_cast<int>(subword_targets_.size()), labels_.data(),
                                  weights_.data(), lr_, sigmoid_, scratch_.data(), measure);
       if (measure) pairs_ += static_cast<std::uint64_t>(std::accumulate(weights_.begin(), weights_.end(), 0.0f));
+    }
+  }
+
+  // fastText's skip-gram step for step: the centre word's subword rows,
+  // averaged, predict each word of the window in turn, against negatives drawn
+  // for that pair (or the word's Huffman path); the rows change between pairs.
+  // A CBOW step per pair, whose context is the centre word's n-grams.
+  void train_skipgram_subwords_exact() {
+    float** rows = target_rows_.data();  // one pair's worth, redrawn per pair
+    for (std::size_t i = 0; i < sentence_.size(); ++i) {
+      hidden_rows_.clear();
+      append_subword_rows(sentence_[i]);
+      const auto [lo, hi] = draw_window(i);
+      for (std::size_t j = lo; j <= hi; ++j) {
+        if (j == i) continue;
+        Targets t{rows, nullptr, 0};
+        if (run_.hs != nullptr)
+          t = targets_at(j);
+        else
+          t.count = draw_targets(sentence_[j], rows);
+        const bool measure = measure_loss_now();
+        loss_ += sgns_step::cbow(run_.kernels, n_, hidden_rows_.data(), static_cast<int>(hidden_rows_.size()), t.rows,
+                                 t.count, t.labels, lr_, sigmoid_, scratch_.data(), measure);
+        if (measure) pairs_ += t.count;
+      }
     }
   }
 

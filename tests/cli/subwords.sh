@@ -62,7 +62,14 @@ done
 expect_error "--buckets 0" 1 "--buckets must be between 1" -- train --input "$S/a.txt" --output "$T/out/v.bin" --subwords --buckets 0
 expect_error "--buckets alone" 2 "--buckets applies with --subwords only" -- "$WORDVEC" train --input "$S/a.txt" --output "$T/out/v.bin" --buckets 10
 expect_error "GloVe subwords" 2 "--subwords applies to --model skipgram and cbow only" -- "$WORDVEC" train --model glove --input "$S/a.txt" --output "$T/out/v.bin" --subwords
-expect_error "exact update with subwords" 1 "--update must be batched with subwords" -- train --input "$S/a.txt" --output "$T/out/v.bin" --subwords --update exact
+expect_error "--update bogus" 2 "--update must be auto, batched or exact, got 'bogus'" -- "$WORDVEC" train --input "$S/a.txt" --output "$T/out/v.bin" --subwords --update bogus
+# Subword skip-gram's update: fastText's step per pair unless asked otherwise (and logged so).
+"$WORDVEC" train --input "$S/a.txt" --output "$S/exact.bin" --dim 30 --epochs 1 --subwords --buckets 20000 2> "$S/exact.log" \
+  && grep -q "subword skip-gram: exact update" "$S/exact.log" && grep -q "(exact update)" "$S/exact.log" && ok \
+  || fail "subword skip-gram's default update is not logged as exact"
+"$WORDVEC" train --input "$S/a.txt" --output "$S/batched.bin" --dim 30 --epochs 1 --subwords --buckets 20000 --update batched 2> "$S/batched.log" \
+  && grep -q "(batched update)" "$S/batched.log" && ! grep -q "subword skip-gram: exact" "$S/batched.log" && ok \
+  || fail "--update batched with subwords"
 expect_error "freeze with subwords" 2 "--freeze-init with --subwords" -- train --input "$S/a.txt" --output "$T/out/v.bin" --subwords --init "$S/sg.txt" --freeze-init
 
 # ---- continue a subword model on new text: new words join, the n-gram rows carry over

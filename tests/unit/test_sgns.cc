@@ -452,9 +452,15 @@ TEST_F(TrainingOnBundledCorpus, CbowPlacesRelatedWordsCloser) {
 }
 
 TEST_F(TrainingOnBundledCorpus, SubwordModelsPlaceRelatedWordsCloserAndBuildUnseenWords) {
-  for (const Model model : {Model::SkipGram, Model::Cbow}) {
+  // Skip-gram's fastText step per pair (exact) and its batched window; CBOW.
+  const std::pair<Model, SkipGramUpdate> variants[] = {{Model::SkipGram, SkipGramUpdate::Exact},
+                                                       {Model::SkipGram, SkipGramUpdate::Batched},
+                                                       {Model::Cbow, SkipGramUpdate::Batched}};
+  for (const auto& [model, update] : variants) {
+    SCOPED_TRACE(update == SkipGramUpdate::Exact ? "exact" : "batched");
     SgnsOptions o;
     o.model = model;
+    o.update = update;
     o.dim = 50;
     o.epochs = model == Model::Cbow ? 5 : 2;
     o.threads = 2;

@@ -12,10 +12,17 @@ class Error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// An Error about a file: missing, unreadable, malformed, or not writable (the
+// Python module raises OSError for these, ValueError for the others).
+class FileError : public Error {
+ public:
+  using Error::Error;
+};
+
 // "PATH:LINE: message"
-Error file_error(const std::string& path, unsigned long long line, const std::string& message);
+FileError file_error(const std::string& path, unsigned long long line, const std::string& message);
 // "PATH: message"
-Error file_error(const std::string& path, const std::string& message);
+FileError file_error(const std::string& path, const std::string& message);
 
 // An option value that cannot work. The library names the option by its
 // field ("window"), not by a front end's spelling of it; the CLI maps the

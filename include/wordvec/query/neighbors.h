@@ -36,8 +36,10 @@ class NearestNeighbors {
   std::vector<float> vector_of(std::string_view word) const;
   // The k words closest to `word`, excluding itself; throws Error if it has no vector.
   std::vector<Neighbor> nearest(std::string_view word, std::size_t k) const;
-  // The k words closest to an arbitrary vector (normalised here), excluding ids in `exclude`.
-  std::vector<Neighbor> nearest_to(const float* vector, std::size_t k, const std::vector<int>& exclude) const;
+  // The k words closest to an arbitrary vector (normalised here), excluding ids
+  // in `exclude`, among the first `limit` rows (0: all; gensim's restrict_vocab).
+  std::vector<Neighbor> nearest_to(const float* vector, std::size_t k, const std::vector<int>& exclude,
+                                   std::size_t limit = 0) const;
   float similarity(std::string_view a, std::string_view b) const;
   // The k best answers to "a is to b as c is to ?", excluding a, b and c; throws Error for an unknown word.
   std::vector<Neighbor> analogy(std::string_view a, std::string_view b, std::string_view c, std::size_t k,

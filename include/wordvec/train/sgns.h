@@ -33,8 +33,15 @@ enum class Model { SkipGram, Cbow };
 //    whole context window (as Ji et al.'s HogBatch); all scores are computed
 //    before any row is updated. Fewer samples and rows touched per word.
 //  Exact: word2vec.c's update: fresh negatives for every (context, centre)
-//    pair, rows updated pair by pair.
+//    pair, rows updated pair by pair. With subwords, fastText's: the centre
+//    word's n-gram rows predict each context word in turn, fresh negatives
+//    per pair (the default there: batched trails fastText by 3-4 analogy
+//    points, docs/experiments.md).
 enum class SkipGramUpdate { Batched, Exact };
+
+// The update a skip-gram run gets when none is asked for: exact with
+// subwords (fastText's quality), batched otherwise (word2vec.c's quality, faster).
+SkipGramUpdate default_skipgram_update(bool subwords);
 
 // What the output layer predicts a context word with:
 //  NegativeSampling: the word's output row against `negative` sampled ones.
@@ -58,9 +65,10 @@ struct SgnsOptions {
   // fastText's subword model (off by default): a word's input vector is the
   // mean of its row and its n-gram bucket rows; every one of them gets the
   // gradient. Skip-gram then trains as fastText's does -- the centre word's
-  // subwords predict the window's words, which share one draw of negatives
-  // (each weighted by the window's size, as if drawn per pair) -- and CBOW
-  // averages the rows of every context word's subwords. Batched update only.
+  // subwords predict the window's words: pair by pair with the exact update,
+  // or all at once against one draw of negatives (each weighted by the
+  // window's size) with the batched one -- and CBOW averages the rows of
+  // every context word's subwords.
   SubwordOptions subwords;
   // Positions of a sentence that train against one draw of negatives
   // (batched skip-gram and CBOW; the exact update ignores it), spaced
