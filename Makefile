@@ -1,7 +1,8 @@
 # wordvec — build, test, demo and benchmark.
 #   make demo    build, train on the bundled corpus in data/, show nearest neighbours
 #   make test    build and run every test (unit, CLI end-to-end, examples, sanitizers, TSan, fuzzing)
-#   make check   the quick subset for iteration: build, layering, unit, CLI and example tests
+#   make check   the quick subset for iteration: build, layering, unit, CLI, example and Python tests
+#   make python  the Python module in place (python/wordvec); `pip install --no-build-isolation .` installs it
 #   make bench   train wordvec and the peers side by side (tests/bench/); bench-glove, bench-ingest too
 # Each target first runs `make deps`, which installs missing Debian packages
 # when run as root, and otherwise prints the apt-get command to run.
@@ -43,7 +44,8 @@ EXAMPLE  := $(BUILD)/examples/train_and_query
 CORPUS   := $(BUILD)/data/corpus.txt
 
 .PHONY: all deps test-deps install-packages check test layering unit-test cli-test example-test sanitize tsan fuzz demo bench \
-        bench-quick bench-glove bench-ingest bench-continue bench-micro native clean
+        bench-quick bench-glove bench-ingest bench-continue bench-micro native clean python python-deps python-objects \
+        python-test bench-python
 
 all: $(WORDVEC) $(LIB)
 
@@ -121,14 +123,14 @@ example-test: $(EXAMPLE) $(WORDVEC) $(CORPUS)
 # Quick iteration: build, unit, CLI and example tests (no sanitizers, TSan or fuzzing).
 check: test-deps
 	$(MAKE) -j$$(nproc) $(UNIT) $(WORDVEC) $(EXAMPLE) $(CORPUS)
-	$(MAKE) layering unit-test cli-test example-test
-	@echo "make check: unit, CLI and example tests passed"
+	$(MAKE) layering unit-test cli-test example-test python-test
+	@echo "make check: unit, CLI, example and Python tests passed"
 
 # Build everything in parallel first; the suites then run one after another
 # (the CLI tests time signal handling and must not compete for the cores).
 test: test-deps
 	$(MAKE) -j$$(nproc) $(UNIT) $(WORDVEC) $(EXAMPLE) $(CORPUS)
-	$(MAKE) layering unit-test cli-test example-test
+	$(MAKE) layering unit-test cli-test example-test python-test
 	$(MAKE) sanitize tsan fuzz
 	@echo "make test: all suites passed"
 
@@ -223,6 +225,42 @@ bench-continue: $(WORDVEC)
 
 # Kernel, update-step and one-thread training micro-benchmarks (Google Benchmark).
 BENCH_MICRO := $(BUILD)/bench_micro
+# ---- Python: `import wordvec` (python/). The extension links a position-independent
+# build of the library and of the CLI's train command (PIC_BUILD) into
+# python/wordvec/_wordvec*.so, beside the pure-Python package, for Debian's python3.
+PYTHON      := /usr/bin/python3
+PY_PACKAGES := python3-dev pybind11-dev python3-numpy python3-pytest python3-venv python3-pip python3-setuptools \
+               python3-wheel python3-gensim
+PIC_BUILD   := build-pic
+PY_EXT      := python/wordvec/_wordvec$(shell $(PYTHON) -c "import sysconfig; print(sysconfig.get_config_var('EXT_SUFFIX'))" 2>/dev/null)
+PY_INCLUDE  := $(shell $(PYTHON) -c "import sysconfig; print(sysconfig.get_paths()['include'])" 2>/dev/null)
+PIC_CLI_OBJ := $(filter-out $(PIC_BUILD)/src/cli/main.o,$(CLI_SRC:%.cc=$(PIC_BUILD)/%.o))
+
+python-deps: deps
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(PY_PACKAGES)"
+
+python: python-deps
+	$(MAKE) -j$$(nproc) BUILD=$(PIC_BUILD) CXXFLAGS="-fPIC" python-objects
+	$(MAKE) $(PY_EXT)
+
+# (run with BUILD=$(PIC_BUILD)) the library and the CLI's objects but main.
+python-objects: $(LIB) $(filter-out $(BUILD)/src/cli/main.o,$(CLI_OBJ))
+
+$(PY_EXT): python/src/module.cc $(PIC_CLI_OBJ) $(PIC_BUILD)/libwordvec.a
+	$(CXX) $(BASEFLAGS) -g0 -fPIC -shared -fvisibility=hidden -Wl,--strip-debug -I$(PY_INCLUDE) -MMD -MP -MF $(PIC_BUILD)/module.d \
+	  $< $(PIC_CLI_OBJ) $(PIC_BUILD)/libwordvec.a $(LDLIBS) -o $@
+
+# pytest over the package in place, then an offline install into a fresh venv (as README says).
+python-test: python $(WORDVEC) $(CORPUS)
+	cd python && WORDVEC_TEST_CORPUS=$(abspath $(CORPUS)) WORDVEC=$(abspath $(WORDVEC)) \
+	  $(PYTHON) -m pytest -q -p no:cacheprovider tests
+	bash tests/python/install.sh
+
+# The Python module against the CLI (path), gensim (iterable) and the query budget.
+bench-python: python $(WORDVEC)
+	bash ../shared/bench/make-corpus.sh bench-data
+	CORPUS=$${CORPUS:-bench-data/corpus.txt} $(PYTHON) tests/bench/python.py
+
 bench-micro: $(BENCH_MICRO) $(CORPUS)
 	WORDVEC_TEST_CORPUS=$(CORPUS) $(BENCH_MICRO) --benchmark_counters_tabular=true
 
@@ -235,6 +273,6 @@ native:
 	$(MAKE) BUILD=build-native CXXFLAGS="-march=native"
 
 clean:
-	rm -rf $(BUILD) build-native $(ASAN_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) build-native $(ASAN_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD) $(PIC_BUILD) python/wordvec/_wordvec*.so
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(PIC_BUILD)/module.d

@@ -69,7 +69,7 @@ std::vector<Neighbor> NearestNeighbors::nearest(std::string_view word, std::size
   return nearest_to(q.vector(vectors_), k, rows_of({&q}));
 }
 
-std::vector<Neighbor> NearestNeighbors::top_k(std::vector<float>& scores, std::size_t k,
+std::vector<Neighbor> NearestNeighbors::top_k(std::span<float> scores, std::size_t k,
                                               const std::vector<int>& exclude) const {
   std::size_t excluded = 0;
   for (int e : exclude)
@@ -100,6 +100,30 @@ std::vector<Neighbor> NearestNeighbors::nearest_to(const float* vector, std::siz
               vectors_.vectors.data(), static_cast<int>(vectors_.vectors.stride()), query.data(), 1, 0.0f,
               scores.data(), 1);
   return top_k(scores, k, exclude);
+}
+
+std::vector<std::vector<Neighbor>> NearestNeighbors::nearest_to_many(
+    const Matrix& queries, std::size_t k, const std::vector<std::vector<int>>& exclude) const {
+  const std::size_t rows = vectors_.size(), dim = vectors_.dim();
+  if (queries.cols() != dim) throw Error("queries of dimension " + std::to_string(queries.cols()) + ", vectors of " +
+                                         std::to_string(dim));
+  if (!exclude.empty() && exclude.size() != queries.rows()) throw Error("one exclusion list per query, or none");
+  Matrix unit = queries.clone();
+  for (std::size_t q = 0; q < unit.rows(); ++q) normalise(unit.row(q), dim);
+  // 64 queries x 100k words of scores: 25 MB at a time.
+  constexpr std::size_t kBlock = 64;
+  std::vector<float> scores(std::min(kBlock, unit.rows()) * rows);
+  std::vector<std::vector<Neighbor>> result(unit.rows());
+  const std::vector<int> none;
+  for (std::size_t b = 0; b < unit.rows(); b += kBlock) {
+    const std::size_t n = std::min(kBlock, unit.rows() - b);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(n), static_cast<int>(rows),
+                static_cast<int>(dim), 1.0f, unit.row(b), static_cast<int>(unit.stride()), vectors_.vectors.data(),
+                static_cast<int>(vectors_.vectors.stride()), 0.0f, scores.data(), static_cast<int>(rows));
+    for (std::size_t i = 0; i < n; ++i)
+      result[b + i] = top_k(std::span<float>(scores.data() + i * rows, rows), k, exclude.empty() ? none : exclude[b + i]);
+  }
+  return result;
 }
 
 std::vector<Neighbor> NearestNeighbors::analogy(std::string_view a, std::string_view b, std::string_view c,

@@ -166,5 +166,32 @@ TEST(Sweep, CsvAndSvgDescribeThePoints) {
   EXPECT_EQ(polylines, 2u);
 }
 
+// Batched queries (one sgemm per block) answer as the single ones do; a row
+// limit (restrict_vocab) keeps the answers among the first rows.
+TEST(NearestNeighborsQueries, BatchedEqualsSingleAndLimitRestricts) {
+  const NearestNeighbors nn = toy_vectors();
+  Matrix queries(70, 3);  // more than one block of 64
+  for (std::size_t q = 0; q < queries.rows(); ++q)
+    for (std::size_t c = 0; c < 3; ++c) queries.row(q)[c] = std::sin(static_cast<float>(q * 3 + c + 1));
+  std::vector<std::vector<int>> exclude(queries.rows());
+  exclude[5] = {0, 2};
+  const auto batched = nn.nearest_to_many(queries, 4, exclude);
+  ASSERT_EQ(batched.size(), queries.rows());
+  for (std::size_t q = 0; q < queries.rows(); ++q) {
+    const auto single = nn.nearest_to(queries.row(q), 4, exclude[q]);
+    ASSERT_EQ(batched[q].size(), single.size());
+    for (std::size_t i = 0; i < single.size(); ++i) {
+      EXPECT_EQ(batched[q][i].word, single[i].word) << "query " << q;
+      EXPECT_NEAR(batched[q][i].similarity, single[i].similarity, 1e-5);
+    }
+  }
+  EXPECT_EQ(batched[5].size(), 4u);  // six words, two excluded
+  const float king[3] = {1, 0, 1};
+  const auto limited = nn.nearest_to(king, 10, {2}, 3);  // among man, woman, king; king excluded
+  ASSERT_EQ(limited.size(), 2u);
+  EXPECT_EQ(limited[0].word, "man");
+  EXPECT_THROW(nn.nearest_to_many(Matrix(1, 4), 3, {}), Error);
+}
+
 }  // namespace
 }  // namespace wordvec

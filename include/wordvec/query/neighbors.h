@@ -3,6 +3,7 @@
 // the best k with a partial sort.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -40,6 +41,10 @@ class NearestNeighbors {
   // in `exclude`, among the first `limit` rows (0: all; gensim's restrict_vocab).
   std::vector<Neighbor> nearest_to(const float* vector, std::size_t k, const std::vector<int>& exclude,
                                    std::size_t limit = 0) const;
+  // nearest_to for each row of `queries` (exclude[i] for row i; empty: none),
+  // scored in blocks by one matrix product (sgemm) each.
+  std::vector<std::vector<Neighbor>> nearest_to_many(const Matrix& queries, std::size_t k,
+                                                     const std::vector<std::vector<int>>& exclude) const;
   float similarity(std::string_view a, std::string_view b) const;
   // The k best answers to "a is to b as c is to ?", excluding a, b and c; throws Error for an unknown word.
   std::vector<Neighbor> analogy(std::string_view a, std::string_view b, std::string_view c, std::size_t k,
@@ -53,7 +58,7 @@ class NearestNeighbors {
   const WordVectors& normalized() const { return vectors_; }
 
  private:
-  std::vector<Neighbor> top_k(std::vector<float>& scores, std::size_t k, const std::vector<int>& exclude) const;
+  std::vector<Neighbor> top_k(std::span<float> scores, std::size_t k, const std::vector<int>& exclude) const;
   // A query word: its row, or (id -1) a vector built from its subwords.
   struct Query {
     int id;
