@@ -97,8 +97,9 @@ cli::FrontEnd front_end(PythonReports& reports) {
 // when stopped). The GIL is released while it runs; every 50 ms the calling
 // thread takes it back to run Python's signal handlers, and a
 // KeyboardInterrupt (or any exception they raise) stops the run cleanly and is
-// raised once it has stopped.
-int train(const std::vector<std::string>& args, py::object progress, py::object logger) {
+// raised once it has stopped. One run at a time per process (the command's
+// logger and stop request are the process's): a second caller waits.
+int train(const std::vector<std::string>& args, py::object progress, py::object logger, std::mutex& one_run) {
   PythonReports reports{std::move(progress), std::move(logger), {}, {}};
   const cli::FrontEnd fe = front_end(reports);
   std::atomic<bool> done{false};
@@ -106,6 +107,7 @@ int train(const std::vector<std::string>& args, py::object progress, py::object 
   std::exception_ptr failure;
   {
     py::gil_scoped_release release;
+    const std::lock_guard<std::mutex> lock(one_run);
     std::thread runner([&] {
       try {
         status = cli::run_train(args, fe);
@@ -120,8 +122,8 @@ int train(const std::vector<std::string>& args, py::object progress, py::object 
       if (PyErr_CheckSignals() != 0) reports.keep(py::error_already_set());
     }
     runner.join();
+    cli::clear_stop_request();
   }
-  cli::clear_stop_request();
   if (reports.error) throw std::move(*reports.error);
   if (failure) std::rethrow_exception(failure);
   return status;
@@ -291,8 +293,15 @@ PYBIND11_MODULE(_wordvec, m) {
     }
   });
 
-  m.def("train", &train, py::arg("args"), py::arg("progress"), py::arg("logger"),
-        "Runs `wordvec train ARGS` in-process; returns the exit status.");
+  // Lives as long as the module (never freed: a run may be ending while the interpreter exits).
+  auto* one_run = new std::mutex;
+  m.def(
+      "train",
+      [one_run](const std::vector<std::string>& args, py::object progress, py::object logger) {
+        return train(args, std::move(progress), std::move(logger), *one_run);
+      },
+      py::arg("args"), py::arg("progress"), py::arg("logger"),
+      "Runs `wordvec train ARGS` in-process; returns the exit status.");
   m.def("train_help", &cli::train_help, "`wordvec train --help`: every option with its default.");
 
   m.def(

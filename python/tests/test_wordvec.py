@@ -81,6 +81,26 @@ def test_cbow_and_glove_train(tmp_path):
     assert os.listdir(tmp_path) == []  # nothing left behind
 
 
+def test_training_releases_the_gil_and_runs_one_at_a_time():
+    ticks, stop = [0], threading.Event()
+
+    def count():
+        while not stop.is_set():
+            ticks[0] += 1
+
+    counter = threading.Thread(target=count)
+    counter.start()
+    results = []
+    second = threading.Thread(target=lambda: results.append(wordvec.train(CORPUS, dim=20, epochs=2, progress=False)))
+    second.start()
+    first = wordvec.train(CORPUS, dim=20, epochs=2, progress=False)
+    second.join()
+    stop.set()
+    counter.join()
+    assert ticks[0] > 100000  # Python kept running while C++ trained
+    assert len(first) == len(results[0]) == 21201
+
+
 def test_progress_callback_reports_rising_fractions():
     seen = []
     wordvec.train(CORPUS, dim=20, epochs=2, progress=False, callback=lambda f, wps, loss: seen.append((f, wps, loss)))
