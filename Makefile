@@ -80,6 +80,15 @@ endif
 $(BUILD)/src/simd/kernels_avx2.o: BASEFLAGS += -mavx2 -mfma
 $(BUILD)/src/simd/kernels_avx512.o: BASEFLAGS += -mavx512f -mfma
 
+# --version names the commit: version.o is rebuilt when it changes.
+GIT_COMMIT := $(shell git describe --always --dirty 2>/dev/null)
+$(BUILD)/git-commit: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(GIT_COMMIT)' | cmp -s - $@ || echo '$(GIT_COMMIT)' > $@
+$(BUILD)/src/cli/version.o: $(BUILD)/git-commit
+$(BUILD)/src/cli/version.o: BASEFLAGS += -DWORDVEC_GIT_COMMIT='"$(GIT_COMMIT)"'
+FORCE:
+
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^

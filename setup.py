@@ -5,6 +5,7 @@ build of the library, pybind11, Debian's python3); this only packages it.
 """
 import glob
 import os
+import re
 import shutil
 import subprocess
 
@@ -12,6 +13,12 @@ from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
+
+
+def version():
+    """The release in include/wordvec/core/version.h, the one source of it."""
+    with open(os.path.join(ROOT, "include", "wordvec", "core", "version.h")) as f:
+        return re.search(r'#define WORDVEC_VERSION_STRING "([^"]+)"', f.read()).group(1)
 
 
 class MakeExtension(build_ext):
@@ -27,7 +34,7 @@ class MakeExtension(build_ext):
 
 setup(
     name="wordvec",
-    version="0.3.0",
+    version=version(),
     description="Word embeddings (skip-gram, CBOW, GloVe, subwords) at C++ speed, with the minimum-entropy dimension",
     packages=["wordvec"],
     package_dir={"": "python"},

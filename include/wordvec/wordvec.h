@@ -9,6 +9,7 @@
 #include "wordvec/core/progress.h"
 #include "wordvec/core/settings.h"
 #include "wordvec/core/units.h"
+#include "wordvec/core/version.h"
 #include "wordvec/text/corpus.h"
 #include "wordvec/text/corpus_input.h"
 #include "wordvec/text/normalize.h"

@@ -21,6 +21,7 @@
 #include "cli/cli.h"
 #include "cli/signals.h"
 #include "wordvec/core/error.h"
+#include "wordvec/core/version.h"
 #include "wordvec/io/vectors_io.h"
 #include "wordvec/query/evaluation.h"
 #include "wordvec/query/neighbors.h"
@@ -302,6 +303,7 @@ PYBIND11_MODULE(_wordvec, m) {
       },
       py::arg("args"), py::arg("progress"), py::arg("logger"),
       "Runs `wordvec train ARGS` in-process; returns the exit status.");
+  m.def("version", &library_version, "The release of the library (wordvec --version's).");
   m.def("train_help", &cli::train_help, "`wordvec train --help`: every option with its default.");
 
   m.def(

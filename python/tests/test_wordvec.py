@@ -338,6 +338,10 @@ def test_dimension_suggestions():
         wordvec.suggest_dim_for(CORPUS, min_count=0)
 
 
+def test_version_is_the_librarys():
+    assert wordvec.__version__ == cli("--version").split()[1]
+
+
 def test_help_lists_every_option_with_its_default():
     doc = wordvec.train.__doc__
     for flag in ("--subwords", "--loss", "--x-max", "--checkpoint", "--lowercase", "--max-vocab", "(=5)"):

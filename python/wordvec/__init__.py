@@ -13,6 +13,8 @@ from . import _wordvec
 from ._train import suggest_dim_for, train
 from ._vectors import Vectors, load
 
+__version__ = _wordvec.version()
+
 __all__ = ["train", "load", "Vectors", "suggest_dim", "min_entropy", "suggest_dim_for"]
 
 

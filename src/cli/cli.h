@@ -41,6 +41,9 @@ int run_phrases(const std::vector<std::string>& args);
 int run_info(const std::vector<std::string>& args);
 int run_vectors(const std::vector<std::string>& args);
 
+// `wordvec --version`: release, commit, compiler, SIMD kernels, BLAS.
+std::string version_text();
+
 // Thrown for bad command-line usage (exit code 2).
 struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;

@@ -26,7 +26,8 @@ const char* kUsage =
     "  info    what a model file (train --save-model) or a vector file holds\n"
     "  vectors the vector of each word given (any word, with a --subwords model)\n"
     "\n"
-    "'wordvec COMMAND --help' explains each command's options and defaults.\n";
+    "'wordvec COMMAND --help' (or 'wordvec help COMMAND') explains each command's options and\n"
+    "defaults; 'wordvec --version' tells the release, commit, compiler, SIMD kernels and BLAS.\n";
 
 }  // namespace
 
@@ -35,9 +36,20 @@ int main(int argc, char** argv) {
     std::cout << kUsage;
     return argc < 2 ? 2 : 0;
   }
+  if (std::strcmp(argv[1], "--version") == 0 || std::strcmp(argv[1], "version") == 0) {
+    std::cout << wordvec::cli::version_text();
+    return 0;
+  }
   wordvec::cli::install_signal_handlers();
-  const std::string command = argv[1];
-  const std::vector<std::string> args(argv + 2, argv + argc);
+  // 'wordvec help train' is 'wordvec train --help'.
+  const bool help = std::strcmp(argv[1], "help") == 0;
+  if (help && argc < 3) {
+    std::cout << kUsage;
+    return 0;
+  }
+  const std::string command = argv[help ? 2 : 1];
+  const std::vector<std::string> args =
+      help ? std::vector<std::string>{"--help"} : std::vector<std::string>(argv + 2, argv + argc);
   try {
     if (command == "train") return wordvec::cli::run_train(args);
     if (command == "dim") return wordvec::cli::run_dim(args);

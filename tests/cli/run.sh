@@ -10,6 +10,15 @@ train() { "$WORDVEC" train --quiet --epochs 1 --threads 2 "$@"; }
 # ---- help
 if "$WORDVEC" train --help | grep -q -- '--negative' && "$WORDVEC" train --help | grep -q 'min-count' \
    && "$WORDVEC" dim --help | grep -q 'minimum-entropy' && "$WORDVEC" --help | grep -q 'nn'; then ok; else fail "help texts"; fi
+# --version: release, commit, compiler, kernels, BLAS; 'help CMD' is 'CMD --help'.
+version=$("$WORDVEC" --version)
+if [[ $version == "wordvec "[0-9]*.[0-9]*.[0-9]* ]] && grep -q "^compiler: " <<< "$version" \
+   && grep -Eq "^SIMD kernels: (scalar|avx2|avx512) " <<< "$version" && grep -q "^BLAS: OpenBLAS" <<< "$version" \
+   && [ "$("$WORDVEC" version)" = "$version" ]; then ok; else fail "--version: $version"; fi
+[[ $(WORDVEC_SIMD=scalar "$WORDVEC" --version) == *"SIMD kernels: scalar"* ]] && ok || fail "--version under WORDVEC_SIMD=scalar"
+if [ "$("$WORDVEC" help train)" = "$("$WORDVEC" train --help)" ] && [ "$("$WORDVEC" help)" = "$("$WORDVEC" --help)" ]; then ok
+else fail "'wordvec help train' is not 'wordvec train --help'"; fi
+expect_error "help of an unknown command" 2 "unknown command 'bogus'" -- "$WORDVEC" help bogus
 expect_error "unknown command" 2 "unknown command 'frobnicate'" -- "$WORDVEC" frobnicate
 expect_error "unknown option" 2 "unrecognised option" -- "$WORDVEC" train --input "$CORPUS" --output "$T/out/v.bin" --bogus 1
 expect_error "missing --output" 2 "output" -- "$WORDVEC" train --input "$CORPUS"

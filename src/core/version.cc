@@ -1,0 +1,7 @@
+#include "wordvec/core/version.h"
+
+namespace wordvec {
+
+const char* library_version() { return WORDVEC_VERSION_STRING; }
+
+}  // namespace wordvec
