@@ -21,6 +21,29 @@
 namespace wordvec::simd {
 
 inline constexpr int kMaxTargets = kMaxKernelTargets;
+// Target rows a kernel keeps in registers at once (two per target, plus the
+// context's, fit AVX2's 16). More targets go in groups of this many: an array
+// of 65 registers indexed at run time lived in memory, every FMA a load and a
+// store (hierarchical softmax's paths, subword windows).
+inline constexpr int kRegisterTargets = 6;
+// Contexts whose pending change the grouped update keeps per register (on
+// the stack): 2 x the widest --window, so every window is exact.
+inline constexpr int kGroupedContexts = 2000;
+
+// Calls f.operator()<T>() with T = nt for the counts that fit in registers
+// (1..kRegisterTargets), else with T = 0, which callers treat as nothing to do.
+template <class F>
+void with_target_count(int nt, F&& f) {
+  switch (nt) {
+    case 1: return f.template operator()<1>();
+    case 2: return f.template operator()<2>();
+    case 3: return f.template operator()<3>();
+    case 4: return f.template operator()<4>();
+    case 5: return f.template operator()<5>();
+    case 6: return f.template operator()<6>();
+    default: return f.template operator()<0>();
+  }
+}
 
 // Calls step.template operator()<W>(j) for each register of a row of n
 // floats: W = V over the whole V registers, then W = V::tail (4 floats, or V
@@ -47,61 +70,101 @@ template <class W, int R, int Cap>
   }
 }
 
-// out[r * count + t] = dot(a[r], b[t]) for R rows of a. The whole registers
-// accumulate in V, fold to the tail register, which adds the row's end.
+// out[r * stride + t] = dot(a[r], b[t]) for R rows of a and T targets. The
+// whole registers accumulate in V, fold to the tail register, which adds the row's end.
 template <class V, int T, int R>
-[[gnu::always_inline]] inline void score_rows(const float* const* a, const float* const* b, int count, std::size_t n,
-                                              float* out) {
+[[gnu::always_inline]] inline void score_rows(const float* const* a, const float* const* b, std::size_t n,
+                                              float* out, int stride) {
+  static_assert(T > 0 && T <= kRegisterTargets);
   using Tail = typename V::tail;
-  constexpr int kCap = T > 0 ? T : kMaxTargets;
-  typename V::reg acc[R][kCap];
+  typename V::reg acc[R][T];
   for (int r = 0; r < R; ++r)
-    for (int t = 0; t < count; ++t) acc[r][t] = V::zero();
+    for (int t = 0; t < T; ++t) acc[r][t] = V::zero();
   std::size_t j = 0;
-  for (; j + V::width <= n; j += V::width) accumulate_scores<V>(a, b, count, j, acc);
-  typename Tail::reg folded[R][kCap];
+  for (; j + V::width <= n; j += V::width) accumulate_scores<V>(a, b, T, j, acc);
+  typename Tail::reg folded[R][T];
   for (int r = 0; r < R; ++r)
-    for (int t = 0; t < count; ++t) folded[r][t] = V::fold(acc[r][t]);
-  for (; j < n; j += Tail::width) accumulate_scores<Tail>(a, b, count, j, folded);
+    for (int t = 0; t < T; ++t) folded[r][t] = V::fold(acc[r][t]);
+  for (; j < n; j += Tail::width) accumulate_scores<Tail>(a, b, T, j, folded);
   for (int r = 0; r < R; ++r)
-    for (int t = 0; t < count; ++t) out[r * count + t] = Tail::hsum(folded[r][t]);
+    for (int t = 0; t < T; ++t) out[r * stride + t] = Tail::hsum(folded[r][t]);
 }
 
-// T = number of target rows when fixed at compile time (kept in registers);
-// T = 0: any count up to kMaxTargets, read from nt.
+// Every row of a against T targets (kept in registers), into out[i * stride + t].
 template <class V, int T>
-void scores_t(const float* const* a, int na, const float* const* b, int nt, std::size_t n, float* out) {
-  const int count = T > 0 ? T : nt;
+void scores_t(const float* const* a, int na, const float* const* b, std::size_t n, float* out, int stride) {
   int i = 0;
-  // With the targets known to fit, two rows of a at a time: each target load
-  // then feeds two FMAs (loads, not FMAs, bound the one-row loop).
-  if constexpr (T > 0 && 2 * T + 3 <= 16)
-    for (; i + 2 <= na; i += 2) score_rows<V, T, 2>(a + i, b, count, n, out + i * count);
-  for (; i < na; ++i) score_rows<V, T, 1>(a + i, b, count, n, out + i * count);
+  // Two rows of a at a time where registers allow: each target load then
+  // feeds two FMAs (loads, not FMAs, bound the one-row loop).
+  if constexpr (2 * T + 3 <= 16)
+    for (; i + 2 <= na; i += 2) score_rows<V, T, 2>(a + i, b, n, out + i * stride, stride);
+  for (; i < na; ++i) score_rows<V, T, 1>(a + i, b, n, out + i * stride, stride);
 }
 
 // contexts[c] += sum_t g[c][t] targets[t] and targets[t] += sum_c g[c][t] contexts[c],
-// both from the values before the call, in one pass over each row.
+// both from the values before the call, in one pass over each row; T targets
+// in registers.
 template <class V, int T>
-void hogbatch_update_t(float* const* contexts, int nc, float* const* targets, int nt, const float* g,
-                       std::size_t n) {
-  constexpr int kCap = T > 0 ? T : kMaxTargets;
-  const int count = T > 0 ? T : nt;
+void hogbatch_update_t(float* const* contexts, int nc, float* const* targets, const float* g, std::size_t n) {
   for_each_register<V>(n, [&]<class W>(std::size_t j) __attribute__((always_inline)) {
-    typename W::reg target[kCap], target_new[kCap];
-    for (int t = 0; t < count; ++t) target_new[t] = target[t] = W::load(targets[t] + j);
+    typename W::reg target[T], target_new[T];
+    for (int t = 0; t < T; ++t) target_new[t] = target[t] = W::load(targets[t] + j);
     for (int c = 0; c < nc; ++c) {
       const typename W::reg x = W::load(contexts[c] + j);
       typename W::reg x_new = x;
-      const float* gc = g + c * count;
-      for (int t = 0; t < count; ++t) {
+      const float* gc = g + c * T;
+      for (int t = 0; t < T; ++t) {
         const typename W::reg gv = W::set1(gc[t]);
         x_new = W::fmadd(gv, target[t], x_new);
         target_new[t] = W::fmadd(gv, x, target_new[t]);
       }
       W::store(contexts[c] + j, x_new);
     }
-    for (int t = 0; t < count; ++t) W::store(targets[t] + j, target_new[t]);
+    for (int t = 0; t < T; ++t) W::store(targets[t] + j, target_new[t]);
+  });
+}
+
+// One group of T targets (columns t0.. of g, whose rows hold nt) of the
+// grouped update at register j: the targets move, each context's change
+// adds to delta[c]; the contexts themselves are read, not written.
+template <class W, int T>
+[[gnu::always_inline]] inline void update_target_group(float* const* contexts, int nc, float* const* targets,
+                                                       const float* g, int nt, std::size_t j,
+                                                       typename W::reg* delta) {
+  typename W::reg target[T], target_new[T];
+  for (int t = 0; t < T; ++t) target_new[t] = target[t] = W::load(targets[t] + j);
+  for (int c = 0; c < nc; ++c) {
+    const typename W::reg x = W::load(contexts[c] + j);
+    typename W::reg d = delta[c];
+    const float* gc = g + c * nt;
+    for (int t = 0; t < T; ++t) {
+      const typename W::reg gv = W::set1(gc[t]);
+      d = W::fmadd(gv, target[t], d);
+      target_new[t] = W::fmadd(gv, x, target_new[t]);
+    }
+    delta[c] = d;
+  }
+  for (int t = 0; t < T; ++t) W::store(targets[t] + j, target_new[t]);
+}
+
+// hogbatch_update_t for more targets than registers hold (up to
+// kGroupedContexts contexts): per register, the targets in groups of
+// kRegisterTargets, each context's change summed over the groups and added
+// once every group has read its old value -- the same result.
+template <class V>
+void hogbatch_update_grouped_t(float* const* contexts, int nc, float* const* targets, int nt, const float* g,
+                               std::size_t n) {
+  for_each_register<V>(n, [&]<class W>(std::size_t j) __attribute__((always_inline)) {
+    typename W::reg delta[kGroupedContexts];
+    for (int c = 0; c < nc; ++c) delta[c] = W::zero();
+    int t0 = 0;
+    for (; t0 + kRegisterTargets <= nt; t0 += kRegisterTargets)
+      update_target_group<W, kRegisterTargets>(contexts, nc, targets + t0, g + t0, nt, j, delta);
+    if (t0 < nt)
+      with_target_count(nt - t0, [&]<int T>() {
+        if constexpr (T > 0) update_target_group<W, T>(contexts, nc, targets + t0, g + t0, nt, j, delta);
+      });
+    for (int c = 0; c < nc; ++c) W::store(contexts[c] + j, W::add(W::load(contexts[c] + j), delta[c]));
   });
 }
 
@@ -187,29 +250,27 @@ void scaled_sigmoid_t(float* x, std::size_t count, float scale, float limit) {
   for (std::size_t j = i; j < count; ++j) x[j] = tail[j - i];
 }
 
-// Calls f.operator()<T>() with T = nt for the small counts that fit in
-// registers, else with T = 0 (the general version).
-template <class F>
-void with_target_count(int nt, F&& f) {
-  switch (nt) {
-    case 1: return f.template operator()<1>();
-    case 2: return f.template operator()<2>();
-    case 3: return f.template operator()<3>();
-    case 4: return f.template operator()<4>();
-    case 5: return f.template operator()<5>();
-    case 6: return f.template operator()<6>();
-    default: return f.template operator()<0>();
-  }
-}
-
+// Targets in groups of at most kRegisterTargets, each a pass over a's rows.
 template <class V>
 void scores(const float* const* a, int na, const float* const* b, int nt, std::size_t n, float* out) {
-  with_target_count(nt, [&]<int T>() { scores_t<V, T>(a, na, b, nt, n, out); });
+  for (int t0 = 0; t0 < nt; t0 += kRegisterTargets)
+    with_target_count(std::min(kRegisterTargets, nt - t0), [&]<int T>() {
+      if constexpr (T > 0) scores_t<V, T>(a, na, b + t0, n, out + t0, nt);
+    });
 }
 
 template <class V>
 void hogbatch_update(float* const* contexts, int nc, float* const* targets, int nt, const float* g, std::size_t n) {
-  with_target_count(nt, [&]<int T>() { hogbatch_update_t<V, T>(contexts, nc, targets, nt, g, n); });
+  if (nt <= kRegisterTargets) {
+    with_target_count(nt, [&]<int T>() {
+      if constexpr (T > 0) hogbatch_update_t<V, T>(contexts, nc, targets, g, n);
+    });
+    return;
+  }
+  // More contexts than any window has: chunks, each against the targets as
+  // the chunks before left them.
+  for (int c0 = 0; c0 < nc; c0 += kGroupedContexts)
+    hogbatch_update_grouped_t<V>(contexts + c0, std::min(kGroupedContexts, nc - c0), targets, nt, g + c0 * nt, n);
 }
 
 // Whether V has masked loads and stores (see above).

@@ -79,9 +79,10 @@ TEST_P(KernelReference, EveryKernelMatchesAPlainLoop) {
   std::uniform_real_distribution<float> coefficient(-0.3f, 0.3f);
   for (std::size_t dim : {1, 3, 17, 100, 129, 300}) {
     const std::size_t n = k.span(dim);
-    for (int nt : {1, 2, 3, 4, 5, 6, 7, 8, 9, 65}) {
+    for (int nt : {1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 65}) {
       const std::string at = std::string(k.name) + " dim " + std::to_string(dim) + " targets " + std::to_string(nt);
-      const int nc = 1 + nt % 4;
+      // Up to 4 contexts; with 13 targets also 12 and 70 (the grouped update, and its chunks of 64).
+      for (const int nc : nt == 13 ? std::vector<int>{3, 12, 70} : std::vector<int>{1 + nt % 4}) {
       Rows a(nc, dim, n, gen), b(nt, dim, n, gen);
 
       // dot, axpy, scale
@@ -138,6 +139,7 @@ TEST_P(KernelReference, EveryKernelMatchesAPlainLoop) {
         k.cbow_update(a.pointers.data(), nc, b.pointers.data(), nt, g.data(), mean.data(), n);
         expect_rows_near(a, contexts, at + " cbow contexts");
         expect_rows_near(b, targets, at + " cbow targets");
+      }
       }
     }
 
