@@ -45,7 +45,7 @@ CORPUS   := $(BUILD)/data/corpus.txt
 
 .PHONY: all deps test-deps install-packages check test layering unit-test cli-test example-test sanitize tsan fuzz demo bench \
         bench-quick bench-glove bench-ingest bench-continue bench-micro native clean python python-deps python-objects \
-        python-test bench-python
+        python-extension python-test bench-python
 
 all: $(WORDVEC) $(LIB)
 
@@ -248,9 +248,12 @@ PIC_CLI_OBJ := $(filter-out $(PIC_BUILD)/src/cli/main.o,$(CLI_SRC:%.cc=$(PIC_BUI
 python-deps: deps
 	@$(MAKE) --no-print-directory install-packages PACKAGES="$(PY_PACKAGES)"
 
+# The sub-makes read PY_EXT and PY_INCLUDE after python-deps has installed python3-dev.
 python: python-deps
 	$(MAKE) -j$$(nproc) BUILD=$(PIC_BUILD) CXXFLAGS="-fPIC" python-objects
-	$(MAKE) $(PY_EXT)
+	$(MAKE) python-extension
+
+python-extension: $(PY_EXT)
 
 # (run with BUILD=$(PIC_BUILD)) the library and the CLI's objects but main.
 python-objects: $(LIB) $(filter-out $(BUILD)/src/cli/main.o,$(CLI_OBJ))
