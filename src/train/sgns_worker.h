@@ -293,14 +293,14 @@ class SgnsWorker {
 
   void train_sentence() {
     if (sentence_.size() >= 2) {
-      if (run_.subwords != nullptr)
+      if (run_.subwords != nullptr) {
         if (run_.options.model == Model::Cbow)
-        train_cbow_subwords();
-      else if (run_.options.update == SkipGramUpdate::Exact)
-        train_skipgram_subwords_exact();
-      else
-        train_skipgram_subwords();
-      else if (run_.options.model == Model::Cbow)
+          train_cbow_subwords();
+        else if (run_.options.update == SkipGramUpdate::Exact)
+          train_skipgram_subwords_exact();
+        else
+          train_skipgram_subwords();
+      } else if (run_.options.model == Model::Cbow)
         train_cbow();
       else if (run_.options.update == SkipGramUpdate::Batched)
         train_skipgram_batched();
