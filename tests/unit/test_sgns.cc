@@ -490,7 +490,7 @@ TEST_F(TrainingOnBundledCorpus, HierarchicalSoftmaxPlacesRelatedWordsCloser) {
     o.dim = 50;
     o.epochs = 5;  // the tree's shared nodes learn slower than negative sampling on 2M words
     SCOPED_TRACE(model_name(model));
-    o.threads = 2;
+    o.threads = 1;  // reproducible: with 2, Hogwild order moved a CBOW pair across the margin once (germany~berlin 0.070 vs ~poetry 0.083)
     testing::expect_related_closer(NearestNeighbors(train(o)));
   }
 }
