@@ -12,19 +12,29 @@ BUILD    ?= build
 OPT      ?= -O3
 CXXFLAGS ?=
 # Portable x86-64 by default: only src/simd/kernels_<isa>.cc get ISA flags.
-BASEFLAGS := -std=c++20 $(OPT) -g -Wall -Wextra -pthread -Iinclude -Isrc \
-             -I/usr/include/x86_64-linux-gnu/openblas-pthread -DSPDLOG_FMT_EXTERNAL $(CXXFLAGS)
-# zlib, libbz2, liblzma, libzstd: compressed corpora (src/text/corpus_input.cc,
-# src/io/compressed_output.cc); ICU: text normalisation (src/text/normalize.cc).
-CORPUS_LIBS := -lz -lbz2 -llzma -lzstd -licuuc -licudata
-LDLIBS   := -lboost_program_options -lspdlog -lfmt -lopenblas -lxxhash $(CORPUS_LIBS) -pthread
+# Libraries are found through pkg-config (PKG_CONFIG: a cross build names its
+# own). The library needs OpenBLAS, xxHash, zlib, liblzma, libzstd (compressed
+# corpora) and ICU (normalisation); the CLI adds spdlog and fmt. libbz2 and
+# Boost.ProgramOptions ship no .pc file in Debian, so they are named directly.
+# Each query runs once, on first use (after `make deps` has installed pkgconf).
+PKG_CONFIG ?= pkg-config
+LIB_PKGS := openblas libxxhash zlib liblzma libzstd icu-uc
+CLI_PKGS := spdlog fmt
+pkg_query = $(or $(shell $(PKG_CONFIG) $(1) $(2)),$(error $(PKG_CONFIG) $(1) $(2) failed: run 'make deps'))
+PKG_CFLAGS = $(eval PKG_CFLAGS := $$(call pkg_query,--cflags,$(LIB_PKGS) $(CLI_PKGS)))$(PKG_CFLAGS)
+LIB_LDLIBS = $(eval LIB_LDLIBS := $$(call pkg_query,--libs,$(LIB_PKGS)) -lbz2 -pthread)$(LIB_LDLIBS)
+CLI_LDLIBS = $(eval CLI_LDLIBS := -lboost_program_options $$(call pkg_query,--libs,$(CLI_PKGS)))$(CLI_LDLIBS)
+BASEFLAGS = -std=c++20 $(OPT) -g -Wall -Wextra -pthread -Iinclude -Isrc $(PKG_CFLAGS) $(CXXFLAGS)
+LDLIBS    = $(CLI_LDLIBS) $(LIB_LDLIBS)
 
-DEB_PACKAGES := g++ make libboost-program-options-dev libopenblas-dev libspdlog-dev libgtest-dev libxxhash-dev \
+DEB_PACKAGES := g++ make pkgconf libboost-program-options-dev libopenblas-dev libspdlog-dev libgtest-dev libxxhash-dev \
                 zlib1g-dev libbz2-dev liblzma-dev libzstd-dev libicu-dev nlohmann-json3-dev
 # Only the tests need these: a real gensim to check interoperability, bc for
 # timings, clang with its sanitizer/fuzzer runtimes for the fuzz targets, the
-# compressors that make the compressed test corpora.
-TEST_PACKAGES := python3-gensim bc clang libclang-rt-14-dev gzip bzip2 xz-utils zstd
+# compressors that make the compressed test corpora; CMake, help2man, lintian
+# and dpkg-dev for the packaging test (install, consumers, man pages, .deb).
+TEST_PACKAGES := python3-gensim bc clang libclang-rt-14-dev gzip bzip2 xz-utils zstd \
+                 cmake help2man lintian dpkg-dev man-db
 
 ISA_SRC  := src/simd/kernels_avx2.cc src/simd/kernels_avx512.cc
 # The library's layers, bottom to top (tests/layering.sh keeps includes flowing downwards).
@@ -139,7 +149,7 @@ check: test-deps
 # (the CLI tests time signal handling and must not compete for the cores).
 test: test-deps
 	$(MAKE) -j$$(nproc) $(UNIT) $(WORDVEC) $(EXAMPLE) $(CORPUS)
-	$(MAKE) layering unit-test cli-test example-test python-test
+	$(MAKE) layering unit-test cli-test example-test python-test packaging-test
 	$(MAKE) sanitize tsan fuzz
 	@echo "make test: all suites passed"
 
@@ -197,7 +207,7 @@ fuzz: test-deps
 
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.cc tests/fuzz/fuzz_input.h $(FUZZ_BUILD)/libwordvec.a
 	clang++ -std=c++20 -O1 -g -Iinclude -Isrc $(FUZZ_FLAGS) -fsanitize=fuzzer $< $(FUZZ_BUILD)/libwordvec.a \
-	  -lopenblas -lxxhash $(CORPUS_LIBS) -pthread -o $@
+	  $(LIB_LDLIBS) -o $@
 
 demo: $(WORDVEC) $(CORPUS)
 	$(WORDVEC) train --input $(CORPUS) --output $(BUILD)/demo-vectors.bin --epochs 3
@@ -283,6 +293,131 @@ $(BENCH_MICRO): tests/bench/micro.cc $(LIB) | deps
 # Opt-in build tuned for this machine (not the default: it may not run elsewhere).
 native:
 	$(MAKE) BUILD=build-native CXXFLAGS="-march=native"
+
+# ---- install, uninstall, shared library, man pages, Debian package (docs/install.md)
+#   make install [PREFIX=/usr/local] [DESTDIR=stage] [LIBDIR=...]    make uninstall (same variables)
+#   make deb     wordvec_VERSION_ARCH.deb in $(BUILD), checked by lintian
+VERSION       := $(shell sed -n 's/^\#define WORDVEC_VERSION_STRING "\(.*\)"$$/\1/p' include/wordvec/core/version.h)
+VERSION_MAJOR := $(word 1,$(subst ., ,$(VERSION)))
+VERSION_MINOR := $(word 2,$(subst ., ,$(VERSION)))
+# While the major version is 0 a minor release may break the ABI: the SONAME carries both.
+SONAME        := libwordvec.so.$(VERSION_MAJOR).$(VERSION_MINOR)
+SHARED_LIB    := $(PIC_BUILD)/libwordvec.so.$(VERSION)
+COMMANDS      := train dim nn analogy eval convert prepare phrases info vectors
+PREFIX        ?= /usr/local
+BINDIR        ?= $(PREFIX)/bin
+LIBDIR        ?= $(PREFIX)/lib
+INCLUDEDIR    ?= $(PREFIX)/include
+DATADIR       ?= $(PREFIX)/share
+MANDIR        ?= $(DATADIR)/man
+DOCDIR        ?= $(DATADIR)/doc/wordvec
+COMPLETIONDIR ?= $(DATADIR)/bash-completion/completions
+CMAKEDIR      := $(LIBDIR)/cmake/wordvec
+GEN           := $(BUILD)/packaging
+MAN_PAGES     := $(GEN)/man/wordvec.1 $(COMMANDS:%=$(GEN)/man/wordvec-%.1)
+DOCS          := README.md $(wildcard docs/*.md)
+# The configuration files name where they were installed (and, for CMake, paths relative to themselves).
+SUBSTITUTE     = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' \
+                     -e 's|@VERSION@|$(VERSION)|g' -e 's|@VERSION_MAJOR@|$(VERSION_MAJOR)|g' \
+                     -e 's|@VERSION_MINOR@|$(VERSION_MINOR)|g' -e 's|@SONAME@|$(SONAME)|g' \
+                     -e 's|@LIBS_PRIVATE@|$(LIB_LDLIBS)|g' -e 's|@LIBDIR_FROM_CMAKEDIR@|../..|g' \
+                     -e 's|@INCLUDEDIR_FROM_CMAKEDIR@|$(shell realpath -m --relative-to=$(CMAKEDIR) $(INCLUDEDIR))|g'
+
+.PHONY: shared man install uninstall deb packaging-test
+
+# make install into a staging folder, programs built against it with pkg-config
+# and CMake, man pages, completion, uninstall, and the .deb with lintian.
+packaging-test: $(WORDVEC) $(CORPUS) | test-deps
+	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) OUT=$(BUILD)/packaging-test bash tests/packaging/consumer.sh
+
+# The shared library is built from the position-independent objects (as the Python module).
+shared: deps
+	$(MAKE) -j$$(nproc) BUILD=$(PIC_BUILD) CXXFLAGS="-fPIC" $(SHARED_LIB)
+
+$(BUILD)/libwordvec.so.$(VERSION): $(LIB_OBJ)
+	$(CXX) $(BASEFLAGS) -shared -Wl,-soname,$(SONAME) -Wl,--no-undefined $^ $(LIB_LDLIBS) -o $@
+
+# Man pages come from the commands' own --help (help2man), so they cannot drift.
+man: $(MAN_PAGES)
+
+$(GEN)/man/wordvec.1: $(WORDVEC) packaging/wordvec.h2m
+	@$(MAKE) --no-print-directory install-packages PACKAGES=help2man
+	@mkdir -p $(dir $@)
+	help2man -N --version-string=$(VERSION) -n "train, size, query and convert word embeddings" \
+	  -i packaging/wordvec.h2m -o $@ $(WORDVEC)
+
+# help2man runs a program: a two-line wrapper named after the page runs the command.
+$(GEN)/man/wordvec-%.1: $(WORDVEC) packaging/command.h2m
+	@$(MAKE) --no-print-directory install-packages PACKAGES=help2man
+	@mkdir -p $(GEN)/man/bin
+	printf '#!/bin/sh\nexec "%s" %s "$$@"\n' "$(abspath $(WORDVEC))" $* > $(GEN)/man/bin/wordvec-$*
+	chmod +x $(GEN)/man/bin/wordvec-$*
+	help2man -N --version-string=$(VERSION) -i packaging/command.h2m \
+	  -n "$$($(WORDVEC) --help | sed -n 's/^  $* *//p')" -o $@ $(GEN)/man/bin/wordvec-$*
+
+install: $(WORDVEC) $(LIB) shared man
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(CMAKEDIR) $(DESTDIR)$(MANDIR)/man1 \
+	  $(DESTDIR)$(DOCDIR) $(DESTDIR)$(COMPLETIONDIR)
+	install -m 755 $(WORDVEC) $(DESTDIR)$(BINDIR)/wordvec
+	install -m 644 $(LIB) $(SHARED_LIB) $(DESTDIR)$(LIBDIR)/
+	ln -sfn libwordvec.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sfn $(SONAME) $(DESTDIR)$(LIBDIR)/libwordvec.so
+	cd include && find wordvec -type d -exec install -d $(abspath $(DESTDIR)$(INCLUDEDIR))/{} \; \
+	  && find wordvec -type f -name '*.h' -exec install -m 644 {} $(abspath $(DESTDIR)$(INCLUDEDIR))/{} \;
+	$(SUBSTITUTE) packaging/wordvec.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/wordvec.pc
+	$(SUBSTITUTE) packaging/wordvecConfig.cmake.in > $(DESTDIR)$(CMAKEDIR)/wordvecConfig.cmake
+	$(SUBSTITUTE) packaging/wordvecConfigVersion.cmake.in > $(DESTDIR)$(CMAKEDIR)/wordvecConfigVersion.cmake
+	for page in $(MAN_PAGES); do gzip -9n < $$page > $(DESTDIR)$(MANDIR)/man1/$$(basename $$page).gz; done
+	install -m 644 packaging/wordvec.bash $(DESTDIR)$(COMPLETIONDIR)/wordvec
+	install -m 644 $(DOCS) $(DESTDIR)$(DOCDIR)/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/wordvec $(DESTDIR)$(LIBDIR)/libwordvec.a $(DESTDIR)$(LIBDIR)/libwordvec.so \
+	  $(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libwordvec.so.$(VERSION) $(DESTDIR)$(LIBDIR)/pkgconfig/wordvec.pc \
+	  $(DESTDIR)$(COMPLETIONDIR)/wordvec $(MAN_PAGES:$(GEN)/man/%=$(DESTDIR)$(MANDIR)/man1/%.gz)
+	rm -rf $(DESTDIR)$(INCLUDEDIR)/wordvec $(DESTDIR)$(CMAKEDIR) $(DESTDIR)$(DOCDIR)
+
+# A Debian package of the installed tree (prefix /usr, multiarch libdir), built
+# with dpkg-deb and checked by lintian (errors fail; warnings are listed).
+DEB_ARCH      = $(shell dpkg --print-architecture)
+DEB_MULTIARCH = $(shell $(CXX) -print-multiarch)
+DEB_MAINTAINER ?= wordvec developers <wordvec@example.org>
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || date +%s)
+DEB_STAGE     := $(BUILD)/deb
+deb: $(WORDVEC) $(LIB)
+	@$(MAKE) --no-print-directory install-packages PACKAGES="dpkg-dev lintian help2man"
+	rm -rf $(DEB_STAGE) && mkdir -p $(DEB_STAGE)/root/DEBIAN $(DEB_STAGE)/debian
+	$(MAKE) --no-print-directory install DESTDIR=$(abspath $(DEB_STAGE)/root) PREFIX=/usr \
+	  LIBDIR=/usr/lib/$(DEB_MULTIARCH)
+	cd $(DEB_STAGE)/root && strip --strip-unneeded --remove-section=.comment --remove-section=.note \
+	  usr/bin/wordvec usr/lib/$(DEB_MULTIARCH)/libwordvec.so.$(VERSION) \
+	  && strip --strip-debug usr/lib/$(DEB_MULTIARCH)/libwordvec.a
+	install -m 644 packaging/copyright $(DEB_STAGE)/root/usr/share/doc/wordvec/copyright
+	printf 'wordvec (%s) unstable; urgency=medium\n\n  * Built by make deb from %s.\n\n -- %s  %s\n' \
+	  "$(VERSION)" "$(or $(GIT_COMMIT),a source tree)" "$(DEB_MAINTAINER)" "$$(date -R -u -d @$(SOURCE_DATE_EPOCH))" \
+	  | gzip -9n > $(DEB_STAGE)/root/usr/share/doc/wordvec/changelog.gz
+	cd $(DEB_STAGE)/root/usr/share/doc/wordvec && for f in *.md; do [ $$(stat -c %s $$f) -lt 4096 ] || gzip -9n $$f; done
+	printf 'Source: wordvec\n\nPackage: wordvec\nArchitecture: any\n' > $(DEB_STAGE)/debian/control
+	cd $(DEB_STAGE) && dpkg-shlibdeps -O -eroot/usr/bin/wordvec -eroot/usr/lib/$(DEB_MULTIARCH)/libwordvec.so.$(VERSION) \
+	  2>/dev/null | sed 's/^shlibs:Depends=//' > depends
+	echo 'libwordvec $(VERSION_MAJOR).$(VERSION_MINOR) wordvec (>= $(VERSION))' > $(DEB_STAGE)/root/DEBIAN/shlibs
+	echo 'activate-noawait ldconfig' > $(DEB_STAGE)/root/DEBIAN/triggers
+	{ echo 'Package: wordvec'; echo 'Version: $(VERSION)'; echo 'Architecture: $(DEB_ARCH)'; \
+	  echo 'Maintainer: $(DEB_MAINTAINER)'; echo "Depends: $$(cat $(DEB_STAGE)/depends)"; \
+	  echo 'Section: science'; echo 'Priority: optional'; \
+	  echo "Installed-Size: $$(du -sk --exclude=DEBIAN $(DEB_STAGE)/root | cut -f1)"; \
+	  echo 'Description: word embeddings: train, size, query and convert word vectors'; \
+	  echo ' Skip-gram and CBOW with negative sampling or hierarchical softmax, subword'; \
+	  echo ' (fastText) vectors and GloVe, with SIMD kernels chosen at run time; the'; \
+	  echo ' minimum-entropy dimension suggestion; nearest neighbours, analogies,'; \
+	  echo ' evaluation and every common vector format. Includes the C++ library'; \
+	  echo ' (static and shared), headers, pkg-config and CMake files, man pages and'; \
+	  echo ' bash completion.'; } > $(DEB_STAGE)/root/DEBIAN/control
+	cd $(DEB_STAGE)/root && find usr -type f -exec md5sum {} + | sort -k2 > DEBIAN/md5sums
+	find $(DEB_STAGE)/root -type d -exec chmod 755 {} +
+	dpkg-deb --root-owner-group -Zxz --build $(DEB_STAGE)/root $(BUILD)/wordvec_$(VERSION)_$(DEB_ARCH).deb
+	lintian --fail-on error --suppress-tags-from-file packaging/lintian-overrides \
+	  $(BUILD)/wordvec_$(VERSION)_$(DEB_ARCH).deb
 
 clean:
 	rm -rf $(BUILD) build-native $(ASAN_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD) $(PIC_BUILD) python/wordvec/_wordvec*.so
