@@ -1,7 +1,10 @@
 // wordvec convert: vectors from one format to another.
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
+
 #include "cli.h"
+#include "json_output.h"
 #include "wordvec/core/error.h"
 #include "wordvec/io/vectors_io.h"
 
@@ -14,6 +17,13 @@ const char* kConvertUsage =
     "Reads word2vec binary or text, fastText .vec, GloVe text or .npy (+ its .words.txt),\n"
     "telling the format from the content, and writes it in another. Row order is kept.";
 
+// The size of what was written (the .npy alone for npy, whose words go beside it).
+std::uintmax_t written_bytes(const std::string& path) {
+  std::error_code error;
+  const std::uintmax_t size = std::filesystem::file_size(path, error);
+  return error ? 0 : size;
+}
+
 }  // namespace
 
 int run_convert(const std::vector<std::string>& args) {
@@ -24,7 +34,9 @@ int run_convert(const std::vector<std::string>& args) {
       "output,o", po::value(&output)->required(), "file to write (replaced atomically)")(
       "to", po::value(&to)->required(), "output format: bin, text, vec, glove or npy")(
       "normalize", "scale every vector to unit length")(
-      "max-words", po::value(&max_words)->default_value(0), "write only the first N words (0 = all)");
+      "max-words", po::value(&max_words)->default_value(0), "write only the first N words (0 = all)")(
+      "json", "print what was written as one JSON object: input, input_format, output, format, words, dimension, "
+              "bytes");
   o.add(logging_options());
   po::variables_map vm;
   if (!parse_or_help(args, o, nullptr, kConvertUsage, vm)) return 0;
@@ -40,6 +52,14 @@ int run_convert(const std::vector<std::string>& args) {
   const std::size_t written = max_words > 0 ? std::min<std::size_t>(max_words, v.size()) : v.size();
   spdlog::info("{} ({}, {} x {}) -> {} ({}, {} x {})", input, vector_format_name(v.format), v.size(), v.dim(), output,
                to, written, v.dim());
+  if (vm.count("json"))
+    print_json({{"input", input},
+                {"input_format", vector_format_name(v.format)},
+                {"output", output},
+                {"format", vector_format_name(format)},
+                {"words", written},
+                {"dimension", v.dim()},
+                {"bytes", written_bytes(output)}});
   return 0;
 }
 

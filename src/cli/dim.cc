@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "cli.h"
+#include "json_output.h"
 #include "text_flags.h"
 #include "wordvec/core/atomic_file.h"
 #include "wordvec/train/dimension.h"
@@ -201,13 +202,15 @@ int run_dim(const std::vector<std::string>& args) {
   if (vocab_sizes.empty()) throw UsageError("give --vocab-size N, --input CORPUS or --table");
 
   const bool json = vm.count("json") > 0;
-  if (json) std::printf("[");
-  for (std::size_t i = 0; i < vocab_sizes.size(); ++i) {
-    const DimensionSuggestion s = suggest_dimension(vocab_sizes[i]);
+  Json suggestions = Json::array();
+  for (const double size : vocab_sizes) {
+    const DimensionSuggestion s = suggest_dimension(size);
     if (json) {
-      std::printf("%s\n  {\"vocab_size\": %.0f, \"dimension\": %d, \"entropy_at\": %.9g, \"entropy_before\": %.9g, "
-                  "\"rule_of_thumb\": %d}",
-                  i ? "," : "", s.vocab_size, s.dimension, s.entropy_at, s.entropy_before, s.rule_of_thumb);
+      suggestions.push_back({{"vocab_size", static_cast<std::uint64_t>(std::llround(s.vocab_size))},
+                             {"dimension", s.dimension},
+                             {"entropy_at", s.entropy_at},
+                             {"entropy_before", s.entropy_before},
+                             {"rule_of_thumb", s.rule_of_thumb}});
     } else if (vm.count("explain")) {
       print_explanation(s);
     } else {
@@ -215,7 +218,7 @@ int run_dim(const std::vector<std::string>& args) {
                   s.rule_of_thumb);
     }
   }
-  if (json) std::printf("\n]\n");
+  if (json) print_json(suggestions, 2);
   return 0;
 }
 

@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "cli.h"
+#include "json_output.h"
 #include "wordvec/query/evaluation.h"
 
 namespace wordvec::cli {
@@ -17,7 +18,38 @@ const char* kEvalUsage =
     "\n"
     "Scores vectors with gensim's conventions: 3CosAdd analogies over the first\n"
     "--restrict-vocab words (case-insensitive, A/B/C excluded, questions with unknown\n"
-    "words skipped), and Spearman/Pearson correlation on word-pair files.";
+    "words skipped), and Spearman/Pearson correlation on word-pair files.\n"
+    "--json prints one JSON object: null where a score is undefined (no question\n"
+    "attempted, fewer than two pairs).";
+
+double rate(std::size_t part, std::size_t whole) {
+  return whole ? static_cast<double>(part) / static_cast<double>(whole) : std::numeric_limits<double>::quiet_NaN();
+}
+
+// A section's counts; accuracy is NaN (null) when nothing was attempted.
+Json section_json(const AnalogySection& s) {
+  return {{"name", s.name},
+          {"accuracy", rate(s.correct, s.attempted)},
+          {"correct", s.correct},
+          {"attempted", s.attempted},
+          {"total", s.total}};
+}
+
+Json analogy_json(const AnalogyResult& r) {
+  Json j = section_json(r.overall);
+  j.erase("name");
+  j["semantic"] = rate(r.semantic.correct, r.semantic.attempted);
+  j["syntactic"] = rate(r.syntactic.correct, r.syntactic.attempted);
+  j["summary"] = {section_json(r.semantic), section_json(r.syntactic)};
+  j["sections"] = Json::array();
+  for (const AnalogySection& s : r.sections) j["sections"].push_back(section_json(s));
+  return j;
+}
+
+Json similarity_json(const SimilarityResult& r) {
+  return {{"file", r.file},      {"spearman", r.spearman}, {"pearson", r.pearson},
+          {"pairs", r.pairs},    {"skipped", r.skipped},   {"built_from_subwords", r.built}};
+}
 
 }  // namespace
 
@@ -50,20 +82,11 @@ int run_eval(const std::vector<std::string>& args) {
   const bool json = vm.count("json") > 0;
   // An undefined score (no question attempted, under 2 known pairs, constant scores) is not 0.
   auto text = [](double v, const char* format) { return std::isnan(v) ? std::string("undefined") : fmt::format(fmt::runtime(format), v); };
-  auto json_number = [](double v) { return std::isnan(v) ? std::string("null") : fmt::format("{:.6f}", v); };
-  auto rate = [](std::size_t part, std::size_t whole) {
-    return whole ? static_cast<double>(part) / whole : std::numeric_limits<double>::quiet_NaN();
-  };
-  std::string out = "{\"vectors\": \"" + vectors_path + "\"";
+  Json out = {{"vectors", vectors_path}};
   if (!analogy.empty()) {
     const AnalogyResult r = evaluate_analogies(vectors, analogy, restrict_vocab);
     if (json) {
-      out += fmt::format(", \"analogy\": {{\"accuracy\": {}, \"correct\": {}, \"attempted\": {}, \"total\": {}, "
-                         "\"semantic\": {}, \"syntactic\": {}}}",
-                         json_number(rate(r.overall.correct, r.overall.attempted)), r.overall.correct,
-                         r.overall.attempted, r.overall.total,
-                         json_number(rate(r.semantic.correct, r.semantic.attempted)),
-                         json_number(rate(r.syntactic.correct, r.syntactic.attempted)));
+      out["analogy"] = analogy_json(r);
     } else {
       for (const AnalogySection* s : {&r.overall, &r.semantic, &r.syntactic})
         std::printf("analogy %-10s %6s  (%zu/%zu attempted, coverage %.1f%%)\n", s->name.c_str(),
@@ -74,20 +97,17 @@ int run_eval(const std::vector<std::string>& args) {
                     text(100 * rate(s.correct, s.attempted), "{:5.1f}%").c_str(), s.correct, s.attempted, s.total);
     }
   }
-  if (json && !similarity.empty()) out += ", \"similarity\": [";
-  for (std::size_t i = 0; i < similarity.size(); ++i) {
-    const SimilarityResult r = evaluate_similarity(vectors, similarity[i], build_unknown);
+  if (json && !similarity.empty()) out["similarity"] = Json::array();
+  for (const auto& file : similarity) {
+    const SimilarityResult r = evaluate_similarity(vectors, file, build_unknown);
     if (json)
-      out += fmt::format("{}{{\"file\": \"{}\", \"spearman\": {}, \"pearson\": {}, \"pairs\": {}, "
-                         "\"skipped\": {}, \"built_from_subwords\": {}}}",
-                         i ? ", " : "", r.file, json_number(r.spearman), json_number(r.pearson), r.pairs, r.skipped,
-                         r.built);
+      out["similarity"].push_back(similarity_json(r));
     else
       std::printf("similarity %-24s spearman %s  pearson %s  (%zu pairs, %zu skipped as unknown%s)\n", r.file.c_str(),
                   text(r.spearman, "{:6.3f}").c_str(), text(r.pearson, "{:6.3f}").c_str(), r.pairs, r.skipped,
                   build_unknown ? fmt::format(", {} with a word built from n-grams", r.built).c_str() : "");
   }
-  if (json) std::printf("%s%s}\n", out.c_str(), similarity.empty() ? "" : "]");
+  if (json) print_json(out);
   return 0;
 }
 

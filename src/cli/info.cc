@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli.h"
+#include "json_output.h"
 #include "wordvec/core/error.h"
 #include "wordvec/io/model_file.h"
 
@@ -147,7 +148,7 @@ int run_info(const std::vector<std::string>& args) {
     return describe_vectors(path, load_vectors(path));
   }();
   if (vm.count("json"))
-    std::cout << j.dump(2) << "\n";
+    print_json(j, 2);
   else
     print_text(j);
   return 0;

@@ -346,5 +346,45 @@ if [ "$rc" = 143 ] && [ -s "$P/ck" ] && "$WORDVEC" train --resume "$P/ck" --outp
 else fail "resume with --lowercase --phrases: exit $rc, $(tail -1 "$P/ck.log")"; fi
 expect_error "normalisation flag on resume" 2 "--lowercase cannot be given with --resume" -- "$WORDVEC" train --resume "$P/ck" --output "$T/out/r.bin" --lowercase
 
+# ---- JSON: every document parses, whatever the file names hold; undefined is null; exit codes.
+J=$T/json; mkdir -p "$J"
+odd=$J/$'we"ird\\pa\nth-ünï.txt'
+cp "$T/run/q.txt" "$odd"
+jcheck() {  # NAME PYTHON_ASSERTION (d: the parsed document; path: the odd path) -- command...
+  local name=$1 assertion=$2; shift 3
+  if "$@" > "$J/out.json" 2> "$J/err" && /usr/bin/python3 - "$J/out.json" "$odd" "$assertion" <<'PY' 2> "$J/py.err"
+import json, sys
+text, path, assertion = open(sys.argv[1], encoding="utf-8").read(), sys.argv[2], sys.argv[3]
+try:
+    docs = [json.loads(text)]  # one document, maybe indented
+except json.JSONDecodeError:
+    docs = [json.loads(line) for line in text.splitlines() if line.strip()]  # JSON lines
+d = docs[0]
+assert eval(assertion), assertion
+PY
+  then ok; else fail "$name: $(head -c 300 "$J/err") $(tail -1 "$J/py.err") :: $(head -c 300 "$J/out.json")"; fi
+}
+jcheck "eval --json with an odd path" 'd["vectors"] == path and 0 <= d["analogy"]["accuracy"] <= 1 and len(d["analogy"]["sections"]) > 0 and d["analogy"]["summary"][0]["name"] == "semantic"' \
+  -- "$WORDVEC" eval --vectors "$odd" --analogy "$DATA/questions-words.txt" --similarity "$DATA/ws353.tsv" --json
+printf 'two\tthree\t5\n' > "$J/one-pair.tsv"
+jcheck "eval --json: an undefined correlation is null" 'd["similarity"][0]["spearman"] is None and d["similarity"][0]["pairs"] == 1' \
+  -- "$WORDVEC" eval --vectors "$odd" --similarity "$J/one-pair.tsv" --json
+jcheck "nn --json" 'len(docs) == 2 and d["word"] == "two" and len(d["neighbors"]) == 3 and docs[1]["neighbors"] is None and docs[1]["in_vocabulary"] is False' \
+  -- "$WORDVEC" nn --vectors "$odd" --json -k 3 two qwertyuiop
+jcheck "analogy --json" 'd["question"] == ["two", "three", "four"] and d["answers"][0]["word"] == "five" and d["unknown"] == []' \
+  -- "$WORDVEC" analogy --vectors "$odd" --json -k 3 two three four
+jcheck "convert --json with odd paths" 'd["input"] == path and d["output"] == path + ".vec" and d["format"] == "vec" and d["bytes"] > 0' \
+  -- "$WORDVEC" convert --quiet --input "$odd" --output "$odd.vec" --to vec --json
+jcheck "info --json with an odd path" 'd["file"] == path' -- "$WORDVEC" info --json "$odd"
+jcheck "dim --json" 'd[0]["vocab_size"] == 100000 and isinstance(d[0]["vocab_size"], int) and d[0]["dimension"] > 0' \
+  -- "$WORDVEC" dim --json 1e5
+# nn and analogy exit 1 when nothing could be answered (as grep), after printing what they could.
+"$WORDVEC" nn --vectors "$odd" qwertyuiop zxcvb > "$J/nn.out" 2>&1; rc=$?
+[ "$rc" = 1 ] && [ "$(wc -l < "$J/nn.out")" = 2 ] && ok || fail "nn with only unknown words: exit $rc"
+printf 'zzz yyy xxx\n' | "$WORDVEC" analogy --vectors "$odd" > /dev/null 2>&1; rc=$?
+[ "$rc" = 1 ] && ok || fail "analogy with only unknown words: exit $rc"
+printf 'qwertyuiop\ntwo\n' | "$WORDVEC" nn --vectors "$odd" -k 2 > /dev/null 2>&1; rc=$?
+[ "$rc" = 0 ] && ok || fail "nn with one known word of two: exit $rc"
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
