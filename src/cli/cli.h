@@ -49,6 +49,9 @@ struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// --format / --to: a vector format name; an unknown one is a usage error (exit 2).
+VectorFormat format_flag(const std::string& name);
+
 // The flag that sets a library option field: "window" -> "--window",
 // "learning_rate" -> "--alpha" (word2vec's and GloVe's name for it).
 std::string flag_of(const std::string& field);

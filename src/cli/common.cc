@@ -12,8 +12,17 @@
 #include <mutex>
 
 #include "cli.h"
+#include "wordvec/core/error.h"
 
 namespace wordvec::cli {
+
+VectorFormat format_flag(const std::string& name) {
+  try {
+    return parse_vector_format(name);
+  } catch (const Error& e) {
+    throw UsageError(e.what());
+  }
+}
 
 std::string flag_of(const std::string& field) {
   static const std::map<std::string, std::string> renamed = {

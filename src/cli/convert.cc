@@ -41,7 +41,7 @@ int run_convert(const std::vector<std::string>& args) {
   po::variables_map vm;
   if (!parse_or_help(args, o, nullptr, kConvertUsage, vm)) return 0;
   configure_logging(vm);
-  const VectorFormat format = parse_vector_format(to);
+  const VectorFormat format = format_flag(to);
   FilePlan plan;
   plan_vector_input(plan, input, "--input");
   plan_vector_output(plan, output, format, "--output");

@@ -66,7 +66,9 @@ int main(int argc, char** argv) {
   } catch (const wordvec::OptionError& e) {  // the library names a field; the user knows the flag
     std::fprintf(stderr, "wordvec %s: error: %s %s\n", command.c_str(), wordvec::cli::flag_of(e.field()).c_str(),
                  e.requirement().c_str());
-    return 1;
+    // A value out of range is a usage error (exit 2), as an unknown option is;
+    // one that made training diverge was found at run time (exit 1).
+    return dynamic_cast<const wordvec::DivergedError*>(&e) != nullptr ? 1 : 2;
   } catch (const wordvec::cli::UsageError& e) {
     std::fprintf(stderr, "wordvec %s: %s (see 'wordvec %s --help')\n", command.c_str(), e.what(), command.c_str());
     return 2;

@@ -84,6 +84,7 @@ void check_files(const TrainJob& job) {
   plan_vector_output(plan, job.output, job.format, "--output");
   plan.output(job.save_model, continue_in_place ? "--save-model (the --continue model)" : "--save-model");
   plan.output(job.save_vocab, "--save-vocab");
+  plan.output(job.report_path, "--report");
   plan.output(job.save_cooccurrence, "--save-cooccurrence");
   plan.output(job.checkpoint, resume_is_checkpoint ? "--checkpoint (the --resume file)" : "--checkpoint");
   plan.check();
@@ -119,7 +120,7 @@ void check_resume_options(const po::variables_map& vm, const Checkpoint& checkpo
       {"alpha", "glove.learning_rate"}, {"bias-alpha", "glove.bias_learning_rate"}, {"seed", "glove.seed"},
       {"glove-output", "glove.output"}, {"window", "cooccurrence.window"},
       {"no-distance-weighting", "cooccurrence.distance_weighting"}};
-  static const std::set<std::string> may_change = {"output", "format", "save-vocab", "save-cooccurrence", "save-model",
+  static const std::set<std::string> may_change = {"output", "format", "save-vocab", "save-cooccurrence", "save-model", "report",
                                                    "threads", "cache-memory", "memory", "temp-dir",
                                                    "checkpoint", "checkpoint-every", "resume", "quiet", "verbose"};
   static const std::set<std::string> corpus_flags = {
@@ -217,6 +218,10 @@ po::options_description TrainCommand::options() {
       "output,o", po::value(&job.output), "where to write the vectors (replaced atomically)")(
       "format", po::value(&format)->default_value(format), "vector format: bin (word2vec binary), text (word2vec text), vec (fastText), glove, npy")(
       "save-vocab", po::value(&save_vocab), "also write the vocabulary as 'word count' lines")(
+      "report", po::value(&job.report_path),
+      "when the run succeeds, write FILE.json: resolved settings and dimension, corpus and vocabulary counts, "
+      "seconds per stage, words/s/thread, mean loss per epoch, peak memory, SIMD kernels, outputs with sizes "
+      "(docs/cli.md)")(
       "save-model", po::value(&job.save_model),
       "also (or, without --output, only) write the whole model to FILE: both matrices, the vocabulary with its "
       "counts, the settings and the training history, for --continue, 'wordvec info' and every query command "
@@ -542,9 +547,13 @@ int run_train(const std::vector<std::string>& args, const FrontEnd& front_end) {
   configure_logging(vm, front_end.log);
   TrainJob& job = c.job;
   job.progress = front_end.progress;
-  job.format = parse_vector_format(c.format);
+  job.format = format_flag(c.format);
   job.quiet = vm.count("quiet") > 0;
   job.save_vocab = c.save_vocab;
+  if (!job.report_path.empty()) {
+    job.report = std::make_shared<TrainReport>(job.report_path);
+    job.report->root()["command"] = args;
+  }
   c.text.resolve(true);
   job.normalize = c.text.normalize;
   job.phrases = c.text.phrases;
@@ -566,7 +575,7 @@ int run_train(const std::vector<std::string>& args, const FrontEnd& front_end) {
     try {
       c.o.model = parse_model(c.model);
     } catch (const Error&) {
-      throw Error("unknown model '" + c.model + "' (valid: skipgram, cbow, glove)");
+      throw UsageError("unknown model '" + c.model + "' (valid: skipgram, cbow, glove)");
     }
   }
   const bool is_glove = c.model == "glove";

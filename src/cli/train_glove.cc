@@ -49,6 +49,7 @@ void start_from_vectors(GloveModel& model, const InitialRows& init, bool freeze)
 
 int run_glove(TrainJob job, GloveOptions go, CooccurrenceOptions co, const VocabOptions& vo,
               Checkpoint* resume) {
+  job.end_stage("prepare corpus");
   const bool count_only = go.epochs == 0;
   const bool from_corpus = job.load_cooccurrence.empty();
   const CorpusStamp stamp = from_corpus ? corpus_stamp(job.input) : CorpusStamp{};
@@ -144,6 +145,7 @@ int run_glove(TrainJob job, GloveOptions go, CooccurrenceOptions co, const Vocab
   }
   if (records.empty()) throw Error("no co-occurrences to train on (every line has fewer than two known words)");
 
+  job.end_stage(from_corpus ? "vocabulary and co-occurrences" : "read co-occurrences");
   std::optional<InitialRows> init = start_dimension(job, vocab, resume != nullptr, go.dim);
   if (go.x_max == 0) {
     go.x_max = auto_x_max(vocab.total_count());
@@ -183,6 +185,7 @@ int run_glove(TrainJob job, GloveOptions go, CooccurrenceOptions co, const Vocab
       return interrupts.exit_code();
     }
   }
+  job.end_stage("training");
   if (!job.output.empty()) {
     const Matrix vectors = trainer.model().vectors(go.output);
     write_vectors(job.output, vocab.words(), vectors, job.format);
@@ -193,6 +196,10 @@ int run_glove(TrainJob job, GloveOptions go, CooccurrenceOptions co, const Vocab
   // The co-occurrence file that holds every count of this model, for a later --continue.
   save_glove_model_file(job, go, co, vo, vocab, trainer.model(),
                         !job.save_cooccurrence.empty() ? job.save_cooccurrence : job.load_cooccurrence);
+  Settings settings = go.to_settings();
+  settings.merge(co.to_settings());
+  settings.merge(glove_run_settings(job, vo, go, co));
+  write_report(job, "glove", go.dim, vocab, vocab.total_count(), go.thread_count(), kernels.name, settings);
   return 0;
 }
 

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "signals.h"
+#include "train_report.h"
 #include "wordvec/io/checkpoint.h"
 #include "wordvec/io/cooccurrence_file.h"
 #include "wordvec/io/model_file.h"
@@ -54,7 +55,18 @@ struct TrainJob {
   ModelHistory history;  // of the model continued ({} for a new one)
   // Words of --input that one epoch trains (0: the vocabulary's total).
   std::uint64_t words_per_epoch = 0;
+  // --report: filled as the run goes, written when it has succeeded.
+  std::string report_path;
+  std::shared_ptr<TrainReport> report;
+  void end_stage(const std::string& name) const {
+    if (report) report->end_stage(name);
+  }
 };
+
+// --report (when given): the run's model, dimension, vocabulary, settings and
+// outputs, written once every output has been.
+void write_report(const TrainJob& job, const std::string& model, int dim, const Vocabulary& vocab,
+                  std::uint64_t words_per_epoch, unsigned threads, const char* kernels, const Settings& settings);
 
 // Writes --save-model (when given) for a finished run. `words` and `epochs`
 // are this run's.

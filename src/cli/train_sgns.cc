@@ -12,6 +12,9 @@
 
 namespace wordvec::cli {
 int run_sgns(TrainJob job, SgnsOptions o, const VocabOptions& vo, Checkpoint* resume) {
+  job.end_stage("prepare corpus");
+  // --report's loss per epoch comes from the progress reports: ten a second.
+  if (job.report) o.progress_interval_seconds = std::min(o.progress_interval_seconds, 0.1);
   const CorpusStamp stamp = corpus_stamp(job.input);
   if (!job.checkpoint.empty()) job.corpus_fingerprint = resume ? resume->settings.text("run.corpus") : corpus_fingerprint(job.input);
   SgnsRunState resumed_state;
@@ -35,6 +38,7 @@ int run_sgns(TrainJob job, SgnsOptions o, const VocabOptions& vo, Checkpoint* re
   const Vocabulary vocab = resume    ? resume->vocab
                            : update ? std::move(update->vocab)
                                     : read_vocabulary(job.input, vo, o.thread_count());
+  job.end_stage("vocabulary");
   std::optional<InitialRows> init = start_dimension(job, vocab, resume != nullptr, o.dim);
   const Kernels kernels = select_kernels();
   SgnsTrainer trainer(vocab, o, kernels);
@@ -96,6 +100,7 @@ int run_sgns(TrainJob job, SgnsOptions o, const VocabOptions& vo, Checkpoint* re
       return interrupts.exit_code();
     }
   }
+  job.end_stage("training");
   check_corpus_unchanged(job.input, stamp);
   const std::uint64_t expected = trainer.words_per_epoch() * static_cast<std::uint64_t>(o.epochs);
   if (summary.words != expected)
@@ -115,6 +120,10 @@ int run_sgns(TrainJob job, SgnsOptions o, const VocabOptions& vo, Checkpoint* re
     vocab.save(job.save_vocab);
     spdlog::info("wrote the vocabulary to {}", job.save_vocab);
   }
+  Settings settings = o.to_settings();
+  settings.merge(run_settings(job, vo));
+  write_report(job, model_name(o.model), o.dim, vocab, trainer.words_per_epoch(), o.thread_count(), kernels.name,
+               settings);
   return 0;
 }
 

@@ -275,8 +275,33 @@ InitialRows initial_rows(const std::string& path, const Vocabulary& vocab, int r
 }
 
 ProgressCallback progress_reporter(const TrainJob& job) {
-  if (job.progress) return job.progress;
-  return [printer = ProgressPrinter(job.quiet)](const TrainingProgress& p) mutable { printer(p); };
+  ProgressCallback shown = job.progress;
+  if (!shown) shown = [printer = ProgressPrinter(job.quiet)](const TrainingProgress& p) mutable { printer(p); };
+  return job.report ? job.report->recording(std::move(shown)) : shown;
+}
+
+void write_report(const TrainJob& job, const std::string& model, int dim, const Vocabulary& vocab,
+                  std::uint64_t words_per_epoch, unsigned threads, const char* kernels, const Settings& settings) {
+  if (!job.report) return;
+  job.end_stage("write outputs");
+  Json& r = job.report->root();
+  r["model"] = model;
+  r["dimension"] = {{"value", dim},
+                    {"requested", job.requested_dim > 0 ? Json(job.requested_dim) : Json("auto")},
+                    {"suggested", suggest_dimension(static_cast<double>(vocab.size())).dimension}};
+  r["corpus"] = {{"inputs", job.inputs},
+                 {"vocabulary_size", vocab.size()},
+                 {"vocabulary_words", vocab.total_count()},
+                 {"words_per_epoch", words_per_epoch}};
+  r["threads"] = threads;
+  r["kernels"] = kernels;
+  job.report->settings(settings);
+  job.report->output("--output", job.output);
+  job.report->output("--save-model", job.save_model);
+  job.report->output("--save-vocab", job.save_vocab);
+  job.report->output("--save-cooccurrence", job.save_cooccurrence);
+  job.report->write();
+  spdlog::info("wrote the run's report to {}", job.report_path);
 }
 
 void log_interrupted(const TrainJob& job) {

@@ -193,7 +193,7 @@ GloveSummary GloveTrainer::train(std::span<const CooccurrenceRecord> records, co
     for (double l : losses) loss += l;
     loss /= std::max<std::size_t>(n, 1);
     if (!std::isfinite(loss))
-      throw OptionError("learning_rate", "is too high: GloVe training diverged in epoch " + std::to_string(epoch) +
+      throw DivergedError("learning_rate", "is too high: GloVe training diverged in epoch " + std::to_string(epoch) +
                                              " (the loss is not finite); no vectors written; lower it (now " +
                                              short_number(options_.learning_rate) + ")");
     summary.epoch_loss.push_back(loss);

@@ -369,7 +369,7 @@ TrainingSummary SgnsTrainer::train_shards(const std::string& corpus_path, const 
     diverged_.store(true);
   }
   if (diverged_.load())
-    throw OptionError("learning_rate",
+    throw DivergedError("learning_rate",
                       "is too high: training diverged in epoch " + std::to_string(diverged_epoch) +
                           ": the mean loss per pair " +
                           (std::isfinite(diverged_loss) ? "reached " + short_number(diverged_loss) +

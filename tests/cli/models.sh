@@ -54,7 +54,7 @@ expect_error "newer format version" 1 "model format version 2 is newer than this
 expect_error "a text file as a model" 2 "a.txt is not a wordvec model file" -- "$WORDVEC" train --continue "$M/a.txt" --input "$M/b.txt" --save-model "$T/out/n.wvm"
 expect_error "vectors as a model" 2 "a.bin is not a wordvec model file (train --save-model writes one); to start from its vectors, use --init" -- "$WORDVEC" train --continue "$M/a.bin" --input "$M/b.txt" --save-model "$T/out/n.wvm"
 expect_error "a model as --input" 1 "a.wvm: is a wordvec model file, not text" -- train --input "$M/a.wvm" --output "$T/out/v.bin"
-expect_error "a model as --format" 1 "written by 'wordvec train --save-model" -- "$WORDVEC" convert --input "$M/a.bin" --output "$T/out/v" --to model
+expect_error "a model as --format" 2 "written by 'wordvec train --save-model" -- "$WORDVEC" convert --input "$M/a.bin" --output "$T/out/v" --to model
 
 # ---- continue: new words join, old rows move, the history grows
 train --continue "$M/a.wvm" --input "$M/b.txt" --save-model "$M/ab.wvm" --output "$M/ab.bin" 2> "$M/continue.log"

@@ -148,7 +148,7 @@ for args in "--alpha 10.5" "--alpha -1" "--checkpoint-every 0" "--checkpoint-eve
   # shellcheck disable=SC2086
   "$WORDVEC" train --input "$T/small.txt" --output "$T/edge/v.bin" $args > /dev/null 2> "$T/edge/err"
   rc=$?
-  if [ "$rc" = 1 ] && grep -qE -- "${args%% *} must be (between [0-9.e+-]+ and [0-9.e+-]+|in [[(][0-9.e+-]+, [0-9.e+-]+[])])" "$T/edge/err" &&
+  if [ "$rc" = 2 ] && grep -qE -- "${args%% *} must be (between [0-9.e+-]+ and [0-9.e+-]+|in [[(][0-9.e+-]+, [0-9.e+-]+[])])" "$T/edge/err" &&
      [ ! -e "$T/edge/v.bin" ]; then ok
   else fail "out of range $args: exit $rc: $(head -c 200 "$T/edge/err")"; fi
 done

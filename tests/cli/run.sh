@@ -35,11 +35,11 @@ expect_error "blank corpus" 1 "no words" -- train --input "$T/blank.txt" --outpu
 expect_error "nothing reaches min-count" 1 "min-count" -- train --input "$T/rare.txt" --output "$T/out/v.bin"
 expect_error "unwritable output folder" 1 "does not exist" -- train --input "$CORPUS" --output "$T/out/missing/v.bin"
 expect_error "output is the input" 1 "same file as --input" -- train --input "$T/rare.txt" --output "$T/rare.txt"
-expect_error "window 0" 1 "--window must be between 1 and 1000" -- train --input "$CORPUS" --output "$T/out/v.bin" --window 0
-expect_error "negative sample" 1 "--sample must be in [0, 1)" -- train --input "$CORPUS" --output "$T/out/v.bin" --sample -1
-expect_error "share-negatives 65" 1 "--share-negatives must be between 1 and 64" -- train --input "$CORPUS" --output "$T/out/v.bin" --share-negatives 65
-expect_error "bad model" 1 "unknown model 'glove2' (valid: skipgram, cbow, glove)" -- train --input "$CORPUS" --output "$T/out/v.bin" --model glove2
-expect_error "bad format" 1 "unknown vector format 'csv'" -- train --input "$CORPUS" --output "$T/out/v.bin" --format csv
+expect_error "window 0" 2 "--window must be between 1 and 1000" -- train --input "$CORPUS" --output "$T/out/v.bin" --window 0
+expect_error "negative sample" 2 "--sample must be in [0, 1)" -- train --input "$CORPUS" --output "$T/out/v.bin" --sample -1
+expect_error "share-negatives 65" 2 "--share-negatives must be between 1 and 64" -- train --input "$CORPUS" --output "$T/out/v.bin" --share-negatives 65
+expect_error "bad model" 2 "unknown model 'glove2' (valid: skipgram, cbow, glove)" -- train --input "$CORPUS" --output "$T/out/v.bin" --model glove2
+expect_error "bad format" 2 "unknown vector format 'csv'" -- train --input "$CORPUS" --output "$T/out/v.bin" --format csv
 expect_error "bad dim" 2 "--dim must be 'auto' or a positive integer" -- train --input "$CORPUS" --output "$T/out/v.bin" --dim -3
 # A read-only folder: root writes anywhere, so as root the check runs as nobody (never skipped).
 mkdir -p "$T/ro"; chmod 555 "$T/ro"
@@ -111,7 +111,7 @@ printf '2 3\na 1 2 3\nb 1 x 3\n' > "$T/badvec.txt"
 expect_error "malformed vectors" 1 "badvec.txt:3: value 2 is not a number" -- "$WORDVEC" nn --vectors "$T/badvec.txt" a
 printf '2 3\na 1 2 3\na 4 5 6\n' > "$T/dupvec.txt"
 if "$WORDVEC" nn --vectors "$T/dupvec.txt" a 2>&1 | grep -q "1 duplicate words dropped"; then ok; else fail "duplicate warning"; fi
-expect_error "convert to unknown format" 1 "unknown vector format 'csv'" -- "$WORDVEC" convert --input "$T/run/v.txt" --output "$T/out/x" --to csv
+expect_error "convert to unknown format" 2 "unknown vector format 'csv'" -- "$WORDVEC" convert --input "$T/run/v.txt" --output "$T/out/x" --to csv
 
 # --dim auto logs the suggestion and uses it
 if grep -q 'dimension:' "$T/run/log"; then fail "explicit --dim should not log the auto suggestion"; else ok; fi
@@ -149,9 +149,9 @@ if "$WORDVEC" train --model glove --cooccurrence "$T/glove/x.cooc" --output "$T/
 else fail "glove from --cooccurrence differs from counting again"; fi
 if "$WORDVEC" train --model glove --input "$CORPUS" --epochs 0 --save-cooccurrence "$T/glove/only.cooc" --quiet \
    && cmp -s "$T/glove/only.cooc" "$T/glove/x.cooc"; then ok; else fail "glove count-only (--epochs 0)"; fi
-expect_error "glove window 21" 1 "--window must be between 1 and 20, got 21" -- train --model glove --input "$CORPUS" --output "$T/out/v.bin" --window 21
+expect_error "glove window 21" 2 "--window must be between 1 and 20, got 21" -- train --model glove --input "$CORPUS" --output "$T/out/v.bin" --window 21
 expect_error "glove x-max 0" 2 "--x-max must be 'auto' or a positive number, got '0'" -- train --model glove --input "$CORPUS" --output "$T/out/v.bin" --x-max 0
-expect_error "glove bias-alpha 0" 1 "--bias-alpha must be in (0, 10], got 0" -- train --model glove --input "$CORPUS" --output "$T/out/v.bin" --bias-alpha 0
+expect_error "glove bias-alpha 0" 2 "--bias-alpha must be in (0, 10], got 0" -- train --model glove --input "$CORPUS" --output "$T/out/v.bin" --bias-alpha 0
 # A flag of the other model family would do nothing: refused, for each such flag.
 flag_name() { local f=${1#--}; echo "${f%% *}"; }
 for flag in "--x-max 5" "--glove-alpha 0.5" "--bias-alpha 1" "--memory 1" "--no-distance-weighting" \
@@ -163,7 +163,7 @@ for flag in "--negative 3" "--sample 0" "--cache-memory 1" "--update exact" "--s
   # shellcheck disable=SC2086
   expect_error "glove $flag" 2 "--$(flag_name "$flag") applies to --model skipgram and cbow only" -- train --model glove --input "$CORPUS" --output "$T/out/v.bin" $flag
 done
-expect_error "glove bad output kind" 1 "--glove-output must be sum, word or concat" -- train --model glove --input "$CORPUS" --output "$T/out/v.bin" --glove-output both
+expect_error "glove bad output kind" 2 "--glove-output must be sum, word or concat" -- train --model glove --input "$CORPUS" --output "$T/out/v.bin" --glove-output both
 expect_error "glove diverges" 1 "--alpha is too high: GloVe training diverged" -- train --model glove --input "$CORPUS" --output "$T/out/v.bin" --alpha 10 --dim 10
 head -c 1000 "$T/glove/x.cooc" > "$T/cut.cooc"
 expect_error "truncated co-occurrences" 1 "cut.cooc: the header's vocabulary size 21201 is more than the file can hold" -- train --model glove --cooccurrence "$T/cut.cooc" --output "$T/out/v.bin"
@@ -318,12 +318,12 @@ if "$WORDVEC" phrases --quiet --input "$TEXT" --output "$P/p2.txt" --threshold 5
    && [ "$(grep -o '[a-z]*_[a-z]*_[a-z_]*' "$P/p2.txt" | wc -l)" -gt 0 ] && [ "$(wc -l < "$P/p2.txt")" = "$(wc -l < "$TEXT")" ]
 then ok; else fail "phrases --passes 2: no phrase of 3+ words, or lines lost"; fi
 if [ -z "$(ls -A "$P/tmp")$(ls -A "$I/tmp")" ]; then ok; else fail "prepare/phrases left temporary files"; fi
-expect_error "split-intraword alone" 1 "--split-intraword needs --split-punctuation" -- "$WORDVEC" prepare --input "$TEXT" --output "$T/out/x.txt" --split-intraword
+expect_error "split-intraword alone" 2 "--split-intraword needs --split-punctuation" -- "$WORDVEC" prepare --input "$TEXT" --output "$T/out/x.txt" --split-intraword
 expect_error "lowercase and casefold" 2 "--lowercase and --casefold: give one" -- train --input "$TEXT" --output "$T/out/v.bin" --lowercase --casefold
-expect_error "number token with a space" 1 "--number-token must be one token" -- train --input "$TEXT" --output "$T/out/v.bin" --number-token 'a b'
-expect_error "phrases out of range" 1 "--phrases must be between 0 and 10" -- train --input "$TEXT" --output "$T/out/v.bin" --phrases 11
-expect_error "phrase threshold negative" 1 "--phrase-threshold must be between 0" -- train --input "$TEXT" --output "$T/out/v.bin" --phrases 1 --phrase-threshold -1
-expect_error "passes out of range" 1 "--passes must be between 0 and 10" -- "$WORDVEC" phrases --input "$TEXT" --output "$T/out/x.txt" --passes 11
+expect_error "number token with a space" 2 "--number-token must be one token" -- train --input "$TEXT" --output "$T/out/v.bin" --number-token 'a b'
+expect_error "phrases out of range" 2 "--phrases must be between 0 and 10" -- train --input "$TEXT" --output "$T/out/v.bin" --phrases 11
+expect_error "phrase threshold negative" 2 "--phrase-threshold must be between 0" -- train --input "$TEXT" --output "$T/out/v.bin" --phrases 1 --phrase-threshold -1
+expect_error "passes out of range" 2 "--passes must be between 0 and 10" -- "$WORDVEC" phrases --input "$TEXT" --output "$T/out/x.txt" --passes 11
 expect_error "unknown compression" 1 "unknown compression 'lz4'" -- "$WORDVEC" prepare --input "$TEXT" --output "$T/out/x.txt" --compress lz4
 expect_error "prepare without output" 2 "--output is required" -- "$WORDVEC" prepare --input "$TEXT"
 expect_error "phrases of a corrupt input" 1 "bad.xz: corrupt xz data" -- "$WORDVEC" phrases --input "$I/bad.xz" --output "$T/out/x.txt" --temp-dir "$P/tmp"
@@ -385,6 +385,35 @@ printf 'zzz yyy xxx\n' | "$WORDVEC" analogy --vectors "$odd" > /dev/null 2>&1; r
 [ "$rc" = 1 ] && ok || fail "analogy with only unknown words: exit $rc"
 printf 'qwertyuiop\ntwo\n' | "$WORDVEC" nn --vectors "$odd" -k 2 > /dev/null 2>&1; rc=$?
 [ "$rc" = 0 ] && ok || fail "nn with one known word of two: exit $rc"
+
+# ---- train --report: what the run did, written only when it succeeds.
+R=$T/report; mkdir -p "$R"
+"$WORDVEC" train --quiet --input "$CORPUS" --output "$R/v.bin" --save-model "$R/v.wvm" --epochs 2 --dim 20 --threads 2 \
+  --report "$R/r.json" 2> /dev/null
+if /usr/bin/python3 - "$R/r.json" "$R/v.bin" "$R/v.wvm" <<'PY'
+import json, os, sys
+d, vec, model = json.load(open(sys.argv[1])), sys.argv[2], sys.argv[3]
+assert d["model"] == "skipgram" and d["dimension"] == {"value": 20, "requested": 20, "suggested": 83}, d["dimension"]
+assert d["corpus"]["vocabulary_size"] == 21201 and d["corpus"]["words_per_epoch"] == d["corpus"]["vocabulary_words"] > 10**6
+epochs = [e["epoch"] for e in d["training"]["epochs"]]  # an epoch shorter than a report interval may be missing
+assert epochs == sorted(set(epochs)) and epochs[-1] == 2 and set(epochs) <= {1, 2}, d["training"]
+assert all(0 < e["mean_loss"] < 5 for e in d["training"]["epochs"]), d["training"]
+assert d["training"]["done"] == 2 * d["corpus"]["words_per_epoch"] and d["training"]["per_second_per_thread"] > 0
+assert [s["name"] for s in d["stages"]] == ["prepare corpus", "vocabulary", "training", "write outputs"]
+assert abs(sum(s["seconds"] for s in d["stages"]) - d["seconds"]) < 0.5
+out = {o["flag"]: o for o in d["outputs"]}
+assert out["--output"]["bytes"] == os.path.getsize(vec) and out["--save-model"]["bytes"] == os.path.getsize(model)
+assert d["settings"]["sgns.dim"] == "20" and d["settings"]["sgns.epochs"] == "2" and d["threads"] == 2
+assert d["peak_memory_bytes"] > 10**6 and d["kernels"] in ("scalar", "avx2", "avx512")
+PY
+then ok; else fail "train --report (skip-gram): $(head -c 300 "$R/r.json")"; fi
+"$WORDVEC" train --quiet --model glove --input "$CORPUS" --output "$R/g.bin" --epochs 2 --dim 10 --report "$R/g.json" 2> /dev/null
+/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["model"]=="glove" and len(d["training"]["epochs"])==2 and d["settings"]["glove.epochs"]=="2" and d["stages"][1]["name"]=="vocabulary and co-occurrences"' \
+  "$R/g.json" 2> /dev/null && ok || fail "train --report (GloVe): $(head -c 300 "$R/g.json")"
+echo keep > "$R/old.json"
+expect_error "report of a failed run" 2 "--window" -- "$WORDVEC" train --input "$CORPUS" --output "$T/out/v.bin" --report "$R/old.json" --window 0
+[ "$(cat "$R/old.json")" = keep ] && ok || fail "a failed run replaced its --report file"
+expect_error "report over the corpus" 1 "--report" -- "$WORDVEC" train --input "$CORPUS" --output "$T/out/v.bin" --report "$CORPUS"
 
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -57,9 +57,9 @@ cmp -s "$S/off.bin" "$S/plain.bin" && ok || fail "--subwords 0 is not the word-l
 
 # ---- values that cannot work are refused with what does
 for bad in 6-3 x 3- 0-5 3-40; do
-  expect_error "--subwords $bad" 1 "--subwords must be" -- train --input "$S/a.txt" --output "$T/out/v.bin" --subwords "$bad"
+  expect_error "--subwords $bad" 2 "--subwords must be" -- train --input "$S/a.txt" --output "$T/out/v.bin" --subwords "$bad"
 done
-expect_error "--buckets 0" 1 "--buckets must be between 1" -- train --input "$S/a.txt" --output "$T/out/v.bin" --subwords --buckets 0
+expect_error "--buckets 0" 2 "--buckets must be between 1" -- train --input "$S/a.txt" --output "$T/out/v.bin" --subwords --buckets 0
 expect_error "--buckets alone" 2 "--buckets applies with --subwords only" -- "$WORDVEC" train --input "$S/a.txt" --output "$T/out/v.bin" --buckets 10
 expect_error "GloVe subwords" 2 "--subwords applies to --model skipgram and cbow only" -- "$WORDVEC" train --model glove --input "$S/a.txt" --output "$T/out/v.bin" --subwords
 expect_error "--update bogus" 2 "--update must be auto, batched or exact, got 'bogus'" -- "$WORDVEC" train --input "$S/a.txt" --output "$T/out/v.bin" --subwords --update bogus
@@ -96,7 +96,7 @@ train --loss hs --input "$S/a.txt" --epochs 2 --save-model "$S/hs.wvm" --output 
 train --model cbow --loss hs --subwords --buckets 50000 --input "$CORPUS" --epochs 3 --save-model "$S/hs-sub.wvm" \
   && "$WORDVEC" nn --vectors "$S/hs-sub.wvm" -k 5 kingdomz | grep -q "^  kingdom" && ok || fail "CBOW + hs + subwords"
 expect_error "negative with hs" 2 "--negative applies to --loss ns" -- train --loss hs --negative 10 --input "$S/a.txt" --output "$T/out/v.bin"
-expect_error "bad loss" 1 "--loss must be ns (negative sampling) or hs" -- train --loss softmax --input "$S/a.txt" --output "$T/out/v.bin"
+expect_error "bad loss" 2 "--loss must be ns (negative sampling) or hs" -- train --loss softmax --input "$S/a.txt" --output "$T/out/v.bin"
 expect_error "other loss on continue" 2 "--loss ns conflicts with the model's loss hs" -- train --continue "$S/hs.wvm" --loss ns --input "$S/b.txt" --save-model "$T/out/n.wvm"
 expect_error "glove hs" 2 "--loss applies to --model skipgram and cbow only" -- "$WORDVEC" train --model glove --loss hs --input "$S/a.txt" --output "$T/out/v.bin"
 

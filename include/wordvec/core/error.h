@@ -39,6 +39,13 @@ class OptionError : public Error {
   std::string field_, requirement_;
 };
 
+// An option value that passed validation but made the run fail (a learning
+// rate so high that training diverged): found at run time, not at parse time.
+class DivergedError : public OptionError {
+ public:
+  using OptionError::OptionError;
+};
+
 // The values an option accepts. Closed ranges read "between LOW and HIGH",
 // others in interval notation ("in (0, 10]"); `note` explains a special value
 // ("0 = all cores").
