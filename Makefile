@@ -1,7 +1,7 @@
 # wordvec — build, test, demo and benchmark.
 #   make demo    build, train on the bundled corpus in data/, show nearest neighbours
 #   make test    build and run every test (unit, CLI end-to-end, examples, sanitizers, TSan, fuzzing)
-#   make check   the quick subset for iteration: build, layering, unit, CLI, example and Python tests
+#   make check   the quick subset for iteration: build, layering, clang -Werror, unit, CLI, example and Python tests
 #   make python  the Python module in place (python/wordvec); `pip install --no-build-isolation .` installs it
 #   make bench   train wordvec and the peers side by side (tests/bench/); bench-glove, bench-ingest too
 # Each target first runs `make deps`, which installs missing Debian packages
@@ -53,7 +53,7 @@ UNIT     := $(BUILD)/wordvec_tests
 EXAMPLE  := $(BUILD)/examples/train_and_query
 CORPUS   := $(BUILD)/data/corpus.txt
 
-.PHONY: all deps test-deps install-packages check test layering unit-test cli-test example-test sanitize tsan fuzz demo bench \
+.PHONY: all deps test-deps install-packages check test layering clang-werror unit-test cli-test example-test sanitize tsan fuzz demo bench \
         bench-quick bench-glove bench-ingest bench-continue bench-micro native clean python python-deps python-objects \
         python-extension python-test bench-python
 
@@ -139,17 +139,35 @@ cli-test: $(WORDVEC) $(CORPUS) | test-deps
 example-test: $(EXAMPLE) $(WORDVEC) $(CORPUS)
 	EXAMPLE=$(EXAMPLE) WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) OUT=$(BUILD)/examples bash tests/cli/examples.sh
 
+# Warning-free under clang too (the g++ build has -Wall -Wextra and no warning):
+# every source, its ISA flags included, through clang++ -fsyntax-only -Werror
+# (clang's warnings come from its front end, so no code needs generating).
+WARN_BUILD := $(BUILD)/clang-werror
+WARN_SRC   := $(LIB_SRC) $(ISA_SRC) $(CLI_SRC) $(TEST_SRC) examples/train_and_query.cc
+WARN_OK    := $(WARN_SRC:%=$(WARN_BUILD)/%.ok)
+clang-werror: test-deps
+	$(MAKE) -j$$(nproc) $(WARN_OK)
+	@echo "clang-werror: $(words $(WARN_OK)) files compile warning-free under clang++ -Wall -Wextra -Werror"
+
+$(WARN_BUILD)/%.cc.ok: %.cc
+	@mkdir -p $(dir $@)
+	clang++ $(BASEFLAGS) -Werror -fsyntax-only -MMD -MP -MF $@.d -MT $@ $<
+	@touch $@
+$(WARN_BUILD)/src/simd/kernels_avx2.cc.ok: BASEFLAGS += -mavx2 -mfma
+$(WARN_BUILD)/src/simd/kernels_avx512.cc.ok: BASEFLAGS += -mavx512f -mfma
+-include $(WARN_OK:.ok=.ok.d)
+
 # Quick iteration: build, unit, CLI and example tests (no sanitizers, TSan or fuzzing).
 check: test-deps
 	$(MAKE) -j$$(nproc) $(UNIT) $(WORDVEC) $(EXAMPLE) $(CORPUS)
-	$(MAKE) layering unit-test cli-test example-test python-test
+	$(MAKE) layering clang-werror unit-test cli-test example-test python-test
 	@echo "make check: unit, CLI, example and Python tests passed"
 
 # Build everything in parallel first; the suites then run one after another
 # (the CLI tests time signal handling and must not compete for the cores).
 test: test-deps
 	$(MAKE) -j$$(nproc) $(UNIT) $(WORDVEC) $(EXAMPLE) $(CORPUS)
-	$(MAKE) layering unit-test cli-test example-test python-test packaging-test
+	$(MAKE) layering clang-werror unit-test cli-test example-test python-test packaging-test
 	$(MAKE) sanitize tsan fuzz
 	@echo "make test: all suites passed"
 

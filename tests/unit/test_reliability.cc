@@ -150,7 +150,9 @@ TEST(CorpusEncoding, ByteOrderMarksAndCompressionAreRecognised) {
       {std::string("\xFD" "7zXZ\x00", 6), "xz"},           {"\x28\xB5\x2F\xFD", "zstd"},
       {"\xFF\xFE" "a\x00 \x00", "UTF-16"},                 {std::string("\xFF\xFE\x00\x00", 4), "UTF-32"},
       {std::string("a\0b\0c\0 \0d\0e\0f\0\n\0a\0b\0c\0", 22), "NUL bytes"}};
-  for (const auto& [bytes, what] : refused) {
+  for (const auto& entry : refused) {
+    const std::string& bytes = entry.first;  // a named reference: clang 14 cannot capture a structured binding
+    const std::string& what = entry.second;
     const std::string message = error_of([&] { corpus_text_start(dir.write("x", bytes)); });
     EXPECT_NE(message.find(what), std::string::npos) << what << ": " << message;
   }
