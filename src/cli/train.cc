@@ -120,7 +120,7 @@ void check_resume_options(const po::variables_map& vm, const Checkpoint& checkpo
       {"alpha", "glove.learning_rate"}, {"bias-alpha", "glove.bias_learning_rate"}, {"seed", "glove.seed"},
       {"glove-output", "glove.output"}, {"window", "cooccurrence.window"},
       {"no-distance-weighting", "cooccurrence.distance_weighting"}};
-  static const std::set<std::string> may_change = {"output", "format", "save-vocab", "save-cooccurrence", "save-model", "report",
+  static const std::set<std::string> may_change = {"output", "format", "save-vocab", "save-cooccurrence", "save-model", "report", "force",
                                                    "threads", "cache-memory", "memory", "temp-dir",
                                                    "checkpoint", "checkpoint-every", "resume", "quiet", "verbose"};
   static const std::set<std::string> corpus_flags = {
@@ -218,6 +218,9 @@ po::options_description TrainCommand::options() {
       "output,o", po::value(&job.output), "where to write the vectors (replaced atomically)")(
       "format", po::value(&format)->default_value(format), "vector format: bin (word2vec binary), text (word2vec text), vec (fastText), glove, npy")(
       "save-vocab", po::value(&save_vocab), "also write the vocabulary as 'word count' lines")(
+      "dry-run", "count the vocabulary, then print the dimension and why, the memory and temporary disk the run "
+                 "will need and its time (calibrated by a few seconds of training on the corpus), and stop")(
+      "force", "run even when the memory the run needs (as --dry-run estimates it) exceeds what is available")(
       "report", po::value(&job.report_path),
       "when the run succeeds, write FILE.json: resolved settings and dimension, corpus and vocabulary counts, "
       "seconds per stage, words/s/thread, mean loss per epoch, peak memory, SIMD kernels, outputs with sizes "
@@ -550,6 +553,8 @@ int run_train(const std::vector<std::string>& args, const FrontEnd& front_end) {
   job.format = format_flag(c.format);
   job.quiet = vm.count("quiet") > 0;
   job.save_vocab = c.save_vocab;
+  job.dry_run = vm.count("dry-run") > 0;
+  job.force = vm.count("force") > 0;
   if (!job.report_path.empty()) {
     job.report = std::make_shared<TrainReport>(job.report_path);
     job.report->root()["command"] = args;

@@ -5,6 +5,8 @@
 
 #include "cli.h"
 #include "train_job.h"
+#include "train_plan.h"
+#include "wordvec/train/dimension.h"
 #include "wordvec/core/error.h"
 #include "wordvec/core/units.h"
 #include "wordvec/simd/kernels.h"
@@ -84,6 +86,17 @@ int run_glove(TrainJob job, GloveOptions go, CooccurrenceOptions co, const Vocab
       old_rows = std::move(update->old_to_new);
     } else {
       vocab = resume ? resume->vocab : read_vocabulary(job.input, vo, co.thread_count());
+    }
+    if (!resume) {
+      const int dim = job.requested_dim > 0 ? job.requested_dim : suggest_dimension(static_cast<double>(vocab.size())).dimension;
+      GloveOptions planned = go;
+      planned.dim = dim;
+      const RunPlan plan = plan_glove(job, planned, co, vocab);
+      if (job.dry_run) {
+        print_plan(plan, "glove", dim, job, vocab.size());
+        return 0;
+      }
+      check_memory(plan, job.force);
     }
     CooccurrenceCounter counter(vocab, co);
     if (!job.save_cooccurrence.empty())

@@ -55,6 +55,9 @@ struct TrainJob {
   ModelHistory history;  // of the model continued ({} for a new one)
   // Words of --input that one epoch trains (0: the vocabulary's total).
   std::uint64_t words_per_epoch = 0;
+  // --dry-run: plan and print, train nothing; --force: run even when the plan
+  // needs more memory than is available.
+  bool dry_run = false, force = false;
   // --report: filled as the run goes, written when it has succeeded.
   std::string report_path;
   std::shared_ptr<TrainReport> report;

@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "train_job.h"
+#include "train_plan.h"
 #include "wordvec/core/error.h"
 #include "wordvec/simd/kernels.h"
 
@@ -40,6 +41,16 @@ int run_sgns(TrainJob job, SgnsOptions o, const VocabOptions& vo, Checkpoint* re
                                     : read_vocabulary(job.input, vo, o.thread_count());
   job.end_stage("vocabulary");
   std::optional<InitialRows> init = start_dimension(job, vocab, resume != nullptr, o.dim);
+  if (!resume) {  // a resumed run's model is in memory already
+    const std::uint64_t words = job.words_per_epoch > 0 ? job.words_per_epoch : vocab.total_count();
+    RunPlan plan = plan_sgns(job, o, vocab, words);
+    if (job.dry_run) {
+      calibrate_sgns(plan, job, o, vocab, words);
+      print_plan(plan, model_name(o.model), o.dim, job, vocab.size());
+      return 0;
+    }
+    check_memory(plan, job.force);
+  }
   const Kernels kernels = select_kernels();
   SgnsTrainer trainer(vocab, o, kernels);
   if (job.words_per_epoch > 0) trainer.set_words_per_epoch(job.words_per_epoch);

@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 """Score word pairs with two tools' vectors, split by whether a word is outside the tool's vocabulary.
 
-usage: oov_report.py OUT PAIRS.tsv...  (OUT holds {wordvec,fasttext}.vectors and {wordvec,fasttext}.vec)
-A word is unseen when the tool's .vec (its vocabulary) lacks it; both tools share the vocabulary
-rule (min-count), so the split is the same for both up to fastText's "</s>" token.
+usage: oov_report.py [--tools a,b,...] OUT PAIRS.tsv...  (OUT holds TOOL.vectors and TOOL.vec per tool;
+default tools wordvec,fasttext). A word is unseen when wordvec's .vec (its vocabulary) lacks it; the
+tools share the vocabulary rule (min-count), so the split is the same for all up to fastText's "</s>".
+Prints one line per file and tool: Spearman's rho over all pairs, those with an unseen word, both seen.
 """
 import math
 import os
@@ -55,8 +56,11 @@ def spearman(x, y):
     return cov / math.sqrt(vx * vy) if vx > 0 and vy > 0 else float('nan')
 
 
-out, files = sys.argv[1], sys.argv[2:]
+args = sys.argv[1:]
 tools = ['wordvec', 'fasttext']
+if args[0] == '--tools':
+    tools, args = args[1].split(','), args[2:]
+out, files = args[0], args[1:]
 vectors = {t: load(os.path.join(out, t + '.vectors')) for t in tools}
 vocab = {t: vocabulary(os.path.join(out, t + '.vec')) for t in tools}  # fastText writes its .vec beside the .bin
 print('%-16s %-10s %8s %8s %8s   (pairs: all / with an unseen word / both seen)' % ('pairs', 'tool', 'all', 'unseen', 'seen'))
@@ -77,4 +81,4 @@ for path in files:
             return spearman(gold, got)
         print('%-16s %-10s %8.3f %8.3f %8.3f   (%d / %d / %d)' % (
             os.path.basename(path), t, rho(rows), rho(unseen), rho(seen), len(rows), len(unseen), len(seen)))
-print('vocabulary: wordvec %d words, fastText %d words' % (len(vocab['wordvec']), len(vocab['fasttext'])))
+print('vocabulary: ' + ', '.join('%s %d words' % (t, len(vocab[t])) for t in tools))

@@ -415,5 +415,29 @@ expect_error "report of a failed run" 2 "--window" -- "$WORDVEC" train --input "
 [ "$(cat "$R/old.json")" = keep ] && ok || fail "a failed run replaced its --report file"
 expect_error "report over the corpus" 1 "--report" -- "$WORDVEC" train --input "$CORPUS" --output "$T/out/v.bin" --report "$CORPUS"
 
+# ---- train --dry-run: the plan, nothing written; its memory within 20 % of the run's peak; too big a run refused.
+D=$T/dry; mkdir -p "$D"
+for args in "--model skipgram" "--model cbow --dim 40" "--model skipgram --subwords --buckets 200000 --epochs 2"; do
+  rm -f "$D/v.bin" "$D/v.wvm"
+  # shellcheck disable=SC2086
+  "$WORDVEC" train --quiet --input "$CORPUS" --output "$D/v.bin" --save-model "$D/v.wvm" $args --dry-run > "$D/plan" 2> "$D/err"
+  rc=$?
+  est=$(awk '/^memory/ {print $2}' "$D/plan")
+  if [ "$rc" = 0 ] && [ -n "$est" ] && [ ! -e "$D/v.bin" ] && [ ! -e "$D/v.wvm" ] && grep -q '^dimension  ' "$D/plan" \
+     && grep -q '^time       about' "$D/plan" && [ -z "$(ls "${TMPDIR:-/tmp}"/wordvec-calibration-* 2> /dev/null)" ]; then ok
+  else fail "dry run $args: exit $rc, $(cat "$D/plan" "$D/err" | head -5)"; fi
+  # shellcheck disable=SC2086
+  "$WORDVEC" train --quiet --input "$CORPUS" --output "$D/v.bin" $args --report "$D/r.json" 2> /dev/null
+  peak=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["peak_memory_bytes"] / 1e6)' "$D/r.json")
+  awk -v e="$est" -v p="$peak" 'BEGIN { exit !(e >= 0.8 * p && e <= 1.2 * p) }' && ok \
+    || fail "dry-run memory $args: estimated $est MB, the run's peak $peak MB (more than 20 % apart)"
+done
+"$WORDVEC" train --quiet --model glove --input "$CORPUS" --output "$D/g.bin" --dry-run --memory 0.25 > "$D/plan" 2>&1 \
+  && grep -q "at most" "$D/plan" && [ ! -e "$D/g.bin" ] && ok || fail "GloVe dry run: $(head -3 "$D/plan")"
+expect_error "a run larger than the memory available" 1 "stopped before allocating" -- "$WORDVEC" train --input "$CORPUS" \
+  --output "$T/out/v.bin" --subwords --buckets 2000000000 --dim 10000
+"$WORDVEC" train --quiet --input "$CORPUS" --output "$D/f.bin" --epochs 1 --dim 10 --force 2> /dev/null && [ -s "$D/f.bin" ] \
+  && ok || fail "--force on a run that fits"
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
