@@ -36,10 +36,13 @@ DEB_PACKAGES := g++ make pkgconf libboost-program-options-dev libopenblas-dev li
 TEST_PACKAGES := python3-gensim bc clang libclang-rt-14-dev gzip bzip2 xz-utils zstd \
                  cmake help2man lintian dpkg-dev man-db
 
-ISA_SRC  := src/simd/kernels_avx2.cc src/simd/kernels_avx512.cc
+# The AVX2 and AVX-512 kernels are x86-64 code, built when the compiler targets
+# x86-64; on any other CPU (make test-aarch64) the scalar kernels are the one variant.
+X86_ISA_SRC := src/simd/kernels_avx2.cc src/simd/kernels_avx512.cc
+ISA_SRC  := $(if $(findstring x86_64,$(shell $(CXX) -dumpmachine)),$(X86_ISA_SRC))
 # The library's layers, bottom to top (tests/layering.sh keeps includes flowing downwards).
 LAYERS   := core text simd train io query
-LIB_SRC  := $(filter-out $(ISA_SRC),$(foreach l,$(LAYERS),$(wildcard src/$(l)/*.cc)))
+LIB_SRC  := $(filter-out $(X86_ISA_SRC),$(foreach l,$(LAYERS),$(wildcard src/$(l)/*.cc)))
 CLI_SRC  := $(wildcard src/cli/*.cc)
 TEST_SRC := $(wildcard tests/unit/*.cc)
 
@@ -53,7 +56,7 @@ UNIT     := $(BUILD)/wordvec_tests
 EXAMPLE  := $(BUILD)/examples/train_and_query
 CORPUS   := $(BUILD)/data/corpus.txt
 
-.PHONY: all deps test-deps install-packages check test layering clang-werror unit-test cli-test example-test sanitize tsan fuzz demo bench \
+.PHONY: all deps test-deps install-packages check test layering clang-werror test-aarch64 unit-test cli-test example-test sanitize tsan fuzz demo bench \
         bench-quick bench-glove bench-ingest bench-continue bench-micro native clean python python-deps python-objects \
         python-extension python-test bench-python
 
@@ -138,6 +141,29 @@ cli-test: $(WORDVEC) $(CORPUS) | test-deps
 
 example-test: $(EXAMPLE) $(WORDVEC) $(CORPUS)
 	EXAMPLE=$(EXAMPLE) WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) OUT=$(BUILD)/examples bash tests/cli/examples.sh
+
+# Portability: the library, CLI and unit tests cross-compiled for aarch64 (Debian's
+# g++-aarch64-linux-gnu against the arm64 libraries of multiarch) and the unit
+# tests run under qemu-user-static. Adds the arm64 architecture to dpkg once (as root).
+AARCH64_BUILD    := build-aarch64
+AARCH64_PACKAGES := g++-aarch64-linux-gnu qemu-user-static libopenblas-dev:arm64 libboost-program-options-dev:arm64 \
+                    libspdlog-dev:arm64 libfmt-dev:arm64 libgtest-dev:arm64 libxxhash-dev:arm64 zlib1g-dev:arm64 \
+                    libbz2-dev:arm64 liblzma-dev:arm64 libzstd-dev:arm64 libicu-dev:arm64
+AARCH64_PKG      := env PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig pkg-config
+AARCH64_RUN      := qemu-aarch64-static -L /usr/aarch64-linux-gnu
+test-aarch64: deps $(CORPUS)
+	@dpkg --print-foreign-architectures | grep -qx arm64 || { \
+	  if [ "$$(id -u)" = 0 ]; then dpkg --add-architecture arm64 && apt-get update -qq; \
+	  else echo "make test-aarch64: run  sudo dpkg --add-architecture arm64 && sudo apt-get update"; exit 1; fi; }
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(AARCH64_PACKAGES)"
+	$(MAKE) -j$$(nproc) BUILD=$(AARCH64_BUILD) CXX=aarch64-linux-gnu-g++ PKG_CONFIG="$(AARCH64_PKG)" \
+	  $(AARCH64_BUILD)/wordvec_tests $(AARCH64_BUILD)/wordvec
+	file $(AARCH64_BUILD)/wordvec | grep -q 'ARM aarch64'
+	WORDVEC_TEST_CORPUS=$(CORPUS) $(AARCH64_RUN) $(AARCH64_BUILD)/wordvec_tests --gtest_brief=1
+	$(AARCH64_RUN) $(AARCH64_BUILD)/wordvec --version | grep -q 'SIMD kernels: scalar'
+	$(AARCH64_RUN) $(AARCH64_BUILD)/wordvec train --quiet --input $(CORPUS) --output $(AARCH64_BUILD)/v.bin --epochs 1 --dim 20
+	$(AARCH64_RUN) $(AARCH64_BUILD)/wordvec nn --vectors $(AARCH64_BUILD)/v.bin -k 3 king
+	@echo "test-aarch64: unit tests and a training run pass on aarch64 (qemu)"
 
 # Warning-free under clang too (the g++ build has -Wall -Wextra and no warning):
 # every source, its ISA flags included, through clang++ -fsyntax-only -Werror
@@ -438,6 +464,6 @@ deb: $(WORDVEC) $(LIB)
 	  $(BUILD)/wordvec_$(VERSION)_$(DEB_ARCH).deb
 
 clean:
-	rm -rf $(BUILD) build-native $(ASAN_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD) $(PIC_BUILD) python/wordvec/_wordvec*.so
+	rm -rf $(BUILD) build-native $(ASAN_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD) $(PIC_BUILD) $(AARCH64_BUILD) python/wordvec/_wordvec*.so
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(PIC_BUILD)/module.d

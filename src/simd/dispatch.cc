@@ -1,5 +1,8 @@
 // Chooses the kernel variant from the CPU's features (checked by libgcc,
-// including the OS's support for the wider registers).
+// including the OS's support for the wider registers). The AVX2 and AVX-512
+// kernels exist on x86-64 only (the Makefile builds them there); elsewhere the
+// scalar kernels, which the compiler vectorises for the target, are the one
+// variant.
 #include <cstdlib>
 
 #include "kernels_impl.h"
@@ -11,10 +14,16 @@ bool simd_supported(SimdLevel level) {
   switch (level) {
     case SimdLevel::Scalar:
       return true;
+#if defined(__x86_64__)
     case SimdLevel::Avx2:
       return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
     case SimdLevel::Avx512:
       return __builtin_cpu_supports("avx512f");
+#else
+    case SimdLevel::Avx2:
+    case SimdLevel::Avx512:
+      return false;
+#endif
   }
   return false;
 }
@@ -48,6 +57,7 @@ const char* simd_level_name(SimdLevel level) {
 Kernels kernels_for(SimdLevel level) {
   if (!simd_supported(level))
     throw Error(std::string("this CPU cannot run the ") + simd_level_name(level) + " kernels");
+#if defined(__x86_64__)
   switch (level) {
     case SimdLevel::Avx512:
       return simd::avx512_kernels();
@@ -56,6 +66,7 @@ Kernels kernels_for(SimdLevel level) {
     case SimdLevel::Scalar:
       break;
   }
+#endif
   return simd::scalar_kernels();
 }
 

@@ -5,6 +5,8 @@
 
 namespace wordvec::simd {
 Kernels scalar_kernels();
+#if defined(__x86_64__)  // kernels_avx2.cc and kernels_avx512.cc are built for x86-64 only
 Kernels avx2_kernels();
 Kernels avx512_kernels();
+#endif
 }  // namespace wordvec::simd
