@@ -48,6 +48,14 @@ std::string megabytes(std::uint64_t bytes) {
   return mb < 10 ? fmt::format("{:.1f} MB", mb) : fmt::format("{:.0f} MB", mb);
 }
 
+// The decoded copy of a compressed, piped or multi-file corpus, made already.
+std::uint64_t decoded_copy_bytes(const TrainJob& job) {
+  if (!job.corpus || !job.corpus->is_copy()) return 0;
+  std::error_code error;
+  const std::uintmax_t size = std::filesystem::file_size(job.corpus->path(), error);
+  return error ? 0 : size;
+}
+
 }  // namespace
 
 std::uint64_t RunPlan::memory_bytes() const {
@@ -80,10 +88,7 @@ RunPlan plan_sgns(const TrainJob& job, const SgnsOptions& o, const Vocabulary& v
     plan.memory.emplace_back("corpus id stream (replayed by epochs 2+)", std::min(stream, budget));
     if (stream > budget) plan.temp_disk_bytes += stream - budget;
   }
-  if (job.corpus && job.corpus->is_copy()) {
-    std::error_code error;
-    plan.temp_disk_bytes += std::filesystem::file_size(job.corpus->path(), error);
-  }
+  plan.temp_disk_bytes += decoded_copy_bytes(job);
   return plan;
 }
 
@@ -94,10 +99,7 @@ RunPlan plan_glove(const TrainJob& job, const GloveOptions& go, const Cooccurren
   // Word and context vectors with their biases, and AdaGrad's squared-gradient sums of each.
   plan.memory.emplace_back("vectors, biases and AdaGrad sums", 4 * matrix_bytes(v, static_cast<std::size_t>(go.dim) + 1));
   plan.memory.emplace_back("co-occurrence counting and shuffling (the --memory budget; at most)", co.memory_bytes());
-  if (job.corpus && job.corpus->is_copy()) {
-    std::error_code error;
-    plan.temp_disk_bytes += std::filesystem::file_size(job.corpus->path(), error);
-  }
+  plan.temp_disk_bytes += decoded_copy_bytes(job);
   plan.calibration = "not estimated for GloVe (the co-occurrences are counted first)";
   return plan;
 }
