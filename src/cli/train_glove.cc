@@ -91,8 +91,9 @@ int run_glove(TrainJob job, GloveOptions go, CooccurrenceOptions co, const Vocab
       const int dim = job.requested_dim > 0 ? job.requested_dim : suggest_dimension(static_cast<double>(vocab.size())).dimension;
       GloveOptions planned = go;
       planned.dim = dim;
-      const RunPlan plan = plan_glove(job, planned, co, vocab);
+      RunPlan plan = plan_glove(job, planned, co, vocab);
       if (job.dry_run) {
+        calibrate_glove(plan, job, planned, co, vocab);
         print_plan(plan, "glove", dim, job, vocab.size());
         return 0;
       }

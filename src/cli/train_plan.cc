@@ -4,7 +4,9 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -17,7 +19,10 @@
 #include "wordvec/core/units.h"
 #include "wordvec/simd/kernels.h"
 #include "wordvec/text/subwords.h"
+#include "wordvec/train/cooccurrence.h"
 #include "wordvec/train/dimension.h"
+#include "wordvec/train/glove.h"
+#include "wordvec/train/shuffled_records.h"
 
 namespace wordvec::cli {
 namespace {
@@ -56,6 +61,62 @@ std::uint64_t decoded_copy_bytes(const TrainJob& job) {
   return error ? 0 : size;
 }
 
+
+// GloVe's word and context rows: [vector | bias | 1 | padding], each followed by its AdaGrad sums.
+std::uint64_t glove_model_bytes(std::size_t vocab_size, int dim) {
+  return 4 * matrix_bytes(vocab_size, static_cast<std::size_t>(dim) + 1);
+}
+
+// The corpus's first lines holding about `target` in-vocabulary words, in a
+// temporary file that goes with this object (what calibration trains on).
+class CorpusSample {
+ public:
+  CorpusSample(const TrainJob& job, const Vocabulary& vocab, std::uint64_t target, const char* tag)
+      : path_((std::filesystem::path(job.temp_dir.empty() ? std::filesystem::temp_directory_path().string()
+                                                            : job.temp_dir) /
+               fmt::format("wordvec-calibration-{}-{}.txt", static_cast<long long>(::getpid()), tag))
+                  .string()) {
+    std::ifstream in(job.input);
+    std::ofstream out(path_);
+    if (!out) throw file_error(path_, "cannot write a calibration sample here (see --temp-dir)");
+    std::string line;
+    while (words_ < target && std::getline(in, line)) {
+      std::istringstream tokens(line);
+      std::string token;
+      while (tokens >> token) words_ += vocab.id(token) >= 0 ? 1 : 0;
+      out << line << '\n';
+    }
+    whole_ = !in.good();
+    if (!out.flush()) throw file_error(path_, "cannot write a calibration sample here (see --temp-dir)");
+  }
+  ~CorpusSample() {
+    std::error_code ignored;
+    std::filesystem::remove(path_, ignored);
+  }
+  CorpusSample(const CorpusSample&) = delete;
+  CorpusSample& operator=(const CorpusSample&) = delete;
+
+  const std::string& path() const { return path_; }
+  std::uint64_t words() const { return words_; }
+  bool whole() const { return whole_; }  // the corpus ended within the sample
+
+ private:
+  std::string path_;
+  std::uint64_t words_ = 0;
+  bool whole_ = false;
+};
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// y at x = total, from y1 at x1 and y2 at x2 (x1 < x2 < total) on a power law
+// y = c x^a with 0 <= a <= 1: distinct co-occurrences grow slower than the text.
+double extrapolate(double x1, double y1, double x2, double y2, double total) {
+  if (y1 <= 0 || y2 <= 0 || x2 <= x1) return y2 * total / x2;
+  const double a = std::clamp(std::log(y2 / y1) / std::log(x2 / x1), 0.0, 1.0);
+  return y2 * std::pow(total / x2, a);
+}
 }  // namespace
 
 std::uint64_t RunPlan::memory_bytes() const {
@@ -96,8 +157,7 @@ RunPlan plan_glove(const TrainJob& job, const GloveOptions& go, const Cooccurren
   RunPlan plan;
   const std::size_t v = vocab.size();
   plan.memory.emplace_back("this process now (program, vocabulary, buffers)", proc_kib_field("/proc/self/status", "VmRSS"));
-  // Word and context vectors with their biases, and AdaGrad's squared-gradient sums of each.
-  plan.memory.emplace_back("vectors, biases and AdaGrad sums", 4 * matrix_bytes(v, static_cast<std::size_t>(go.dim) + 1));
+  plan.memory.emplace_back("vectors, biases and AdaGrad sums", glove_model_bytes(v, go.dim));
   plan.memory.emplace_back("co-occurrence counting and shuffling (the --memory budget; at most)", co.memory_bytes());
   plan.temp_disk_bytes += decoded_copy_bytes(job);
   plan.calibration = "not estimated for GloVe (the co-occurrences are counted first)";
@@ -111,44 +171,117 @@ void calibrate_sgns(RunPlan& plan, const TrainJob& job, const SgnsOptions& o, co
     plan.calibration = "not calibrated: the model would take more than half the memory available";
     return;
   }
-  // A sample of the corpus: its first lines, up to ~1M words per thread.
-  const std::uint64_t sample_target = 1000000ull * o.thread_count();
-  const std::string sample_path =
-      (std::filesystem::path(job.temp_dir.empty() ? std::filesystem::temp_directory_path().string() : job.temp_dir) /
-       fmt::format("wordvec-calibration-{}.txt", static_cast<long long>(::getpid())))
-          .string();
-  std::uint64_t words = 0;
-  {
-    std::ifstream in(job.input);
-    std::ofstream out(sample_path);
-    std::string line;
-    while (words < sample_target && std::getline(in, line)) {
-      std::istringstream tokens(line);
-      std::string token;
-      while (tokens >> token) words += vocab.id(token) >= 0 ? 1 : 0;
-      out << line << '\n';
-    }
-  }
-  try {
-    SgnsOptions sample = o;
-    sample.epochs = 1;
-    sample.progress_interval_seconds = 1e9;
-    SgnsTrainer trainer(vocab, sample, select_kernels());
-    trainer.set_words_per_epoch(std::max<std::uint64_t>(1, words));
+  // About 1M words per thread.
+  const CorpusSample sample(job, vocab, 1000000ull * o.thread_count(), "sgns");
+  SgnsOptions one_epoch = o;
+  one_epoch.epochs = 1;
+  one_epoch.progress_interval_seconds = 1e9;
+  SgnsTrainer trainer(vocab, one_epoch, select_kernels());
+  trainer.set_words_per_epoch(std::max<std::uint64_t>(1, sample.words()));
+  const auto start = std::chrono::steady_clock::now();
+  const TrainingSummary done = trainer.train(sample.path());
+  const double seconds = seconds_since(start);
+  if (done.words == 0 || seconds <= 0) throw Error("the sample trained no words");
+  const double rate = static_cast<double>(done.words) / seconds;
+  plan.seconds = static_cast<double>(words_per_epoch) * o.epochs / rate;
+  plan.calibration = fmt::format("from {} words trained in {:.1f} s on this machine ({:.0f} words/s/thread)",
+                                 done.words, seconds, rate / o.thread_count());
+}
+
+void calibrate_glove(RunPlan& plan, const TrainJob& job, const GloveOptions& go, const CooccurrenceOptions& co,
+                     const Vocabulary& vocab) {
+  // Two prefixes, the second twice the first: 1/8 of the corpus, between 2M and 8M words.
+  const std::uint64_t total = std::max<std::uint64_t>(1, vocab.total_count());
+  const std::uint64_t large_target = std::clamp<std::uint64_t>(total / 8, 2000000, 8000000);
+  CooccurrenceOptions quiet = co;
+  quiet.progress_interval_seconds = 1e9;
+  struct Count {
+    std::uint64_t words;
+    CooccurrenceStats stats;
+    double seconds;
+  };
+  std::vector<CooccurrenceRecord> records;  // of the larger prefix: timed training
+  const auto count = [&](const CorpusSample& sample, bool keep) {
+    CooccurrenceCounter counter(vocab, quiet);
     const auto start = std::chrono::steady_clock::now();
-    const TrainingSummary done = trainer.train(sample_path);
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::filesystem::remove(sample_path);
-    if (done.words == 0 || seconds <= 0) throw Error("the sample trained no words");
-    const double rate = static_cast<double>(done.words) / seconds;
-    plan.seconds = static_cast<double>(words_per_epoch) * o.epochs / rate;
-    plan.calibration = fmt::format("from {} words trained in {:.1f} s on this machine ({:.0f} words/s/thread)",
-                                   done.words, seconds, rate / o.thread_count());
-  } catch (...) {
-    std::error_code ignored;
-    std::filesystem::remove(sample_path, ignored);
-    throw;
+    const CooccurrenceStats stats = counter.count(sample.path(), [&](std::span<const CooccurrenceRecord> batch) {
+      if (keep) records.insert(records.end(), batch.begin(), batch.end());
+    });
+    return Count{std::max<std::uint64_t>(1, sample.words()), stats, seconds_since(start)};
+  };
+  Count small{}, large{};
+  bool exact = false;
+  {
+    const CorpusSample sample(job, vocab, large_target, "glove-2");
+    exact = sample.whole();
+    large = count(sample, true);
   }
+  if (!exact) {
+    const CorpusSample sample(job, vocab, large_target / 2, "glove-1");
+    small = count(sample, false);
+  }
+  const auto at_full = [&](auto field) {
+    const double y2 = static_cast<double>(field(large.stats));
+    if (exact) return y2;
+    return extrapolate(static_cast<double>(small.words), static_cast<double>(field(small.stats)),
+                       static_cast<double>(large.words), y2, static_cast<double>(total));
+  };
+  const double record_count = at_full([](const CooccurrenceStats& s) { return s.records; });
+  const double dense = std::min(at_full([](const CooccurrenceStats& s) { return s.dense_resident_bytes; }),
+                                static_cast<double>(large.stats.dense_entries * sizeof(std::uint64_t)));
+  const double runs = at_full([](const CooccurrenceStats& s) { return s.run_bytes_in_memory; });
+
+  // Counting keeps 3/8 of the budget for sorted runs (the rest spills to disk);
+  // the shuffled records stay in memory up to the budget (beyond it, they are
+  // shuffled on disk and mapped).
+  const auto budget = static_cast<double>(co.memory_bytes());
+  const double runs_kept = std::min(runs, budget * 3 / 8);
+  const double record_bytes = record_count * sizeof(CooccurrenceRecord);
+  const double records_kept = std::min(record_bytes, budget);
+  plan.temp_disk_bytes += static_cast<std::uint64_t>(runs - runs_kept);
+  if (record_bytes > budget) plan.temp_disk_bytes += static_cast<std::uint64_t>(2 * record_bytes);
+
+  // The peak: at the end of counting (the dense tables, the runs and the
+  // records the merge gathered) or while training (the model and every
+  // record, in memory or mapped from the shuffled file: resident either way).
+  const std::uint64_t now = plan.memory.front().second;
+  const double model = static_cast<double>(glove_model_bytes(vocab.size(), go.dim));
+  plan.memory.clear();
+  plan.memory.emplace_back("this process now (program, vocabulary, buffers)", now);
+  const std::string records_part = fmt::format("{:.0f}M co-occurrence records{}", record_count / 1e6,
+                                               record_bytes > budget ? " (shuffled on disk, mapped)" : "");
+  if (dense + runs_kept + records_kept >= model + record_bytes) {
+    plan.memory.emplace_back("co-occurrence tables of frequent pairs (their touched pages)", static_cast<std::uint64_t>(dense));
+    plan.memory.emplace_back("sorted runs of the other pairs kept in memory", static_cast<std::uint64_t>(runs_kept));
+    plan.memory.emplace_back(records_part, static_cast<std::uint64_t>(records_kept));
+  } else {
+    plan.memory.emplace_back("vectors, biases and AdaGrad sums", static_cast<std::uint64_t>(model));
+    plan.memory.emplace_back(records_part, static_cast<std::uint64_t>(record_bytes));
+  }
+
+  // Time: counting scales with the words, training with the records.
+  GloveOptions one_epoch = go;
+  one_epoch.epochs = 1;
+  one_epoch.progress_interval_seconds = 1e9;
+  if (one_epoch.x_max == 0) one_epoch.x_max = auto_x_max(total);
+  shuffle_records(records, go.seed);
+  GloveTrainer trainer(vocab.size(), one_epoch, select_kernels());
+  const auto start = std::chrono::steady_clock::now();
+  trainer.train(records);
+  const double train_seconds = seconds_since(start);
+  // Counting time is a fixed part (the tables' pages) and a part per word: a line through both prefixes.
+  double seconds_per_word = large.seconds / static_cast<double>(large.words);
+  if (!exact && large.seconds > small.seconds)
+    seconds_per_word = (large.seconds - small.seconds) / static_cast<double>(large.words - small.words);
+  const double count_seconds = large.seconds + seconds_per_word * static_cast<double>(total - std::min(total, large.words));
+  const double records_per_second = static_cast<double>(records.size()) / std::max(train_seconds, 1e-9);
+  plan.seconds = count_seconds + record_count * go.epochs / records_per_second;
+  plan.timed = "counting and training";
+  plan.calibration = fmt::format(
+      "from {} co-occurrences counted in {} words {}and trained for one epoch ({:.0f} records/s/thread) on this "
+      "machine; counting takes about {} of it",
+      large.stats.records, large.words, exact ? std::string("(the whole corpus) ") : fmt::format("(and {} in {}) ", small.stats.records, small.words),
+      records_per_second / go.thread_count(), format_duration(count_seconds));
 }
 
 void print_plan(const RunPlan& plan, const std::string& model, int dim, const TrainJob& job, std::size_t vocab_size) {
@@ -165,7 +298,8 @@ void print_plan(const RunPlan& plan, const std::string& model, int dim, const Tr
   if (available > 0) std::printf("  (available on this machine now: %s)\n", megabytes(available).c_str());
   std::printf("temp disk  %s\n", megabytes(plan.temp_disk_bytes).c_str());
   if (plan.seconds >= 0)
-    std::printf("time       about %s of training, %s\n", format_duration(plan.seconds).c_str(), plan.calibration.c_str());
+    std::printf("time       about %s of %s, %s\n", format_duration(plan.seconds).c_str(), plan.timed.c_str(),
+                plan.calibration.c_str());
   else
     std::printf("time       %s\n", plan.calibration.c_str());
   std::fflush(stdout);

@@ -99,6 +99,18 @@ TEST(Cooccurrence, SpillingAndThreadCountsGiveExactlyTheSameCounts) {
   EXPECT_GT(spilled.runs_spilled, 100u);  // more than one merge of spilled runs per thread
   EXPECT_GT(spilled.bytes_spilled, 0u);
   EXPECT_TRUE(std::filesystem::is_empty(spill.path())) << "temporary runs must be removed";
+
+  // What --dry-run extrapolates: the dense cells and the kept runs account for
+  // every record, and only touched pages of the tables count as memory.
+  for (const CooccurrenceStats* s : {&in_memory, &spilled}) {
+    EXPECT_GT(s->dense_nonzero, 0u);
+    EXPECT_LE(s->dense_nonzero, s->dense_entries);
+    EXPECT_GE(s->dense_resident_bytes, 4096u);
+    EXPECT_LE(s->dense_resident_bytes, (s->dense_entries * 8 / 4096 + 3) * 4096);
+  }
+  EXPECT_EQ(in_memory.run_bytes_in_memory, (in_memory.records - in_memory.dense_nonzero) * 16)
+      << "in memory, the runs hold exactly the sparse records (one run per thread, nothing spilled)";
+  EXPECT_LT(spilled.run_bytes_in_memory, 64u << 10);
 }
 
 TEST(Cooccurrence, TemporaryFilesAreRemovedWhenCountingFails) {

@@ -64,6 +64,9 @@ struct CooccurrenceStats {
   std::uint64_t tokens = 0;          // in-vocabulary tokens counted
   std::uint64_t records = 0;         // nonzero entries
   std::uint64_t dense_entries = 0;   // size of the dense tables (all threads)
+  std::uint64_t dense_nonzero = 0;   // of which nonzero
+  std::uint64_t dense_resident_bytes = 0;  // memory the dense tables hold (their touched pages)
+  std::uint64_t run_bytes_in_memory = 0;   // sorted runs kept in memory until the merge
   std::uint64_t max_product = 0;     // pairs with (row+1)(col+1) <= this were counted densely
   std::uint64_t runs = 0;            // sorted runs of sparse pairs
   std::uint64_t runs_spilled = 0;    // of which written to disk
