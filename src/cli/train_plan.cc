@@ -200,25 +200,32 @@ void calibrate_glove(RunPlan& plan, const TrainJob& job, const GloveOptions& go,
     CooccurrenceStats stats;
     double seconds;
   };
-  std::vector<CooccurrenceRecord> records;  // of the larger prefix: timed training
-  const auto count = [&](const CorpusSample& sample, bool keep) {
+  std::vector<CooccurrenceRecord> records;  // of the last prefix counted: timed training
+  // Both keep their records, as the real run does: the later one's are timed in training.
+  const auto count = [&](const CorpusSample& sample) {
     CooccurrenceCounter counter(vocab, quiet);
+    std::vector<CooccurrenceRecord>().swap(records);
     const auto start = std::chrono::steady_clock::now();
     const CooccurrenceStats stats = counter.count(sample.path(), [&](std::span<const CooccurrenceRecord> batch) {
-      if (keep) records.insert(records.end(), batch.begin(), batch.end());
+      records.insert(records.end(), batch.begin(), batch.end());
     });
     return Count{std::max<std::uint64_t>(1, sample.words()), stats, seconds_since(start)};
   };
+  // The smaller first: it also pays the one-time costs (the kernel preparing
+  // the tables' huge pages), which the real run pays once too.
   Count small{}, large{};
   bool exact = false;
   {
+    const CorpusSample sample(job, vocab, large_target / 2, "glove-1");
+    exact = sample.whole();
+    small = count(sample);
+  }
+  if (exact) {
+    large = small;
+  } else {
     const CorpusSample sample(job, vocab, large_target, "glove-2");
     exact = sample.whole();
-    large = count(sample, true);
-  }
-  if (!exact) {
-    const CorpusSample sample(job, vocab, large_target / 2, "glove-1");
-    small = count(sample, false);
+    large = count(sample);
   }
   const auto at_full = [&](auto field) {
     const double y2 = static_cast<double>(field(large.stats));
