@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -14,6 +13,7 @@
 #include <sstream>
 
 #include "cli.h"
+#include "core/temp_folder.h"
 #include "wordvec/core/error.h"
 #include "wordvec/core/matrix.h"
 #include "wordvec/core/units.h"
@@ -71,16 +71,12 @@ std::uint64_t glove_model_bytes(std::size_t vocab_size, int dim) {
 // temporary file that goes with this object (what calibration trains on).
 class CorpusSample {
  public:
-  CorpusSample(const TrainJob& job, const Vocabulary& vocab, std::uint64_t target, const char* tag)
-      : path_((std::filesystem::path(job.temp_dir.empty() ? std::filesystem::temp_directory_path().string()
-                                                            : job.temp_dir) /
-               fmt::format("wordvec-calibration-{}-{}.txt", static_cast<long long>(::getpid()), tag))
-                  .string()) {
+  CorpusSample(const TrainJob& job, const Vocabulary& vocab, std::uint64_t target)
+      : folder_(job.temp_dir, "calibration"), path_(folder_.path() + "/sample.txt") {
     std::ifstream in(job.input);
     std::ofstream out(path_);
-    if (!out) throw file_error(path_, "cannot write a calibration sample here (see --temp-dir)");
     std::string line;
-    while (words_ < target && std::getline(in, line)) {
+    while (out && words_ < target && std::getline(in, line)) {
       std::istringstream tokens(line);
       std::string token;
       while (tokens >> token) words_ += vocab.id(token) >= 0 ? 1 : 0;
@@ -89,18 +85,13 @@ class CorpusSample {
     whole_ = !in.good();
     if (!out.flush()) throw file_error(path_, "cannot write a calibration sample here (see --temp-dir)");
   }
-  ~CorpusSample() {
-    std::error_code ignored;
-    std::filesystem::remove(path_, ignored);
-  }
-  CorpusSample(const CorpusSample&) = delete;
-  CorpusSample& operator=(const CorpusSample&) = delete;
 
   const std::string& path() const { return path_; }
   std::uint64_t words() const { return words_; }
   bool whole() const { return whole_; }  // the corpus ended within the sample
 
  private:
+  TempFolder folder_;  // removed with the sample, also on a fatal signal
   std::string path_;
   std::uint64_t words_ = 0;
   bool whole_ = false;
@@ -172,7 +163,7 @@ void calibrate_sgns(RunPlan& plan, const TrainJob& job, const SgnsOptions& o, co
     return;
   }
   // About 1M words per thread.
-  const CorpusSample sample(job, vocab, 1000000ull * o.thread_count(), "sgns");
+  const CorpusSample sample(job, vocab, 1000000ull * o.thread_count());
   SgnsOptions one_epoch = o;
   one_epoch.epochs = 1;
   one_epoch.progress_interval_seconds = 1e9;
@@ -216,14 +207,14 @@ void calibrate_glove(RunPlan& plan, const TrainJob& job, const GloveOptions& go,
   Count small{}, large{};
   bool exact = false;
   {
-    const CorpusSample sample(job, vocab, large_target / 2, "glove-1");
+    const CorpusSample sample(job, vocab, large_target / 2);
     exact = sample.whole();
     small = count(sample);
   }
   if (exact) {
     large = small;
   } else {
-    const CorpusSample sample(job, vocab, large_target, "glove-2");
+    const CorpusSample sample(job, vocab, large_target);
     exact = sample.whole();
     large = count(sample);
   }

@@ -226,12 +226,15 @@ class CountingShard {
 };
 
 // The largest rank-product bound whose dense tables hold at most `entries` cells.
+// Cells of the dense tables for a rank-product bound (counting stops past `cap`).
+std::uint64_t dense_cells(std::uint64_t vocab_size, std::uint64_t max_product, std::uint64_t cap = ~std::uint64_t{0}) {
+  std::uint64_t total = 0;
+  for (std::uint64_t row = 1; row <= vocab_size && total <= cap; ++row) total += std::min(vocab_size, max_product / row);
+  return total;
+}
+
 std::uint64_t choose_max_product(std::uint64_t vocab_size, std::uint64_t entries) {
-  auto cells = [&](std::uint64_t p) {
-    std::uint64_t total = 0;
-    for (std::uint64_t row = 1; row <= vocab_size && total <= entries; ++row) total += std::min(vocab_size, p / row);
-    return total;
-  };
+  auto cells = [&](std::uint64_t p) { return dense_cells(vocab_size, p, entries); };
   std::uint64_t low = 0, high = vocab_size * vocab_size;
   while (low < high) {
     const std::uint64_t mid = low + (high - low + 1) / 2;
@@ -298,12 +301,6 @@ struct CountingBudget {
         chunk_bytes(std::max<std::uint64_t>(1 << 20, bytes / 16)),
         merge_read_bytes(bytes / 16 / threads),
         final_read_bytes(bytes / 8) {}
-
-  std::uint64_t dense_cells(std::uint32_t vocab_size) const {
-    std::uint64_t cells = 0;
-    for (std::uint64_t row = 1; row <= vocab_size; ++row) cells += std::min<std::uint64_t>(vocab_size, max_product / row);
-    return cells;
-  }
 };
 
 // One counting run: a shard of rows per thread, the runs' shared budget and
@@ -431,7 +428,7 @@ CooccurrenceStats CooccurrenceCounter::count(const std::string& corpus_path, con
   // Each token adds up to 2 x window pairs: at least as many as the tables
   // have cells touches most of their pages.
   const bool huge_pages = 2 * static_cast<std::uint64_t>(options_.window) * vocab_.total_count() >=
-                          budget.dense_cells(static_cast<std::uint32_t>(vocab_.size()));
+                          dense_cells(vocab_.size(), budget.max_product);
   CountingPass pass(options_, static_cast<std::uint32_t>(vocab_.size()), threads, budget, huge_pages);
   ProgressMeter meter("counting co-occurrences", "words", vocab_.total_count(), threads,
                       options_.progress_interval_seconds);
