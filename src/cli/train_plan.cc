@@ -164,6 +164,7 @@ void calibrate_sgns(RunPlan& plan, const TrainJob& job, const SgnsOptions& o, co
   }
   // About 1M words per thread.
   const CorpusSample sample(job, vocab, 1000000ull * o.thread_count());
+  spdlog::info("dry run: timing one epoch on the first {} words of the corpus", sample.words());
   SgnsOptions one_epoch = o;
   one_epoch.epochs = 1;
   one_epoch.progress_interval_seconds = 1e9;
@@ -206,6 +207,8 @@ void calibrate_glove(RunPlan& plan, const TrainJob& job, const GloveOptions& go,
   // the tables' huge pages), which the real run pays once too.
   Count small{}, large{};
   bool exact = false;
+  spdlog::info("dry run: counting co-occurrences in corpus prefixes of up to {} and {} words to extrapolate memory and time",
+               large_target / 2, large_target);
   {
     const CorpusSample sample(job, vocab, large_target / 2);
     exact = sample.whole();

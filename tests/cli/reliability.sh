@@ -203,6 +203,19 @@ read -r rc _ < <(interrupt USR1 "log:training GloVe" "$T/sig.err" -- "$WORDVEC" 
   --output "$T/sig/g.bin" --epochs 1000 --dim 20 --memory 0.002 --temp-dir "$T/gtmp")
 if [ "$rc" = 138 ] && grep -q 'stopped by SIGUSR1' "$T/sig.err" && [ -z "$(ls -A "$T/gtmp")" ] && [ ! -e "$T/sig/g.bin" ]; then ok
 else fail "SIGUSR1 during GloVe: exit $rc, temp: $(ls -A "$T/gtmp"), $(tail -1 "$T/sig.err")"; fi
+# A stop signal during a dry run's calibration (it trains or counts a sample): the run stops with 128 + the
+# signal, prints no plan and leaves no sample or temp folder behind.
+mkdir -p "$T/dtmp"
+for model in skipgram glove; do
+  for sig in INT TERM; do
+    read -r rc _ < <(interrupt $sig "log:dry run:" "$T/dry.err" -- bash -c 'exec "$@" > "$0"' "$T/dry.out" \
+      "$WORDVEC" train --model $model --input "$CORPUS" --output "$T/sig/d.bin" --dry-run --temp-dir "$T/dtmp" --threads 2)
+    num=$(/usr/bin/python3 -c "import signal; print(signal.SIG$sig.value)")
+    if [ "$rc" = $((128 + num)) ] && grep -q "stopped by SIG$sig" "$T/dry.err" && [ ! -s "$T/dry.out" ] \
+       && [ -z "$(ls -A "$T/dtmp")" ] && [ ! -e "$T/sig/d.bin" ]; then ok
+    else fail "SIG$sig during $model --dry-run: exit $rc, temp: $(ls -A "$T/dtmp"), $(tail -1 "$T/dry.err")"; fi
+  done
+done
 # The file size limit: a clean error, no temp file (SIGXFSZ no longer kills silently).
 ( ulimit -f 200; exec "$WORDVEC" convert --input "$T/sig/big.txt" --output "$T/sig/out.txt" --to text ) > /dev/null 2> "$T/sig.err"
 rc=$?
