@@ -41,7 +41,7 @@ TEST_PACKAGES := python3-gensim bc clang libclang-rt-14-dev gzip bzip2 xz-utils 
 X86_ISA_SRC := src/simd/kernels_avx2.cc src/simd/kernels_avx512.cc
 ISA_SRC  := $(if $(findstring x86_64,$(shell $(CXX) -dumpmachine)),$(X86_ISA_SRC))
 # The library's layers, bottom to top (tests/layering.sh keeps includes flowing downwards).
-LAYERS   := core text simd train io query
+LAYERS   := core text simd train io query dist
 LIB_SRC  := $(filter-out $(X86_ISA_SRC),$(foreach l,$(LAYERS),$(wildcard src/$(l)/*.cc)))
 CLI_SRC  := $(wildcard src/cli/*.cc)
 TEST_SRC := $(wildcard tests/unit/*.cc)
@@ -56,6 +56,8 @@ UNIT     := $(BUILD)/wordvec_tests
 EXAMPLE  := $(BUILD)/examples/train_and_query
 CORPUS   := $(BUILD)/data/corpus.txt
 
+
+.PHONY: mpi mpi-deps mpi-test
 .PHONY: all deps test-deps install-packages check test layering clang-werror test-aarch64 unit-test cli-test example-test sanitize tsan fuzz demo bench \
         bench-quick bench-glove bench-ingest bench-continue bench-micro native clean python python-deps python-objects \
         python-extension python-test bench-python
@@ -138,6 +140,33 @@ cli-test: $(WORDVEC) $(CORPUS) | test-deps
 	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) bash tests/cli/wiring.sh
 	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) bash tests/cli/simd.sh
 	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) bash tests/cli/gensim_agreement.sh
+
+# Distributed training (docs/distributed.md): `make mpi` builds $(BUILD)/wordvec-mpi,
+# the same command with MPI (Open MPI from Debian). Run alone it is wordvec;
+# under `mpirun -np P` each process trains a share of the corpus. The default
+# build stays free of MPI; only main.cc and the MPI communicator differ.
+MPI_PACKAGES := openmpi-bin libopenmpi-dev
+MPI_WORDVEC  := $(BUILD)/wordvec-mpi
+MPI_OBJ      := $(BUILD)/mpi/src/cli/main.o $(BUILD)/mpi/src/dist/mpi/mpi_communicator.o
+MPI_CFLAGS    = $(eval MPI_CFLAGS := $$(call pkg_query,--cflags,ompi))$(MPI_CFLAGS)
+MPI_LDLIBS    = $(eval MPI_LDLIBS := $$(call pkg_query,--libs,ompi))$(MPI_LDLIBS)
+
+mpi-deps: deps
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(MPI_PACKAGES)"
+
+mpi: mpi-deps
+	@$(MAKE) --no-print-directory $(MPI_WORDVEC)
+
+$(BUILD)/mpi/%.o: %.cc | deps
+	@mkdir -p $(dir $@)
+	$(CXX) $(BASEFLAGS) $(MPI_CFLAGS) -DWORDVEC_MPI -DOMPI_SKIP_MPICXX -MMD -MP -c $< -o $@
+
+$(MPI_WORDVEC): $(filter-out $(BUILD)/src/cli/main.o,$(CLI_OBJ)) $(MPI_OBJ) $(LIB)
+	$(CXX) $(BASEFLAGS) $^ $(LDLIBS) $(MPI_LDLIBS) -o $@
+
+# Under mpirun on this machine: 2 and 3 processes on loopback (tests/cli/mpi.sh).
+mpi-test: mpi $(CORPUS) | test-deps
+	WORDVEC=$(WORDVEC) WORDVEC_MPI=$(MPI_WORDVEC) CORPUS=$(CORPUS) bash tests/cli/mpi.sh
 
 example-test: $(EXAMPLE) $(WORDVEC) $(CORPUS)
 	EXAMPLE=$(EXAMPLE) WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) OUT=$(BUILD)/examples bash tests/cli/examples.sh
@@ -479,4 +508,4 @@ deb: $(WORDVEC) $(LIB)
 clean:
 	rm -rf $(BUILD) build-native $(ASAN_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD) $(PIC_BUILD) $(AARCH64_BUILD) python/wordvec/_wordvec*.so
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(PIC_BUILD)/module.d
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(PIC_BUILD)/module.d $(MPI_OBJ:.o=.d)

@@ -2,6 +2,7 @@
 # The library's layers may include only the layers below them:
 #
 #   cli -> everything          the command: the only home of Boost.ProgramOptions and spdlog
+#   dist -> train simd text core       distributed training: collectives, model exchange, shared corpus
 #   query -> io train simd text core   neighbours, analogies, evaluation, dimension sweeps
 #   io -> train text core      vector formats, checkpoints, co-occurrence files
 #   train -> simd text core    skip-gram, CBOW, GloVe, counting, sampling
@@ -22,8 +23,9 @@ declare -A allowed=(
   [train]="train simd text core"
   [io]="io train text core"
   [query]="query io train simd text core"
+  [dist]="dist train simd text core"
 )
-layers="core text simd train io query cli"
+layers="core text simd train io query dist cli"
 failures=0
 fail() { echo "layering: $*"; failures=$((failures + 1)); }
 

@@ -30,3 +30,6 @@
 #include "wordvec/query/dimension_sweep.h"
 #include "wordvec/query/evaluation.h"
 #include "wordvec/query/neighbors.h"
+#include "wordvec/dist/communicator.h"
+#include "wordvec/dist/model_sync.h"
+#include "wordvec/dist/shared_corpus.h"

@@ -9,6 +9,7 @@
 
 #include "wordvec/core/files.h"
 #include "wordvec/core/progress.h"
+#include "wordvec/dist/communicator.h"
 #include "wordvec/io/vectors_io.h"
 
 namespace wordvec::cli {
@@ -27,6 +28,9 @@ using LogHandler = std::function<void(int level, const std::string& message)>;
 struct FrontEnd {
   ProgressCallback progress;  // null: printed to stderr
   LogHandler log;             // null: stderr
+  // The processes of a distributed run (the MPI build under mpirun); null or
+  // of size 1: this process alone.
+  Communicator* world = nullptr;
 };
 int run_train(const std::vector<std::string>& args, const FrontEnd& front_end);
 // `wordvec train --help`'s text: every option with its default.

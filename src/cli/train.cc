@@ -19,6 +19,9 @@
 namespace wordvec::cli {
 namespace {
 
+// Words each process of a distributed run reads between exchanges (docs/distributed.md).
+constexpr std::uint64_t kDefaultSyncEvery = 1'000'000;
+
 const char* kTrainUsage =
     "usage: wordvec train --input CORPUS --output VECTORS [--save-model MODEL] [options]\n"
     "       wordvec train --continue MODEL --input NEW_TEXT --save-model NEW_MODEL [options]\n"
@@ -187,12 +190,18 @@ struct TrainCommand {
   double alpha = 0;
   double checkpoint_minutes = 10;
   bool given_buckets = false;
+  std::uint64_t sync_every = kDefaultSyncEvery;
+  std::string sync_combine = "sum";
 
   po::options_description options();
   int resume(const po::variables_map& vm);
   int continue_model(const po::variables_map& vm);
   int start_glove(const po::variables_map& vm);
   int start_sgns(const po::variables_map& vm);
+  // Readies a run under mpirun (world of more than one process): refuses what
+  // does not run distributed yet; every rank but 0 writes nothing and logs
+  // warnings only.
+  void distribute(Communicator* world, bool is_glove);
   // The corpus inputs a checkpoint recorded (run.inputs, one per line; run.glob).
   void restore_inputs(const Settings& saved) {
     job.inputs.clear();
@@ -318,9 +327,16 @@ po::options_description TrainCommand::options() {
       "continue the run saved in FILE (its options and corpus; give --output); keeps checkpointing to FILE "
       "unless --checkpoint names another. Model and corpus options are refused unless they repeat the "
       "checkpoint's; outputs, --format, --threads and memory may change");
+  po::options_description distributed("Distributed (skip-gram and CBOW under mpirun, with the MPI build: make mpi)");
+  distributed.add_options()("sync-every", po::value(&sync_every)->default_value(sync_every),
+                            "words each process reads between exchanges of the model, [1000, 1e12]: shorter keeps "
+                            "the processes' models closer, longer spends less time communicating")(
+      "sync-combine", po::value(&sync_combine)->default_value(sync_combine),
+      "how the processes' changes combine at an exchange: sum (every update applied, as threads share one model) or "
+      "mean (model averaging)");
   po::options_description all;
   all.add(io).add(text.normalize_options()).add(text.inline_phrase_options()).add(training).add(glove)
-      .add(models).add(checkpoints).add(logging_options());
+      .add(models).add(checkpoints).add(distributed).add(logging_options());
   return all;
 }
 
@@ -535,6 +551,35 @@ int TrainCommand::start_sgns(const po::variables_map& vm) {
   return run_sgns(job, o, vo, nullptr);
 }
 
+void TrainCommand::distribute(Communicator* world, bool is_glove) {
+  if (sync_every < 1000 || sync_every > 1'000'000'000'000ull)
+    throw UsageError("--sync-every " + std::to_string(sync_every) + ": must be in [1000, 1e12] words");
+  try {
+    job.sync_combine = parse_sync_combine(sync_combine);
+  } catch (const Error& e) {
+    throw UsageError(std::string("--sync-combine: ") + e.what());
+  }
+  job.sync_every = sync_every;
+  if (world == nullptr || world->size() == 1) return;
+  const auto refuse = [](bool given, const std::string& what) {
+    if (given) throw UsageError(what + " does not run distributed yet: run it without mpirun");
+  };
+  refuse(is_glove, "--model glove");
+  refuse(!job.checkpoint.empty(), "--checkpoint");
+  refuse(job.dry_run, "--dry-run");
+  refuse(std::count(job.inputs.begin(), job.inputs.end(), "-") > 0,
+         "--input - (standard input reaches one process only)");
+  job.world = world;
+  if (world->rank() == 0) return;
+  job.output.clear();
+  job.save_model.clear();
+  job.save_vocab.clear();
+  job.report_path.clear();
+  job.report.reset();
+  job.quiet = true;
+  spdlog::set_level(spdlog::level::warn);
+}
+
 int run_train(const std::vector<std::string>& args) { return run_train(args, FrontEnd{}); }
 
 std::string train_help() {
@@ -570,6 +615,9 @@ int run_train(const std::vector<std::string>& args, const FrontEnd& front_end) {
   if (job.freeze_init && !job.checkpoint.empty())
     throw UsageError("--freeze-init with --checkpoint is not supported: a resumed run would not know which rows "
                      "are frozen; run it without --checkpoint");
+  if (front_end.world != nullptr && front_end.world->size() > 1 && (!job.resume.empty() || !job.continue_from.empty()))
+    throw UsageError(std::string(job.resume.empty() ? "--continue" : "--resume") +
+                     " does not run distributed yet: run it without mpirun");
   if (!job.resume.empty()) return c.resume(vm);
   if (!job.continue_from.empty()) {
     if (job.output.empty() && job.save_model.empty()) throw UsageError("--output or --save-model is required");
@@ -603,6 +651,7 @@ int run_train(const std::vector<std::string>& args, const FrontEnd& front_end) {
   if (job.output.empty() && job.save_model.empty() && !glove_count_only)
     throw UsageError("--output is required (or --save-model)");
 
+  c.distribute(front_end.world, is_glove);
   return is_glove ? c.start_glove(vm) : c.start_sgns(vm);
 }
 

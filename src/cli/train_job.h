@@ -12,6 +12,7 @@
 
 #include "signals.h"
 #include "train_report.h"
+#include "wordvec/dist/model_sync.h"
 #include "wordvec/io/checkpoint.h"
 #include "wordvec/io/cooccurrence_file.h"
 #include "wordvec/io/model_file.h"
@@ -58,6 +59,12 @@ struct TrainJob {
   // --dry-run: plan and print, train nothing; --force: run even when the plan
   // needs more memory than is available.
   bool dry_run = false, force = false;
+  // A distributed run (mpirun): the processes, and how often (words read by
+  // each) and how their models combine. Null: this process alone.
+  Communicator* world = nullptr;
+  std::uint64_t sync_every = 0;
+  SyncCombine sync_combine = SyncCombine::Sum;
+  bool distributed() const { return world != nullptr && world->size() > 1; }
   // --report: filled as the run goes, written when it has succeeded.
   std::string report_path;
   std::shared_ptr<TrainReport> report;
@@ -104,6 +111,10 @@ int choose_dimension(int requested, std::size_t vocab_size);
 // Builds (and logs) the vocabulary of the corpus. --save-vocab is written
 // with the vectors, when the run has succeeded.
 Vocabulary read_vocabulary(const std::string& input, const VocabOptions& vo, unsigned threads);
+// The same for a distributed run: every process counts its shards, and all
+// get the merged vocabulary (rank 0 logs it).
+Vocabulary read_shared_vocabulary(Communicator& world, const std::string& input, const std::vector<ByteRange>& shards,
+                                  const VocabOptions& vo);
 
 // The corpus a checkpoint names must still hold the same bytes (size and a
 // hash of the whole file).

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "train_job.h"
 #include "train_plan.h"
+#include "wordvec/dist/shared_corpus.h"
 #include "wordvec/core/error.h"
 #include "wordvec/simd/kernels.h"
 
@@ -36,9 +37,13 @@ int run_sgns(TrainJob job, SgnsOptions o, const VocabOptions& vo, Checkpoint* re
     update.emplace(continued_vocabulary(*job.continued, job.input, vo, o.thread_count()));
     job.words_per_epoch = update->new_text_words;
   }
-  const Vocabulary vocab = resume    ? resume->vocab
-                           : update ? std::move(update->vocab)
-                                    : read_vocabulary(job.input, vo, o.thread_count());
+  // A distributed run's process trains its own shards (one per thread).
+  const std::vector<ByteRange> shards =
+      job.distributed() ? process_shards(job.input, *job.world, o.thread_count()) : std::vector<ByteRange>{};
+  const Vocabulary vocab = resume               ? resume->vocab
+                           : update            ? std::move(update->vocab)
+                           : job.distributed() ? read_shared_vocabulary(*job.world, job.input, shards, vo)
+                                               : read_vocabulary(job.input, vo, o.thread_count());
   job.end_stage("vocabulary");
   std::optional<InitialRows> init = start_dimension(job, vocab, resume != nullptr, o.dim);
   if (!resume) {  // a resumed run's model is in memory already
@@ -101,17 +106,44 @@ int run_sgns(TrainJob job, SgnsOptions o, const VocabOptions& vo, Checkpoint* re
                              spdlog::info("checkpoint saved to {}", job.checkpoint);
                            }});
 
+  std::optional<ModelSync> sync;
+  if (job.distributed()) {
+    sync.emplace(*job.world, std::vector<Matrix*>{&trainer.model().input, &trainer.model().output}, job.sync_combine);
+    trainer.set_exchanges({job.sync_every, [&](std::uint64_t since, bool finished) { return sync->exchange(since, finished); },
+                           static_cast<std::uint64_t>(job.world->rank()) * o.thread_count(),
+                           static_cast<unsigned>(job.world->size())});
+    spdlog::info("distributed: {} processes x {} threads; the models are combined ({}) every {} words a process "
+                 "reads: {:.1f} MB all-reduced each time",
+                 job.world->size(), o.thread_count(), sync_combine_name(job.sync_combine), job.sync_every,
+                 sync->stats().bytes_per_exchange / 1e6);
+  }
   const ProgressCallback report = progress_reporter(job);
   TrainingSummary summary;
   {
     InterruptWatcher interrupts([&] { trainer.request_stop(); });
-    summary = trainer.train(job.input, report);
+    summary = job.distributed() ? trainer.train_shards(job.input, shards, report) : trainer.train(job.input, report);
     if (interrupts.interrupted()) {
       log_interrupted(job);
       return interrupts.exit_code();
     }
   }
   job.end_stage("training");
+  if (sync) {
+    const SyncStats& st = sync->stats();
+    spdlog::info("distributed: {} exchanges, {:.1f} s in them ({:.0f}% of the training time, waiting for slower "
+                 "processes included), {:.1f} MB all-reduced per exchange",
+                 st.exchanges, st.seconds, 100 * st.seconds / std::max(1e-9, summary.seconds),
+                 st.bytes_per_exchange / 1e6);
+    if (job.report) {
+      auto& d = job.report->root()["distributed"];
+      d["processes"] = job.world->size();
+      d["exchanges"] = st.exchanges;
+      d["exchange_seconds"] = st.seconds;
+      d["bytes_per_exchange"] = st.bytes_per_exchange;
+      d["sync_every"] = job.sync_every;
+      d["combine"] = sync_combine_name(job.sync_combine);
+    }
+  }
   check_corpus_unchanged(job.input, stamp);
   const std::uint64_t expected = trainer.words_per_epoch() * static_cast<std::uint64_t>(o.epochs);
   if (summary.words != expected)

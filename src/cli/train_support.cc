@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "train_job.h"
+#include "wordvec/dist/shared_corpus.h"
 #include "text_flags.h"
 #include "wordvec/text/corpus.h"
 #include "wordvec/train/dimension.h"
@@ -66,6 +67,15 @@ Vocabulary read_vocabulary(const std::string& input, const VocabOptions& vo, uns
   VocabStats stats;
   spdlog::info("reading vocabulary from {}", input);
   Vocabulary vocab = Vocabulary::build(input, vo, &stats, threads);
+  log_vocabulary(stats, vocab, vo);
+  return vocab;
+}
+
+Vocabulary read_shared_vocabulary(Communicator& world, const std::string& input, const std::vector<ByteRange>& shards,
+                                  const VocabOptions& vo) {
+  VocabStats stats;
+  spdlog::info("reading vocabulary from {}: {} processes count their shares", input, world.size());
+  Vocabulary vocab = shared_vocabulary(world, input, shards, vo, &stats);
   log_vocabulary(stats, vocab, vo);
   return vocab;
 }

@@ -158,17 +158,14 @@ Vocabulary::Vocabulary(std::vector<std::pair<std::string, std::uint64_t>> counts
   index_.rebuild(words_);
 }
 
-Vocabulary Vocabulary::build(const std::string& corpus_path, const VocabOptions& options, VocabStats* stats,
-                             unsigned threads) {
-  const std::uint64_t size = corpus_file_size(corpus_path);
-  if (size == 0) throw file_error(corpus_path, "the corpus is empty");
-  corpus_text_start(corpus_path);  // not UTF-8 text (compressed, UTF-16): say so before counting
+WordCounts count_words(const std::string& corpus_path, const std::vector<ByteRange>& ranges, std::uint64_t prune_at) {
   // Each thread counts its own byte range into its own table; then the tables merge.
-  const std::vector<ByteRange> ranges = split_into_ranges(corpus_path, std::max(1u, threads));
-  std::vector<WordCounter> counters(ranges.size(), WordCounter(options.prune_at / ranges.size()));
-  std::vector<TokenScanStats> scans(ranges.size());
-  std::vector<std::exception_ptr> errors(ranges.size());
+  const std::size_t parts = std::max<std::size_t>(1, ranges.size());
+  std::vector<WordCounter> counters(parts, WordCounter(prune_at / parts));
+  std::vector<TokenScanStats> scans(parts);
+  std::vector<std::exception_ptr> errors(parts);
   auto count_range = [&](std::size_t i) {
+    if (i >= ranges.size()) return;
     try {
       TokenScanner scanner(corpus_path, ranges[i]);
       scanner.run([&](std::string_view token) { counters[i].add(token); }, [] {});
@@ -183,29 +180,45 @@ Vocabulary Vocabulary::build(const std::string& corpus_path, const VocabOptions&
   for (auto& t : pool) t.join();
   for (auto& e : errors)
     if (e) std::rethrow_exception(e);
-  VocabStats local;
-  VocabStats& s = stats != nullptr ? *stats : local;
   for (std::size_t i = 1; i < counters.size(); ++i) {
     counters[0].merge(std::move(counters[i]));
     scans[0].tokens += scans[i].tokens;
     scans[0].lines += scans[i].lines;
     scans[0].truncated_tokens += scans[i].truncated_tokens;
   }
-  if (scans[0].tokens == 0) throw file_error(corpus_path, "the corpus has no words (only whitespace)");
-  const std::uint64_t threshold = counters[0].prune_threshold();
-  auto counts = counters[0].take();
+  WordCounts result;
+  result.prune_threshold = counters[0].prune_threshold();
+  result.counts = counters[0].take();
+  result.scan = scans[0];
+  return result;
+}
+
+Vocabulary Vocabulary::from_counts(WordCounts counted, const std::string& corpus_path, const VocabOptions& options,
+                                   VocabStats* stats) {
+  if (counted.scan.tokens == 0) throw file_error(corpus_path, "the corpus has no words (only whitespace)");
+  VocabStats local;
+  VocabStats& s = stats != nullptr ? *stats : local;
   std::uint64_t invalid_utf8 = 0;  // each distinct word checked once, weighted by its count
-  for (const auto& [word, count] : counts)
+  for (const auto& [word, count] : counted.counts)
     if (!is_valid_utf8(word)) invalid_utf8 += count;
-  Vocabulary vocab(std::move(counts), options, &s);
+  Vocabulary vocab(std::move(counted.counts), options, &s);
   s.invalid_utf8_tokens = invalid_utf8;
-  s.scan = scans[0];
-  s.prune_threshold = threshold;
+  s.scan = counted.scan;
+  s.prune_threshold = counted.prune_threshold;
   if (vocab.empty())
     throw file_error(corpus_path, "no word occurs at least " + std::to_string(options.min_count) +
                                       " times (min-count); " + std::to_string(s.distinct_words) +
                                       " distinct words in " + std::to_string(s.scan.tokens) + " tokens");
   return vocab;
+}
+
+Vocabulary Vocabulary::build(const std::string& corpus_path, const VocabOptions& options, VocabStats* stats,
+                             unsigned threads) {
+  const std::uint64_t size = corpus_file_size(corpus_path);
+  if (size == 0) throw file_error(corpus_path, "the corpus is empty");
+  corpus_text_start(corpus_path);  // not UTF-8 text (compressed, UTF-16): say so before counting
+  return from_counts(count_words(corpus_path, split_into_ranges(corpus_path, std::max(1u, threads)), options.prune_at),
+                     corpus_path, options, stats);
 }
 
 Vocabulary Vocabulary::load(const std::string& path, const VocabOptions& options) {

@@ -233,25 +233,37 @@ SgnsRunState SgnsRunState::from_numbers(const std::vector<std::uint64_t>& n) {
   return s;
 }
 
-void SgnsTrainer::take_snapshots(SnapshotGate& gate, const std::atomic<std::uint64_t>& words_done) {
+void SgnsTrainer::coordinate(SnapshotGate& gate, std::atomic<std::uint64_t>& words_done) {
+  const bool snapshots = static_cast<bool>(snapshots_.save);
   const auto interval = std::chrono::duration_cast<Clock::duration>(
       std::chrono::duration<double>(std::max(0.0, snapshots_.interval_seconds)));
-  auto next = Clock::now() + interval;
+  auto next_snapshot = snapshots ? Clock::now() + interval : Clock::time_point::max();
+  std::uint64_t words_at_exchange = words_done.load();
+  const auto exchange_due = [&] {
+    return exchanges_.exchange &&
+           words_done.load() - words_at_exchange >= exchanges_.every_words * std::max(1u, exchanges_.processes);
+  };
   struct CloseOnExit {
     SnapshotGate& gate;
     ~CloseOnExit() { gate.close(); }
   } close_on_exit{gate};
-  // Until every worker is done: a snapshot each interval, and a last one on a stop.
-  while (gate.wait(next, [&] { return stopped(); })) {
+  // Until every worker is done: a snapshot each interval and a last one on a
+  // stop; an exchange every every_words words.
+  while (gate.wait(next_snapshot, [&] { return stopped() || exchange_due(); })) {
+    if (stopped() && !snapshots) break;
     SgnsRunState state;
     if (!gate.pause_all(state.workers)) break;
     if (diverged_.load()) {  // a diverged model is not worth resuming: keep the last good snapshot
       gate.release();
       break;
     }
-    state.words_done = words_done.load();
     try {
-      snapshots_.save(state);
+      if (!stopped() && exchange_due()) exchange(words_done, words_at_exchange, false);
+      if (snapshots && (stopped() || Clock::now() >= next_snapshot)) {
+        state.words_done = words_done.load();
+        snapshots_.save(state);
+        next_snapshot = Clock::now() + interval;
+      }
     } catch (...) {
       gate.release();
       request_stop();
@@ -259,8 +271,22 @@ void SgnsTrainer::take_snapshots(SnapshotGate& gate, const std::atomic<std::uint
     }
     gate.release();
     if (stopped()) break;
-    next = Clock::now() + interval;
   }
+  // This process's shards are done; the others' may not be.
+  if (!exchanges_.exchange || stopped()) return;
+  ExchangeResult last;
+  do exchange(words_done, words_at_exchange, true, &last);
+  while (!last.all_finished);
+}
+
+void SgnsTrainer::exchange(std::atomic<std::uint64_t>& words_done, std::uint64_t& words_at_exchange, bool finished,
+                           ExchangeResult* result) {
+  // The workers counted each word `processes` times (SgnsRun::words_scale).
+  const std::uint64_t since = (words_done.load() - words_at_exchange) / std::max(1u, exchanges_.processes);
+  const ExchangeResult r = exchanges_.exchange(since, finished);
+  words_done.store(r.words_done);
+  words_at_exchange = r.words_done;
+  if (result != nullptr) *result = r;
 }
 
 namespace {
@@ -300,7 +326,8 @@ TrainingSummary SgnsTrainer::train_shards(const std::string& corpus_path, const 
   SharedState shared(threads);
   const std::uint64_t words_before = resume_ ? resume_->words_done : 0;
   shared.words_done.store(words_before);
-  ProgressMeter meter("training", "words", schedule.total_words, threads, options_.progress_interval_seconds,
+  ProgressMeter meter("training", "words", schedule.total_words, threads * std::max(1u, exchanges_.processes),
+                      options_.progress_interval_seconds,
                       words_before);
 
   // Progress is computed by thread 0 at its sync points, at most once per interval.
@@ -332,10 +359,10 @@ TrainingSummary SgnsTrainer::train_shards(const std::string& corpus_path, const 
   const std::function<void()> no_report;
 
   std::unique_ptr<SnapshotGate> gate;
-  if (snapshots_.save) gate = std::make_unique<SnapshotGate>(threads);
+  if (snapshots_.save || exchanges_.exchange) gate = std::make_unique<SnapshotGate>(threads);
   const SgnsRun run{vocab_,  options_, kernels_,   model_,         subsampler,      negatives,
                     schedule, shared,   gate.get(), stop_requested_, words_per_epoch_, frozen_.empty() ? nullptr : frozen_.data(),
-                    subwords(), hs ? &*hs : nullptr};
+                    subwords(), hs ? &*hs : nullptr, exchanges_.first_stream, std::max(1u, exchanges_.processes)};
   auto work = [&](unsigned i) {
     SgnsWorkerState state = resume_ ? resume_->workers[i]
                                     : SgnsWorkerState{shards[i].begin, shards[i].end, shards[i].begin, 0, 0, 0, 0};
@@ -352,7 +379,7 @@ TrainingSummary SgnsTrainer::train_shards(const std::string& corpus_path, const 
   };
   try {
     run_parallel(threads, work, [&] {
-      if (gate) take_snapshots(*gate, shared.words_done);
+      if (gate) coordinate(*gate, shared.words_done);
     });
   } catch (...) {
     resume_.reset();

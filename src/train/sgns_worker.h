@@ -162,13 +162,15 @@ struct SgnsRun {
   const std::uint8_t* frozen;     // per word: its input row is not updated; null = none
   const SubwordIndex* subwords;   // per word: its input rows; null = one row per word
   const HsPaths* hs;              // hierarchical softmax; null = negative sampling
+  std::uint64_t first_stream;     // worker i's random stream: first_stream + i
+  std::uint64_t words_scale;      // words_done counts each word read this many times (distributed)
   bool stopped() const { return stop_requested.load(std::memory_order_relaxed); }
 };
 
 class SgnsWorker {
  public:
   SgnsWorker(const SgnsRun& run, unsigned index)
-      : run_(run), index_(index), rng_(run.options.seed, 1000003ull + index), n_(run.kernels.span(run.model.input.cols())) {
+      : run_(run), index_(index), rng_(run.options.seed, 1000003ull + run.first_stream + index), n_(run.kernels.span(run.model.input.cols())) {
     const SgnsOptions& o = run_.options;
     contexts_.resize(2 * o.window);
     if (run_.frozen != nullptr) frozen_copies_ = Matrix(2 * o.window, run_.model.input.cols());
@@ -277,7 +279,8 @@ class SgnsWorker {
   // Publishes the words done and loss, refreshes the learning rate; returns
   // false when the trainer was asked to stop.
   bool sync() {
-    const std::uint64_t done = run_.shared.words_done.fetch_add(unsynced_words_, std::memory_order_relaxed) + unsynced_words_;
+    const std::uint64_t counted = unsynced_words_ * run_.words_scale;
+    const std::uint64_t done = run_.shared.words_done.fetch_add(counted, std::memory_order_relaxed) + counted;
     unsynced_words_ = 0;
     auto& slot = run_.shared.losses[index_];
     slot.loss.store(slot.loss.load(std::memory_order_relaxed) + loss_, std::memory_order_relaxed);

@@ -51,6 +51,17 @@ class WordIndex {
   std::vector<Slot> slots_;
 };
 
+// Raw counts of some byte ranges of a corpus (no min_count or max_vocab
+// applied yet): what one process of a distributed run counts of its share,
+// before the shares are merged.
+struct WordCounts {
+  std::vector<std::pair<std::string, std::uint64_t>> counts;
+  TokenScanStats scan;
+  std::uint64_t prune_threshold = 0;  // highest count pruned while counting (0: none)
+};
+// Counts the ranges, one thread each, pruning as VocabOptions::prune_at says.
+WordCounts count_words(const std::string& corpus_path, const std::vector<ByteRange>& ranges, std::uint64_t prune_at);
+
 class Vocabulary {
  public:
   Vocabulary() = default;
@@ -64,6 +75,10 @@ class Vocabulary {
   // Throws Error for an unreadable or empty corpus, or when no word reaches min_count.
   static Vocabulary build(const std::string& corpus_path, const VocabOptions& options,
                           VocabStats* stats = nullptr, unsigned threads = 1);
+  // The vocabulary of counted words (build's second half); throws Error
+  // naming corpus_path when there are no tokens or no word reaches min_count.
+  static Vocabulary from_counts(WordCounts counted, const std::string& corpus_path, const VocabOptions& options,
+                                VocabStats* stats = nullptr);
   // "word count" per line, as written by save(); options apply again.
   static Vocabulary load(const std::string& path, const VocabOptions& options = {1, 0, 0});
   void save(const std::string& path) const;

@@ -157,6 +157,30 @@ struct SnapshotPolicy {
   std::function<void(const SgnsRunState&)> save;
 };
 
+// Distributed training: the trainer is one of several processes, each on its
+// own part of the corpus. Every `every_words` words this trainer reads, its
+// workers pause at line breaks and exchange() runs on the training call's
+// thread: it may change the model (combine it with the other processes'),
+// and returns the words every process has read so far, which the learning
+// rate and the progress then follow. Once this trainer's shards are done it
+// calls exchange(finished = true) until every process has finished, so each
+// process makes the same sequence of exchanges (they are collectives).
+struct ExchangeResult {
+  std::uint64_t words_done = 0;  // by every process, since the run began
+  bool all_finished = false;
+};
+struct ExchangePolicy {
+  std::uint64_t every_words = 0;
+  std::function<ExchangeResult(std::uint64_t words_since_last, bool finished)> exchange;
+  // Makes this process's random streams its own (negatives, subsampling,
+  // windows): worker i uses stream first_stream + i.
+  std::uint64_t first_stream = 0;
+  // The processes in the run. Between exchanges the schedule counts each
+  // word this process reads as `processes` words (the others read about as
+  // fast), so the learning rate does not lag; each exchange sets the true count.
+  unsigned processes = 1;
+};
+
 struct TrainingSummary {
   std::uint64_t words = 0;  // corpus words processed, all epochs
   double seconds = 0;
@@ -177,6 +201,8 @@ class SgnsTrainer {
 
   // Snapshots of the run (for checkpoints); none by default.
   void set_snapshots(SnapshotPolicy policy) { snapshots_ = std::move(policy); }
+  // Exchanges with other processes (distributed training); none by default.
+  void set_exchanges(ExchangePolicy policy) { exchanges_ = std::move(policy); }
   // Continues a run from a snapshot: its model and state replace the fresh
   // ones; the next train() uses the state's shards (not a new split).
   void restore(SgnsModel model, SgnsRunState state);
@@ -201,7 +227,10 @@ class SgnsTrainer {
   SgnsModel& model() { return model_; }
 
  private:
-  void take_snapshots(SnapshotGate& gate, const std::atomic<std::uint64_t>& words_done);
+  // The training call's thread while the workers run: snapshots and exchanges.
+  void coordinate(SnapshotGate& gate, std::atomic<std::uint64_t>& words_done);
+  void exchange(std::atomic<std::uint64_t>& words_done, std::uint64_t& words_at_exchange, bool finished,
+                ExchangeResult* result = nullptr);
   const Vocabulary& vocab_;
   SgnsOptions options_;
   Kernels kernels_;
@@ -209,6 +238,7 @@ class SgnsTrainer {
   std::atomic<bool> stop_requested_{false};
   std::atomic<bool> diverged_{false};  // stops the run; no snapshot of it is saved
   SnapshotPolicy snapshots_;
+  ExchangePolicy exchanges_;
   std::optional<SgnsRunState> resume_;
   std::uint64_t words_per_epoch_;
   std::vector<std::uint8_t> frozen_;  // per word; empty = none frozen

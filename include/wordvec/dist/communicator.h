@@ -1,0 +1,66 @@
+// The collective operations distributed training needs, behind an interface
+// so that the library does not depend on MPI: the MPI build of the command
+// implements it over MPI_COMM_WORLD (src/dist/mpi_communicator.cc), the unit
+// tests over threads of one process (InProcessGroup). Every member is a
+// collective: each participant calls it, in the same order, from one thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace wordvec {
+
+class Communicator {
+ public:
+  virtual ~Communicator() = default;
+  virtual int rank() const = 0;
+  virtual int size() const = 0;
+  // Every participant's values summed element-wise, into every participant's `values`.
+  virtual void sum(std::span<float> values) = 0;
+  virtual void sum(std::span<std::uint64_t> values) = 0;
+  // `bytes` of participant `root` into every participant's `bytes` (resized).
+  virtual void broadcast(std::vector<char>& bytes, int root) = 0;
+  // Every participant's `bytes`, in rank order, at `root` (empty elsewhere).
+  virtual std::vector<std::vector<char>> gather(std::span<const char> bytes, int root) = 0;
+  // Bytes this participant has handed to sum() so far (the model's share of
+  // the traffic: a ring all-reduce sends about twice this per participant).
+  std::uint64_t bytes_summed() const { return bytes_summed_; }
+
+ protected:
+  std::uint64_t bytes_summed_ = 0;
+};
+
+// One process alone: every collective is the identity.
+class SoloCommunicator final : public Communicator {
+ public:
+  int rank() const override { return 0; }
+  int size() const override { return 1; }
+  void sum(std::span<float> values) override { bytes_summed_ += values.size_bytes(); }
+  void sum(std::span<std::uint64_t> values) override { bytes_summed_ += values.size_bytes(); }
+  void broadcast(std::vector<char>&, int) override {}
+  std::vector<std::vector<char>> gather(std::span<const char> bytes, int) override {
+    return {std::vector<char>(bytes.begin(), bytes.end())};
+  }
+};
+
+// `size` communicators for threads of one process (tests, and a model of a
+// cluster on one machine): participant i is communicator(i), used by one thread.
+class InProcessGroup {
+ public:
+  explicit InProcessGroup(int size);
+  ~InProcessGroup();
+  InProcessGroup(const InProcessGroup&) = delete;
+  InProcessGroup& operator=(const InProcessGroup&) = delete;
+  Communicator& communicator(int rank);
+
+ private:
+  struct Shared;
+  class Member;
+  std::unique_ptr<Shared> shared_;
+  std::vector<std::unique_ptr<Member>> members_;
+};
+
+}  // namespace wordvec

@@ -1,0 +1,51 @@
+// Keeps the models of a distributed run's processes together: at every
+// exchange each process's change since the last exchange is summed over all
+// processes (an all-reduce, in chunks) and applied to every copy, so all
+// processes continue from the same model.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "wordvec/core/matrix.h"
+#include "wordvec/dist/communicator.h"
+#include "wordvec/train/sgns.h"
+
+namespace wordvec {
+
+// How the processes' changes combine:
+//  Sum: all of them are applied, as if every update had gone to one model (as
+//    Hogwild threads share one); a word seen on one process keeps its full step.
+//  Mean: their average (model averaging); each process's steps count 1/P.
+enum class SyncCombine { Sum, Mean };
+const char* sync_combine_name(SyncCombine combine);
+SyncCombine parse_sync_combine(const std::string& name);  // "sum", "mean"; throws Error
+
+struct SyncStats {
+  std::uint64_t exchanges = 0;
+  std::uint64_t bytes_per_exchange = 0;  // parameters all-reduced at each (the model's floats, padding included)
+  double seconds = 0;                    // in exchanges, waiting for slower processes included
+};
+
+class ModelSync {
+ public:
+  // `matrices` hold the same shapes, and the same values, on every process
+  // (the seeded initialisation gives that); they are the common start.
+  ModelSync(Communicator& comm, std::vector<Matrix*> matrices, SyncCombine combine,
+            std::size_t chunk_floats = std::size_t{1} << 22);
+  // One exchange (a collective): every process's words since its last
+  // exchange and whether it has finished, then the model.
+  ExchangeResult exchange(std::uint64_t words_since_last, bool finished);
+  const SyncStats& stats() const { return stats_; }
+
+ private:
+  Communicator& comm_;
+  std::vector<Matrix*> matrices_;
+  SyncCombine combine_;
+  std::vector<std::vector<float>> base_;  // each matrix as of the last exchange
+  std::vector<float> chunk_;
+  std::uint64_t words_done_ = 0;
+  SyncStats stats_;
+};
+
+}  // namespace wordvec

@@ -1,0 +1,72 @@
+#include "wordvec/dist/communicator.h"
+
+#include <barrier>
+#include <stdexcept>
+
+namespace wordvec {
+
+// What the members see of each other: each publishes a view of its data,
+// then all meet at the barrier before anyone reads, and again before anyone
+// writes what it read (so no member reads data that is being overwritten).
+struct InProcessGroup::Shared {
+  explicit Shared(int size) : meeting(size), views(size) {}
+  std::barrier<> meeting;
+  std::vector<std::span<const char>> views;
+};
+
+class InProcessGroup::Member final : public Communicator {
+ public:
+  Member(Shared& shared, int rank) : shared_(shared), rank_(rank) {}
+  int rank() const override { return rank_; }
+  int size() const override { return static_cast<int>(shared_.views.size()); }
+  void sum(std::span<float> values) override { sum_of(values); }
+  void sum(std::span<std::uint64_t> values) override { sum_of(values); }
+
+  void broadcast(std::vector<char>& bytes, int root) override {
+    publish(bytes);
+    if (rank_ != root) bytes.assign(shared_.views[root].begin(), shared_.views[root].end());
+    shared_.meeting.arrive_and_wait();
+  }
+
+  std::vector<std::vector<char>> gather(std::span<const char> bytes, int root) override {
+    publish(bytes);
+    std::vector<std::vector<char>> all;
+    if (rank_ == root)
+      for (const auto& view : shared_.views) all.emplace_back(view.begin(), view.end());
+    shared_.meeting.arrive_and_wait();
+    return all;
+  }
+
+ private:
+  void publish(std::span<const char> bytes) {
+    shared_.views[rank_] = bytes;
+    shared_.meeting.arrive_and_wait();
+  }
+
+  template <class T>
+  void sum_of(std::span<T> values) {
+    bytes_summed_ += values.size_bytes();
+    publish({reinterpret_cast<const char*>(values.data()), values.size_bytes()});
+    std::vector<T> total(values.size(), T{0});
+    for (const auto& view : shared_.views) {
+      if (view.size() != values.size_bytes()) throw std::logic_error("InProcessGroup: sum of different sizes");
+      const T* other = reinterpret_cast<const T*>(view.data());
+      for (std::size_t i = 0; i < total.size(); ++i) total[i] += other[i];
+    }
+    shared_.meeting.arrive_and_wait();
+    std::copy(total.begin(), total.end(), values.begin());
+  }
+
+  Shared& shared_;
+  int rank_;
+};
+
+InProcessGroup::InProcessGroup(int size) : shared_(std::make_unique<Shared>(size)) {
+  for (int r = 0; r < size; ++r) members_.push_back(std::make_unique<Member>(*shared_, r));
+}
+
+InProcessGroup::~InProcessGroup() = default;
+
+Communicator& InProcessGroup::communicator(int rank) { return *members_.at(static_cast<std::size_t>(rank)); }
+
+}  // namespace wordvec

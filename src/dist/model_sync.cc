@@ -1,0 +1,56 @@
+#include "wordvec/dist/model_sync.h"
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+
+#include "wordvec/core/error.h"
+
+namespace wordvec {
+
+const char* sync_combine_name(SyncCombine combine) { return combine == SyncCombine::Sum ? "sum" : "mean"; }
+
+SyncCombine parse_sync_combine(const std::string& name) {
+  if (name == "sum") return SyncCombine::Sum;
+  if (name == "mean") return SyncCombine::Mean;
+  throw Error("unknown way to combine the processes' models '" + name + "' (valid: sum, mean)");
+}
+
+ModelSync::ModelSync(Communicator& comm, std::vector<Matrix*> matrices, SyncCombine combine, std::size_t chunk_floats)
+    : comm_(comm), matrices_(std::move(matrices)), combine_(combine) {
+  std::size_t largest = 0;
+  for (const Matrix* m : matrices_) {
+    const std::size_t floats = m->rows() * m->stride();
+    base_.emplace_back(m->data(), m->data() + floats);
+    stats_.bytes_per_exchange += floats * sizeof(float);
+    largest = std::max(largest, floats);
+  }
+  chunk_.resize(std::max<std::size_t>(1, std::min(chunk_floats, largest)));
+}
+
+ExchangeResult ModelSync::exchange(std::uint64_t words_since_last, bool finished) {
+  const auto start = std::chrono::steady_clock::now();
+  std::array<std::uint64_t, 2> progress{words_since_last, finished ? 1u : 0u};
+  comm_.sum(progress);
+  words_done_ += progress[0];
+  const float scale = combine_ == SyncCombine::Mean ? 1.0f / static_cast<float>(comm_.size()) : 1.0f;
+  for (std::size_t m = 0; m < matrices_.size(); ++m) {
+    float* data = matrices_[m]->data();
+    float* base = base_[m].data();
+    const std::size_t floats = base_[m].size();
+    for (std::size_t begin = 0; begin < floats; begin += chunk_.size()) {
+      const std::size_t n = std::min(chunk_.size(), floats - begin);
+      for (std::size_t i = 0; i < n; ++i) chunk_[i] = data[begin + i] - base[begin + i];
+      comm_.sum(std::span<float>(chunk_.data(), n));
+      for (std::size_t i = 0; i < n; ++i) {
+        data[begin + i] = base[begin + i] + scale * chunk_[i];
+        base[begin + i] = data[begin + i];
+      }
+    }
+  }
+  ++stats_.exchanges;
+  stats_.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return {words_done_, progress[1] == static_cast<std::uint64_t>(comm_.size())};
+}
+
+}  // namespace wordvec

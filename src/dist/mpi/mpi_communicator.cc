@@ -1,0 +1,110 @@
+#include "mpi_communicator.h"
+
+#include <mpi.h>
+
+#include <climits>
+#include <cstdlib>
+
+#include "wordvec/core/error.h"
+
+namespace wordvec {
+namespace {
+
+void check(int code, const char* call) {
+  if (code == MPI_SUCCESS) return;
+  char text[MPI_MAX_ERROR_STRING];
+  int length = 0;
+  MPI_Error_string(code, text, &length);
+  throw Error(std::string("MPI: ") + call + " failed: " + std::string(text, static_cast<std::size_t>(length)));
+}
+
+// MPI counts are ints: large buffers go in pieces.
+constexpr std::size_t kMaxPiece = std::size_t{1} << 30;
+
+template <class T>
+void sum_in_pieces(std::span<T> values, MPI_Datatype type) {
+  for (std::size_t begin = 0; begin < values.size(); begin += kMaxPiece) {
+    const std::size_t n = std::min(kMaxPiece, values.size() - begin);
+    check(MPI_Allreduce(MPI_IN_PLACE, values.data() + begin, static_cast<int>(n), type, MPI_SUM, MPI_COMM_WORLD),
+          "MPI_Allreduce");
+  }
+}
+
+int checked_int(std::size_t n, const char* what) {
+  if (n > static_cast<std::size_t>(INT_MAX)) throw Error(std::string("MPI: ") + what + " is over 2 GB");
+  return static_cast<int>(n);
+}
+
+}  // namespace
+
+bool MpiCommunicator::launched_by_mpi() {
+  for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK", "SLURM_STEP_ID"})
+    if (std::getenv(name) != nullptr) return true;
+  return false;
+}
+
+std::string MpiCommunicator::library_version() {
+  char text[MPI_MAX_LIBRARY_VERSION_STRING];
+  int length = 0;
+  MPI_Get_library_version(text, &length);
+  std::string version(text, static_cast<std::size_t>(length));
+  const std::size_t line_end = version.find_first_of(",\n");  // the first clause: name and version
+  return version.substr(0, line_end);
+}
+
+MpiCommunicator::MpiCommunicator(int* argc, char*** argv) {
+  int provided = 0;
+  check(MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
+  MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
+  MPI_Comm_size(MPI_COMM_WORLD, &size_);
+}
+
+MpiCommunicator::~MpiCommunicator() { MPI_Finalize(); }
+
+void MpiCommunicator::sum(std::span<float> values) {
+  bytes_summed_ += values.size_bytes();
+  sum_in_pieces(values, MPI_FLOAT);
+}
+
+void MpiCommunicator::sum(std::span<std::uint64_t> values) {
+  bytes_summed_ += values.size_bytes();
+  sum_in_pieces(values, MPI_UINT64_T);
+}
+
+void MpiCommunicator::broadcast(std::vector<char>& bytes, int root) {
+  std::uint64_t size = bytes.size();
+  check(MPI_Bcast(&size, 1, MPI_UINT64_T, root, MPI_COMM_WORLD), "MPI_Bcast");
+  bytes.resize(size);
+  for (std::size_t begin = 0; begin < size; begin += kMaxPiece) {
+    const std::size_t n = std::min<std::size_t>(kMaxPiece, size - begin);
+    check(MPI_Bcast(bytes.data() + begin, static_cast<int>(n), MPI_CHAR, root, MPI_COMM_WORLD), "MPI_Bcast");
+  }
+}
+
+std::vector<std::vector<char>> MpiCommunicator::gather(std::span<const char> bytes, int root) {
+  const int mine = checked_int(bytes.size(), "a process's word counts");
+  std::vector<int> sizes(rank_ == root ? static_cast<std::size_t>(size_) : 0);
+  check(MPI_Gather(&mine, 1, MPI_INT, sizes.data(), 1, MPI_INT, root, MPI_COMM_WORLD), "MPI_Gather");
+  std::vector<int> offsets(sizes.size());
+  std::size_t total = 0;
+  for (std::size_t r = 0; r < sizes.size(); ++r) {
+    offsets[r] = checked_int(total, "the gathered word counts");
+    total += static_cast<std::size_t>(sizes[r]);
+  }
+  std::vector<char> joined(total);
+  check(MPI_Gatherv(bytes.data(), mine, MPI_CHAR, joined.data(), sizes.data(), offsets.data(), MPI_CHAR, root,
+                    MPI_COMM_WORLD),
+        "MPI_Gatherv");
+  std::vector<std::vector<char>> all;
+  for (std::size_t r = 0; r < sizes.size(); ++r)
+    all.emplace_back(joined.begin() + offsets[r], joined.begin() + offsets[r] + sizes[r]);
+  return all;
+}
+
+void MpiCommunicator::abort(int exit_code) {
+  MPI_Abort(MPI_COMM_WORLD, exit_code);
+  std::_Exit(exit_code);
+}
+
+}  // namespace wordvec

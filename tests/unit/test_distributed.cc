@@ -1,0 +1,181 @@
+// Distributed training's pieces over threads of one process (InProcessGroup):
+// the collectives, the shared vocabulary, the model exchange, and a whole
+// two-process skip-gram run. The MPI build runs the same code under mpirun
+// (tests/cli/mpi.sh).
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <thread>
+
+#include "test_helpers.h"
+#include "wordvec/dist/communicator.h"
+#include "wordvec/dist/model_sync.h"
+#include "wordvec/dist/shared_corpus.h"
+#include "wordvec/query/neighbors.h"
+#include "wordvec/simd/kernels.h"
+
+namespace wordvec {
+namespace {
+
+// Runs f(communicator) on `size` threads, one per participant.
+void run_group(int size, const std::function<void(Communicator&)>& f) {
+  InProcessGroup group(size);
+  std::vector<std::thread> threads;
+  std::vector<std::exception_ptr> errors(static_cast<std::size_t>(size));
+  for (int r = 0; r < size; ++r)
+    threads.emplace_back([&, r] {
+      try {
+        f(group.communicator(r));
+      } catch (...) {
+        errors[static_cast<std::size_t>(r)] = std::current_exception();
+      }
+    });
+  for (auto& t : threads) t.join();
+  for (auto& e : errors)
+    if (e) std::rethrow_exception(e);
+}
+
+TEST(InProcessGroup, SumsBroadcastsAndGathersInRankOrder) {
+  std::vector<std::vector<float>> sums(3);
+  std::vector<std::vector<char>> received(3);
+  std::vector<std::vector<std::vector<char>>> gathered(3);
+  run_group(3, [&](Communicator& c) {
+    const auto r = static_cast<std::size_t>(c.rank());
+    std::vector<float> v{1.0f * static_cast<float>(r), 10.0f};
+    c.sum(v);
+    sums[r] = v;
+    std::vector<char> bytes = r == 1 ? std::vector<char>{'h', 'i'} : std::vector<char>{};
+    c.broadcast(bytes, 1);
+    received[r] = bytes;
+    const std::string mine(r + 1, static_cast<char>('a' + r));
+    gathered[r] = c.gather(std::span<const char>(mine.data(), mine.size()), 0);
+  });
+  for (int r = 0; r < 3; ++r) {
+    EXPECT_EQ(sums[r], (std::vector<float>{3.0f, 30.0f}));
+    EXPECT_EQ(std::string(received[r].begin(), received[r].end()), "hi");
+  }
+  ASSERT_EQ(gathered[0].size(), 3u);
+  EXPECT_EQ(std::string(gathered[0][2].begin(), gathered[0][2].end()), "ccc");
+  EXPECT_TRUE(gathered[1].empty());
+}
+
+TEST(ProcessShards, CoverTheFileInRankOrderWithoutSplittingWords) {
+  testing::TempDir dir;
+  const std::string corpus = testing::random_corpus(dir, 2000, 7);
+  const std::uint64_t size = corpus_file_size(corpus);
+  for (int processes : {1, 2, 3}) {
+    std::uint64_t next = 0;
+    for (int r = 0; r < processes; ++r) {
+      run_group(processes, [&](Communicator& c) {
+        if (c.rank() != r) return;
+        for (const ByteRange& shard : process_shards(corpus, c, 2)) {
+          EXPECT_EQ(shard.begin, next);
+          next = shard.end;
+        }
+      });
+    }
+    EXPECT_EQ(next, size);
+  }
+}
+
+TEST(SharedVocabulary, IsTheSingleProcessVocabularyOnEveryProcess) {
+  testing::TempDir dir;
+  const std::string corpus = testing::random_corpus(dir, 3000, 11);
+  const VocabOptions options{3, 150};  // min_count and max_vocab both cut
+  VocabStats alone_stats;
+  const Vocabulary alone = Vocabulary::build(corpus, options, &alone_stats, 1);
+  for (int processes : {2, 3}) {
+    std::vector<Vocabulary> vocabs(static_cast<std::size_t>(processes));
+    std::vector<VocabStats> stats(vocabs.size());
+    run_group(processes, [&](Communicator& c) {
+      const auto r = static_cast<std::size_t>(c.rank());
+      vocabs[r] = shared_vocabulary(c, corpus, process_shards(corpus, c, 2), options, &stats[r]);
+    });
+    for (std::size_t r = 0; r < vocabs.size(); ++r) {
+      EXPECT_EQ(vocabs[r].words(), alone.words()) << processes << " processes, rank " << r;
+      EXPECT_EQ(vocabs[r].counts(), alone.counts());
+      EXPECT_EQ(vocabs[r].id(alone.word(7)), 7);
+      EXPECT_EQ(stats[r].scan.tokens, alone_stats.scan.tokens);
+      EXPECT_EQ(stats[r].scan.lines, alone_stats.scan.lines);
+      EXPECT_EQ(stats[r].distinct_words, alone_stats.distinct_words);
+      EXPECT_EQ(stats[r].dropped_max_vocab, alone_stats.dropped_max_vocab);
+    }
+  }
+}
+
+TEST(ModelSync, AppliesEveryProcesssChangeOrTheirMeanAndCountsWords) {
+  for (SyncCombine combine : {SyncCombine::Sum, SyncCombine::Mean}) {
+    std::vector<Matrix> models;
+    for (int r = 0; r < 2; ++r) {
+      models.emplace_back(3, 2);
+      models.back().row(1)[0] = 1.0f;  // the common start
+    }
+    std::vector<ExchangeResult> first(2), second(2);
+    // Chunks of 5 floats: the exchange crosses rows and padding.
+    run_group(2, [&](Communicator& c) {
+      const auto r = static_cast<std::size_t>(c.rank());
+      Matrix& m = models[r];
+      ModelSync sync(c, {&m}, combine, 5);
+      m.row(r)[1] += 2.0f;         // a row only this process changed
+      m.row(1)[0] += 0.5f + static_cast<float>(r);  // a row both changed: +0.5 and +1.5
+      first[r] = sync.exchange(100 + 10 * r, r == 0);
+      second[r] = sync.exchange(5, true);
+      EXPECT_EQ(sync.stats().exchanges, 2u);
+      EXPECT_EQ(sync.stats().bytes_per_exchange, 3 * m.stride() * sizeof(float));
+    });
+    const float scale = combine == SyncCombine::Mean ? 0.5f : 1.0f;
+    for (const Matrix& m : models) {
+      EXPECT_FLOAT_EQ(m.row(0)[1], 2.0f * scale);
+      EXPECT_FLOAT_EQ(m.row(1)[1], 2.0f * scale);
+      EXPECT_FLOAT_EQ(m.row(1)[0], 1.0f + 2.0f * scale);
+      EXPECT_FLOAT_EQ(m.row(2)[0], 0.0f);
+      EXPECT_EQ(m.row(0)[m.cols()], 0.0f) << "the padding stays zero";
+    }
+    for (int r = 0; r < 2; ++r) {
+      EXPECT_EQ(first[r].words_done, 210u);
+      EXPECT_FALSE(first[r].all_finished) << "rank 1 had not finished";
+      EXPECT_EQ(second[r].words_done, 220u);
+      EXPECT_TRUE(second[r].all_finished);
+    }
+  }
+}
+
+// Two processes of one thread each train skip-gram on their halves of the
+// corpus, exchanging every 100k words: they end with the same model, trained
+// on every word, that places related words closer.
+TEST(DistributedTraining, PlacesRelatedWordsCloserOnTheBundledCorpus) {
+  const std::string corpus = testing::bundled_corpus();
+  if (corpus.empty()) GTEST_SKIP() << "WORDVEC_TEST_CORPUS not set (run through 'make test')";
+  SgnsOptions o;
+  o.dim = 50;
+  o.epochs = 2;
+  o.threads = 1;
+  o.progress_interval_seconds = 0;
+  std::vector<Matrix> vectors(2);
+  std::vector<std::uint64_t> words(2), expected(2), exchanges(2);
+  std::vector<Vocabulary> vocabs(2);
+  run_group(2, [&](Communicator& c) {
+    const auto r = static_cast<std::size_t>(c.rank());
+    const std::vector<ByteRange> shards = process_shards(corpus, c, o.threads);
+    vocabs[r] = shared_vocabulary(c, corpus, shards, {5, 0});
+    SgnsTrainer trainer(vocabs[r], o, select_kernels());
+    ModelSync sync(c, {&trainer.model().input, &trainer.model().output}, SyncCombine::Sum);
+    trainer.set_exchanges({100000, [&](std::uint64_t since, bool finished) { return sync.exchange(since, finished); },
+                           r * o.threads, 2});
+    words[r] = trainer.train_shards(corpus, shards).words;
+    expected[r] = vocabs[r].total_count() * 2;
+    exchanges[r] = sync.stats().exchanges;
+    vectors[r] = trainer.model().input.clone();
+  });
+  for (std::size_t r = 0; r < 2; ++r) {
+    EXPECT_EQ(words[r], expected[r]) << "rank " << r << " follows every process's words";
+    EXPECT_GT(exchanges[r], 10u);
+  }
+  EXPECT_EQ(exchanges[0], exchanges[1]);
+  ASSERT_EQ(0, std::memcmp(vectors[0].data(), vectors[1].data(), vectors[0].rows() * vectors[0].stride() * sizeof(float)))
+      << "the processes end with the same model";
+  testing::expect_related_closer(NearestNeighbors(WordVectors{vocabs[0].words(), std::move(vectors[0])}));
+}
+
+}  // namespace
+}  // namespace wordvec
