@@ -235,7 +235,7 @@ check: test-deps
 # (the CLI tests time signal handling and must not compete for the cores).
 test: test-deps
 	$(MAKE) -j$$(nproc) $(UNIT) $(WORDVEC) $(EXAMPLE) $(CORPUS)
-	$(MAKE) layering clang-werror unit-test cli-test example-test python-test packaging-test
+	$(MAKE) layering clang-werror unit-test cli-test example-test python-test packaging-test mpi-test
 	$(MAKE) sanitize tsan fuzz test-aarch64
 	@echo "make test: all suites passed"
 

@@ -19,8 +19,16 @@
 namespace wordvec::cli {
 namespace {
 
-// Words each process of a distributed run reads between exchanges (docs/distributed.md).
-constexpr std::uint64_t kDefaultSyncEvery = 1'000'000;
+// A count given as digits or in scientific notation (2000000, 2e6); NaN when it is neither.
+double parse_count(const std::string& text) {
+  std::size_t used = 0;
+  try {
+    const double value = std::stod(text, &used);
+    if (used == text.size() && std::isfinite(value) && value == std::floor(value)) return value;
+  } catch (const std::exception&) {
+  }
+  return std::nan("");
+}
 
 const char* kTrainUsage =
     "usage: wordvec train --input CORPUS --output VECTORS [--save-model MODEL] [options]\n"
@@ -190,8 +198,7 @@ struct TrainCommand {
   double alpha = 0;
   double checkpoint_minutes = 10;
   bool given_buckets = false;
-  std::uint64_t sync_every = kDefaultSyncEvery;
-  std::string sync_combine = "sum";
+  std::string sync_combine = "sum", sync_every_text = "auto";
 
   po::options_description options();
   int resume(const po::variables_map& vm);
@@ -328,12 +335,13 @@ po::options_description TrainCommand::options() {
       "unless --checkpoint names another. Model and corpus options are refused unless they repeat the "
       "checkpoint's; outputs, --format, --threads and memory may change");
   po::options_description distributed("Distributed (skip-gram and CBOW under mpirun, with the MPI build: make mpi)");
-  distributed.add_options()("sync-every", po::value(&sync_every)->default_value(sync_every),
-                            "words each process reads between exchanges of the model, [1000, 1e12]: shorter keeps "
-                            "the processes' models closer, longer spends less time communicating")(
+  distributed.add_options()("sync-every", po::value(&sync_every_text)->default_value(sync_every_text),
+                            "words each process reads between exchanges of the model, [1000, 1e12], or auto: 2M "
+                            "words in all processes between exchanges and at least 100 exchanges in the run. "
+                            "Shorter keeps the processes' models closer, longer spends less time communicating")(
       "sync-combine", po::value(&sync_combine)->default_value(sync_combine),
-      "how the processes' changes combine at an exchange: sum (every update applied, as threads share one model) or "
-      "mean (model averaging)");
+      "how the processes' changes combine at an exchange: sum (every change applied, as threads share one model) "
+      "or mean (model averaging: each process's changes count 1/P; measured worse, docs/distributed.md)");
   po::options_description all;
   all.add(io).add(text.normalize_options()).add(text.inline_phrase_options()).add(training).add(glove)
       .add(models).add(checkpoints).add(distributed).add(logging_options());
@@ -552,14 +560,17 @@ int TrainCommand::start_sgns(const po::variables_map& vm) {
 }
 
 void TrainCommand::distribute(Communicator* world, bool is_glove) {
-  if (sync_every < 1000 || sync_every > 1'000'000'000'000ull)
-    throw UsageError("--sync-every " + std::to_string(sync_every) + ": must be in [1000, 1e12] words");
+  if (sync_every_text != "auto") {
+    const double words = parse_count(sync_every_text);
+    if (!(words >= 1000 && words <= 1e12))
+      throw UsageError("--sync-every " + sync_every_text + ": must be auto or in [1000, 1e12] words");
+    job.sync_every = static_cast<std::uint64_t>(words);
+  }
   try {
     job.sync_combine = parse_sync_combine(sync_combine);
   } catch (const Error& e) {
     throw UsageError(std::string("--sync-combine: ") + e.what());
   }
-  job.sync_every = sync_every;
   if (world == nullptr || world->size() == 1) return;
   const auto refuse = [](bool given, const std::string& what) {
     if (given) throw UsageError(what + " does not run distributed yet: run it without mpirun");

@@ -60,7 +60,7 @@ struct TrainJob {
   // needs more memory than is available.
   bool dry_run = false, force = false;
   // A distributed run (mpirun): the processes, and how often (words read by
-  // each) and how their models combine. Null: this process alone.
+  // each; 0 = auto, sync_every_for) and how their models combine. Null: this process alone.
   Communicator* world = nullptr;
   std::uint64_t sync_every = 0;
   SyncCombine sync_combine = SyncCombine::Sum;

@@ -108,6 +108,11 @@ int run_sgns(TrainJob job, SgnsOptions o, const VocabOptions& vo, Checkpoint* re
 
   std::optional<ModelSync> sync;
   if (job.distributed()) {
+    if (job.sync_every == 0) {
+      job.sync_every = default_sync_every(trainer.words_per_epoch() * static_cast<std::uint64_t>(o.epochs), job.world->size());
+      spdlog::info("--sync-every auto: {} words per process (2M words in all processes between exchanges, at least "
+                   "100 exchanges in the run)", job.sync_every);
+    }
     sync.emplace(*job.world, std::vector<Matrix*>{&trainer.model().input, &trainer.model().output}, job.sync_combine);
     trainer.set_exchanges({job.sync_every, [&](std::uint64_t since, bool finished) { return sync->exchange(since, finished); },
                            static_cast<std::uint64_t>(job.world->rank()) * o.thread_count(),

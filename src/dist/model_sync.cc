@@ -16,6 +16,11 @@ SyncCombine parse_sync_combine(const std::string& name) {
   throw Error("unknown way to combine the processes' models '" + name + "' (valid: sum, mean)");
 }
 
+std::uint64_t default_sync_every(std::uint64_t total_words, int processes) {
+  const auto p = static_cast<std::uint64_t>(std::max(1, processes));
+  return std::max<std::uint64_t>(1000, std::min(2'000'000 / p, total_words / (100 * p)));
+}
+
 ModelSync::ModelSync(Communicator& comm, std::vector<Matrix*> matrices, SyncCombine combine, std::size_t chunk_floats)
     : comm_(comm), matrices_(std::move(matrices)), combine_(combine) {
   std::size_t largest = 0;

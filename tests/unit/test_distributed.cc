@@ -140,6 +140,14 @@ TEST(ModelSync, AppliesEveryProcesssChangeOrTheirMeanAndCountsWords) {
   }
 }
 
+TEST(ModelSync, DefaultIntervalKeepsTheWordsBetweenExchangesAndTheirNumberInBounds) {
+  EXPECT_EQ(default_sync_every(175'000'000, 2), 875'000u);    // the benchmark corpus, 5 epochs: 100 exchanges
+  EXPECT_EQ(default_sync_every(10'000'000'000, 2), 1'000'000u);  // 2M words in all between exchanges
+  EXPECT_EQ(default_sync_every(10'000'000'000, 64), 31'250u);
+  EXPECT_EQ(default_sync_every(6'000'000, 3), 20'000u);
+  EXPECT_EQ(default_sync_every(1000, 2), 1000u);  // the floor
+}
+
 // Two processes of one thread each train skip-gram on their halves of the
 // corpus, exchanging every 100k words: they end with the same model, trained
 // on every word, that places related words closer.

@@ -21,6 +21,13 @@ enum class SyncCombine { Sum, Mean };
 const char* sync_combine_name(SyncCombine combine);
 SyncCombine parse_sync_combine(const std::string& name);  // "sum", "mean"; throws Error
 
+// The words each process reads between exchanges when none is asked for:
+// 2M words in all processes between exchanges (with sum, the staleness of a
+// frequent word's row grows with the words all processes read before they
+// see each other's updates), and at least 100 exchanges in the whole run
+// (a short run's models would otherwise drift apart); at least 1000.
+std::uint64_t default_sync_every(std::uint64_t total_words, int processes);
+
 struct SyncStats {
   std::uint64_t exchanges = 0;
   std::uint64_t bytes_per_exchange = 0;  // parameters all-reduced at each (the model's floats, padding included)
