@@ -57,7 +57,7 @@ EXAMPLE  := $(BUILD)/examples/train_and_query
 CORPUS   := $(BUILD)/data/corpus.txt
 
 
-.PHONY: mpi mpi-deps mpi-test
+.PHONY: mpi mpi-deps mpi-test bench-mpi install-mpi
 .PHONY: all deps test-deps install-packages check test layering clang-werror test-aarch64 unit-test cli-test example-test sanitize tsan fuzz demo bench \
         bench-quick bench-glove bench-ingest bench-continue bench-micro native clean python python-deps python-objects \
         python-extension python-test bench-python
@@ -163,6 +163,11 @@ $(BUILD)/mpi/%.o: %.cc | deps
 
 $(MPI_WORDVEC): $(filter-out $(BUILD)/src/cli/main.o,$(CLI_OBJ)) $(MPI_OBJ) $(LIB)
 	$(CXX) $(BASEFLAGS) $^ $(LDLIBS) $(MPI_LDLIBS) -o $@
+
+# 2 processes (shared memory, TCP) against 1 process of 2 threads; the scaling model (tests/bench/mpi.sh).
+bench-mpi: mpi
+	@$(MAKE) --no-print-directory install-packages PACKAGES="time"
+	WORDVEC_MPI=$(MPI_WORDVEC) bash tests/bench/mpi.sh
 
 # Under mpirun on this machine: 2 and 3 processes on loopback (tests/cli/mpi.sh).
 mpi-test: mpi $(CORPUS) | test-deps
@@ -457,8 +462,13 @@ install: $(WORDVEC) $(LIB) shared man
 	install -m 644 packaging/wordvec.bash $(DESTDIR)$(COMPLETIONDIR)/wordvec
 	install -m 644 $(DOCS) $(DESTDIR)$(DOCDIR)/
 
+# The MPI build beside wordvec (make mpi; docs/distributed.md).
+install-mpi: mpi
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 755 $(MPI_WORDVEC) $(DESTDIR)$(BINDIR)/wordvec-mpi
+
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/wordvec $(DESTDIR)$(LIBDIR)/libwordvec.a $(DESTDIR)$(LIBDIR)/libwordvec.so \
+	rm -f $(DESTDIR)$(BINDIR)/wordvec $(DESTDIR)$(BINDIR)/wordvec-mpi $(DESTDIR)$(LIBDIR)/libwordvec.a $(DESTDIR)$(LIBDIR)/libwordvec.so \
 	  $(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libwordvec.so.$(VERSION) $(DESTDIR)$(LIBDIR)/pkgconfig/wordvec.pc \
 	  $(DESTDIR)$(COMPLETIONDIR)/wordvec $(MAN_PAGES:$(GEN)/man/%=$(DESTDIR)$(MANDIR)/man1/%.gz)
 	rm -rf $(DESTDIR)$(INCLUDEDIR)/wordvec $(DESTDIR)$(CMAKEDIR) $(DESTDIR)$(DOCDIR)

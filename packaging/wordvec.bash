@@ -24,6 +24,8 @@ _wordvec_values() {
     --oov) echo "skip subword" ;;
     --compress) echo "auto none gzip bzip2 xz zstd" ;;
     --dim) echo "auto" ;;
+    --sync-combine) echo "sum mean" ;;
+    --sync-every) echo "auto" ;;
     *) return 1 ;;
   esac
 }

@@ -6,6 +6,8 @@
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 WORDVEC_MPI=$(realpath "${WORDVEC_MPI:-build/wordvec-mpi}")
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1  # CI runs as root
+# Containers often forbid the cross-process reads (ptrace) of Open MPI's single-copy transfers.
+export OMPI_MCA_btl_vader_single_copy_mechanism=none
 MPIRUN=(mpirun --oversubscribe --bind-to none)
 EPOCHS=3
 ws353() { "$WORDVEC" eval --vectors "$1" --similarity "$DATA/ws353.tsv" --json | /usr/bin/python3 -c \
