@@ -208,7 +208,8 @@ struct TrainCommand {
   // Readies a run under mpirun (world of more than one process): refuses what
   // does not run distributed yet; every rank but 0 writes nothing and logs
   // warnings only.
-  void distribute(Communicator* world, bool is_glove);
+  void distribute(bool is_glove);
+  Communicator* world = nullptr;  // the processes of a distributed run (null: alone)
   // The corpus inputs a checkpoint recorded (run.inputs, one per line; run.glob).
   void restore_inputs(const Settings& saved) {
     job.inputs.clear();
@@ -361,6 +362,15 @@ int TrainCommand::resume(const po::variables_map& vm) {
   if (stored.has("model.version")) job.history = ModelHistory::from_settings(stored);
   if (stored.has("run.min_count")) vo = {stored.integer("run.min_count"), stored.integer("run.max_vocab"), vo.prune_at};
   if (job.checkpoint.empty()) job.checkpoint = job.resume;
+  // A distributed run's checkpoint resumes under mpirun with as many processes.
+  const std::uint64_t processes = stored.has("run.processes") ? stored.integer("run.processes") : 1;
+  const int here = world != nullptr ? world->size() : 1;
+  if (processes != static_cast<std::uint64_t>(here))
+    throw UsageError("the checkpoint was taken by " + std::to_string(processes) + " process" +
+                     (processes == 1 ? "" : "es") + "; resume it " +
+                     (processes == 1 ? std::string("without mpirun") : "under mpirun -np " + std::to_string(processes)) +
+                     (here > 1 ? " (this job has " + std::to_string(here) + ")" : ""));
+  distribute(checkpoint.kind == "glove");
   spdlog::info("resuming a {} run from {}; its options and corpus come from the checkpoint",
                checkpoint.kind == "glove" ? "GloVe" : "skip-gram/CBOW", job.resume);
   if (checkpoint.kind == "glove") {
@@ -559,7 +569,7 @@ int TrainCommand::start_sgns(const po::variables_map& vm) {
   return run_sgns(job, o, vo, nullptr);
 }
 
-void TrainCommand::distribute(Communicator* world, bool is_glove) {
+void TrainCommand::distribute(bool is_glove) {
   if (sync_every_text != "auto") {
     const double words = parse_count(sync_every_text);
     if (!(words >= 1000 && words <= 1e12))
@@ -576,7 +586,6 @@ void TrainCommand::distribute(Communicator* world, bool is_glove) {
     if (given) throw UsageError(what + " does not run distributed yet: run it without mpirun");
   };
   refuse(is_glove, "--model glove");
-  refuse(!job.checkpoint.empty(), "--checkpoint");
   refuse(job.dry_run, "--dry-run");
   refuse(std::count(job.inputs.begin(), job.inputs.end(), "-") > 0,
          "--input - (standard input reaches one process only)");
@@ -626,9 +635,9 @@ int run_train(const std::vector<std::string>& args, const FrontEnd& front_end) {
   if (job.freeze_init && !job.checkpoint.empty())
     throw UsageError("--freeze-init with --checkpoint is not supported: a resumed run would not know which rows "
                      "are frozen; run it without --checkpoint");
-  if (front_end.world != nullptr && front_end.world->size() > 1 && (!job.resume.empty() || !job.continue_from.empty()))
-    throw UsageError(std::string(job.resume.empty() ? "--continue" : "--resume") +
-                     " does not run distributed yet: run it without mpirun");
+  if (front_end.world != nullptr && front_end.world->size() > 1 && !job.continue_from.empty())
+    throw UsageError("--continue does not run distributed yet: run it without mpirun");
+  c.world = front_end.world;
   if (!job.resume.empty()) return c.resume(vm);
   if (!job.continue_from.empty()) {
     if (job.output.empty() && job.save_model.empty()) throw UsageError("--output or --save-model is required");
@@ -662,7 +671,7 @@ int run_train(const std::vector<std::string>& args, const FrontEnd& front_end) {
   if (job.output.empty() && job.save_model.empty() && !glove_count_only)
     throw UsageError("--output is required (or --save-model)");
 
-  c.distribute(front_end.world, is_glove);
+  c.distribute(is_glove);
   return is_glove ? c.start_glove(vm) : c.start_sgns(vm);
 }
 

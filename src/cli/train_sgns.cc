@@ -25,12 +25,18 @@ int run_sgns(TrainJob job, SgnsOptions o, const VocabOptions& vo, Checkpoint* re
     SgnsResume resumed = sgns_resume(*resume);
     resumed_state = std::move(resumed.state);
     resumed_model = std::move(resumed.model);
-    const unsigned shards = static_cast<unsigned>(resumed_state.workers.size());
+    // A distributed run's checkpoint holds every process's shards, in rank order.
+    const auto processes = static_cast<unsigned>(job.world != nullptr ? job.world->size() : 1);
+    const unsigned shards = static_cast<unsigned>(resumed_state.workers.size()) / processes;
     if (o.threads == 0) o.threads = shards;  // the checkpoint's shards, whatever this machine's cores
     if (o.threads != shards)
       throw UsageError("--threads " + std::to_string(o.threads) + ": the checkpoint was taken with " +
-                       std::to_string(shards) + " threads; resume it with --threads " + std::to_string(shards) +
-                       " (or without --threads)");
+                       std::to_string(shards) + " threads" + (processes > 1 ? " per process" : "") +
+                       "; resume it with --threads " + std::to_string(shards) + " (or without --threads)");
+    if (processes > 1) {
+      const auto first = resumed_state.workers.begin() + static_cast<std::ptrdiff_t>(job.world->rank()) * shards;
+      resumed_state.workers = std::vector<SgnsWorkerState>(first, first + shards);
+    }
   }
   std::optional<VocabularyUpdate> update;  // --continue
   if (job.continued && !resume) {
@@ -40,6 +46,10 @@ int run_sgns(TrainJob job, SgnsOptions o, const VocabOptions& vo, Checkpoint* re
   // A distributed run's process trains its own shards (one per thread).
   const std::vector<ByteRange> shards =
       job.distributed() ? process_shards(job.input, *job.world, o.thread_count()) : std::vector<ByteRange>{};
+  if (resume && job.distributed())
+    for (std::size_t i = 0; i < shards.size(); ++i)
+      if (shards[i].begin != resumed_state.workers[i].shard_begin || shards[i].end != resumed_state.workers[i].shard_end)
+        throw file_error(job.input, "is not cut into the checkpoint's shards; cannot resume");
   const Vocabulary vocab = resume               ? resume->vocab
                            : update            ? std::move(update->vocab)
                            : job.distributed() ? read_shared_vocabulary(*job.world, job.input, shards, vo)
@@ -78,6 +88,7 @@ int run_sgns(TrainJob job, SgnsOptions o, const VocabOptions& vo, Checkpoint* re
     if (job.freeze_init) trainer.freeze_input_rows(std::move(frozen));
     init.reset();
   }
+  const std::uint64_t resumed_words = resumed_state.words_done;
   if (resume) {
     spdlog::info("resuming from {}: {:.1f}% done ({} of {} words), {} shards", job.resume,
                  100.0 * resumed_state.words_done / (trainer.words_per_epoch() * o.epochs), resumed_state.words_done,
@@ -102,7 +113,11 @@ int run_sgns(TrainJob job, SgnsOptions o, const VocabOptions& vo, Checkpoint* re
                  static_cast<double>(trainer.model().input.rows() * trainer.model().input.stride() * sizeof(float)) / 1e6);
   if (!job.checkpoint.empty())
     trainer.set_snapshots({job.checkpoint_seconds, [&](const SgnsRunState& state) {
-                             write_checkpoint(job.checkpoint, make_sgns_checkpoint(o, vocab, trainer.model(), state, run_settings(job, vo)));
+                             // Distributed: every process's state, written by rank 0.
+                             const std::optional<SgnsRunState> all =
+                                 job.distributed() ? gather_run_states(*job.world, state) : state;
+                             if (!all) return;
+                             write_checkpoint(job.checkpoint, make_sgns_checkpoint(o, vocab, trainer.model(), *all, run_settings(job, vo)));
                              spdlog::info("checkpoint saved to {}", job.checkpoint);
                            }});
 
@@ -113,8 +128,12 @@ int run_sgns(TrainJob job, SgnsOptions o, const VocabOptions& vo, Checkpoint* re
       spdlog::info("--sync-every auto: {} words per process (2M words in all processes between exchanges, at least "
                    "100 exchanges in the run)", job.sync_every);
     }
-    sync.emplace(*job.world, std::vector<Matrix*>{&trainer.model().input, &trainer.model().output}, job.sync_combine);
-    trainer.set_exchanges({job.sync_every, [&](std::uint64_t since, bool finished) { return sync->exchange(since, finished); },
+    sync.emplace(*job.world, std::vector<Matrix*>{&trainer.model().input, &trainer.model().output}, job.sync_combine,
+                 resume ? resumed_words : 0);
+    trainer.set_exchanges({job.sync_every,
+                           [&](std::uint64_t since, bool finished, bool snapshot) {
+                             return sync->exchange(since, finished, snapshot);
+                           },
                            static_cast<std::uint64_t>(job.world->rank()) * o.thread_count(),
                            static_cast<unsigned>(job.world->size())});
     spdlog::info("distributed: {} processes x {} threads; the models are combined ({}) every {} words a process "

@@ -184,6 +184,7 @@ Settings run_settings(const TrainJob& job, const VocabOptions& vo) {
   s.set("run.max_vocab", vo.max_vocab);
   s.set("run.save_model", absolute_path(job.save_model));
   s.set("run.words_per_epoch", job.words_per_epoch);
+  s.set("run.processes", static_cast<std::uint64_t>(job.world != nullptr ? job.world->size() : 1));
   s.merge(job.normalize.to_settings());
   s.merge(job.phrases.to_settings());
   s.merge(job.history.to_settings());  // as the run started; a model file stores it after the run
@@ -206,6 +207,7 @@ Settings model_settings(const TrainJob& job, const VocabOptions& vo, std::uint64
                         const std::string& cooccurrence_file) {
   Settings s = run_settings(job, vo);
   s.values().erase("run.corpus");  // a checkpoint's business
+  s.values().erase("run.processes");
   s.values().erase("run.save_model");
   ModelHistory history = job.history.after_run(words, epochs);
   history.cooccurrence = absolute_path(cooccurrence_file);
@@ -315,13 +317,16 @@ void write_report(const TrainJob& job, const std::string& model, int dim, const 
 }
 
 void log_interrupted(const TrainJob& job) {
+  if (job.distributed() && job.world->rank() != 0) return;  // rank 0 says it for all
   if (job.checkpoint.empty()) {
     spdlog::error("interrupted: no vectors written");
     return;
   }
   spdlog::error("interrupted: nothing written; the checkpoint {} holds the run, continue it with: "
-                "wordvec train --resume {}{}{}",
-                job.checkpoint, job.checkpoint, job.output.empty() ? "" : " --output " + job.output,
+                "{}train --resume {}{}{}",
+                job.checkpoint,
+                job.distributed() ? "mpirun -np " + std::to_string(job.world->size()) + " wordvec-mpi " : "wordvec ",
+                job.checkpoint, job.output.empty() ? "" : " --output " + job.output,
                 job.save_model.empty() ? "" : " (the model goes to " + job.save_model + " as asked)");
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cstring>
 
 #include "wordvec/core/error.h"
 
@@ -21,8 +22,25 @@ std::uint64_t default_sync_every(std::uint64_t total_words, int processes) {
   return std::max<std::uint64_t>(1000, std::min(2'000'000 / p, total_words / (100 * p)));
 }
 
-ModelSync::ModelSync(Communicator& comm, std::vector<Matrix*> matrices, SyncCombine combine, std::size_t chunk_floats)
-    : comm_(comm), matrices_(std::move(matrices)), combine_(combine) {
+std::optional<SgnsRunState> gather_run_states(Communicator& comm, const SgnsRunState& mine) {
+  const std::vector<std::uint64_t> numbers = mine.to_numbers();
+  const std::vector<std::vector<char>> all =
+      comm.gather({reinterpret_cast<const char*>(numbers.data()), numbers.size() * sizeof(std::uint64_t)}, 0);
+  if (comm.rank() != 0) return std::nullopt;
+  SgnsRunState merged;
+  merged.words_done = mine.words_done;
+  for (const std::vector<char>& bytes : all) {
+    std::vector<std::uint64_t> theirs(bytes.size() / sizeof(std::uint64_t));
+    std::memcpy(theirs.data(), bytes.data(), theirs.size() * sizeof(std::uint64_t));
+    const SgnsRunState state = SgnsRunState::from_numbers(theirs);
+    merged.workers.insert(merged.workers.end(), state.workers.begin(), state.workers.end());
+  }
+  return merged;
+}
+
+ModelSync::ModelSync(Communicator& comm, std::vector<Matrix*> matrices, SyncCombine combine, std::uint64_t words_done,
+                     std::size_t chunk_floats)
+    : comm_(comm), matrices_(std::move(matrices)), combine_(combine), words_done_(words_done) {
   std::size_t largest = 0;
   for (const Matrix* m : matrices_) {
     const std::size_t floats = m->rows() * m->stride();
@@ -33,9 +51,9 @@ ModelSync::ModelSync(Communicator& comm, std::vector<Matrix*> matrices, SyncComb
   chunk_.resize(std::max<std::size_t>(1, std::min(chunk_floats, largest)));
 }
 
-ExchangeResult ModelSync::exchange(std::uint64_t words_since_last, bool finished) {
+ExchangeResult ModelSync::exchange(std::uint64_t words_since_last, bool finished, bool want_snapshot) {
   const auto start = std::chrono::steady_clock::now();
-  std::array<std::uint64_t, 2> progress{words_since_last, finished ? 1u : 0u};
+  std::array<std::uint64_t, 3> progress{words_since_last, finished ? 1u : 0u, want_snapshot ? 1u : 0u};
   comm_.sum(progress);
   words_done_ += progress[0];
   const float scale = combine_ == SyncCombine::Mean ? 1.0f / static_cast<float>(comm_.size()) : 1.0f;
@@ -55,7 +73,7 @@ ExchangeResult ModelSync::exchange(std::uint64_t words_since_last, bool finished
   }
   ++stats_.exchanges;
   stats_.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return {words_done_, progress[1] == static_cast<std::uint64_t>(comm_.size())};
+  return {words_done_, progress[1] == static_cast<std::uint64_t>(comm_.size()), progress[2] > 0 && progress[1] == 0};
 }
 
 }  // namespace wordvec

@@ -248,9 +248,11 @@ void SgnsTrainer::coordinate(SnapshotGate& gate, std::atomic<std::uint64_t>& wor
     ~CloseOnExit() { gate.close(); }
   } close_on_exit{gate};
   // Until every worker is done: a snapshot each interval and a last one on a
-  // stop; an exchange every every_words words.
-  while (gate.wait(next_snapshot, [&] { return stopped() || exchange_due(); })) {
-    if (stopped() && !snapshots) break;
+  // stop; an exchange every every_words words (distributed: snapshots only
+  // at exchanges, none on a stop).
+  const bool distributed = static_cast<bool>(exchanges_.exchange);
+  while (gate.wait(distributed ? Clock::time_point::max() : next_snapshot, [&] { return stopped() || exchange_due(); })) {
+    if (stopped() && (!snapshots || distributed)) break;
     SgnsRunState state;
     if (!gate.pause_all(state.workers)) break;
     if (diverged_.load()) {  // a diverged model is not worth resuming: keep the last good snapshot
@@ -258,8 +260,16 @@ void SgnsTrainer::coordinate(SnapshotGate& gate, std::atomic<std::uint64_t>& wor
       break;
     }
     try {
-      if (!stopped() && exchange_due()) exchange(words_done, words_at_exchange, false);
-      if (snapshots && (stopped() || Clock::now() >= next_snapshot)) {
+      // Alone: a snapshot when its interval has passed or on a stop.
+      // Distributed: when an exchange says so (never on a stop: the other
+      // processes are not at the same point).
+      bool snapshot_now = snapshots && (stopped() || Clock::now() >= next_snapshot);
+      if (exchanges_.exchange) {
+        ExchangeResult r;
+        if (!stopped() && exchange_due()) exchange(words_done, words_at_exchange, false, snapshot_now, &r);
+        snapshot_now = r.snapshot;
+      }
+      if (snapshot_now) {
         state.words_done = words_done.load();
         snapshots_.save(state);
         next_snapshot = Clock::now() + interval;
@@ -275,15 +285,15 @@ void SgnsTrainer::coordinate(SnapshotGate& gate, std::atomic<std::uint64_t>& wor
   // This process's shards are done; the others' may not be.
   if (!exchanges_.exchange || stopped()) return;
   ExchangeResult last;
-  do exchange(words_done, words_at_exchange, true, &last);
+  do exchange(words_done, words_at_exchange, true, false, &last);
   while (!last.all_finished);
 }
 
 void SgnsTrainer::exchange(std::atomic<std::uint64_t>& words_done, std::uint64_t& words_at_exchange, bool finished,
-                           ExchangeResult* result) {
+                           bool want_snapshot, ExchangeResult* result) {
   // The workers counted each word `processes` times (SgnsRun::words_scale).
   const std::uint64_t since = (words_done.load() - words_at_exchange) / std::max(1u, exchanges_.processes);
-  const ExchangeResult r = exchanges_.exchange(since, finished);
+  const ExchangeResult r = exchanges_.exchange(since, finished, want_snapshot);
   words_done.store(r.words_done);
   words_at_exchange = r.words_done;
   if (result != nullptr) *result = r;

@@ -81,8 +81,31 @@ wait $launcher; rc=$?
 if [ $rc != 0 ] && [ -z "$(ls -A "$T/int")" ] && ! pgrep -f "$T/int/v.bin" > /dev/null; then ok
 else fail "Ctrl-C: exit $rc, left: $(ls -A "$T/int"), $(tail -3 "$T/int.err")"; fi
 
+# Checkpoints: every process's state in one file (rank 0's), taken at an exchange; Ctrl-C leaves the
+# last one; --resume under mpirun with as many processes finishes the run; other process counts are refused.
+mkdir -p "$T/ck"
+( set -m; exec "${MPIRUN[@]}" -np 2 "$WORDVEC_MPI" train --input "$CORPUS" --output "$T/ck/v.bin" --threads 1 --epochs 40 \
+  --checkpoint "$T/ck/run.ckpt" --checkpoint-every 0.005 > /dev/null 2> "$T/ck.err" ) &
+launcher=$!
+for _ in $(seq 600); do grep -q 'checkpoint saved' "$T/ck.err" && break; sleep 0.05; done
+kill -INT $launcher; wait $launcher
+if [ -s "$T/ck/run.ckpt" ] && [ ! -e "$T/ck/v.bin" ]; then ok; else fail "checkpoint under mpirun: $(ls "$T/ck"), $(tail -2 "$T/ck.err")"; fi
+"${MPIRUN[@]}" -np 3 "$WORDVEC_MPI" train --resume "$T/ck/run.ckpt" --output "$T/ck/v.bin" > /dev/null 2> "$T/resume.err"
+rc=$?
+if [ $rc = 2 ] && grep -q "taken by 2 processes; resume it under mpirun -np 2 (this job has 3)" "$T/resume.err"; then ok
+else fail "resume with 3 processes: exit $rc, $(grep -m1 error "$T/resume.err")"; fi
+"$WORDVEC_MPI" train --resume "$T/ck/run.ckpt" --output "$T/ck/v.bin" > /dev/null 2> "$T/resume.err"
+rc=$?
+if [ $rc = 2 ] && grep -q "resume it under mpirun -np 2" "$T/resume.err"; then ok
+else fail "resume alone: exit $rc, $(grep -m1 error "$T/resume.err")"; fi
+"${MPIRUN[@]}" -np 2 "$WORDVEC_MPI" train --resume "$T/ck/run.ckpt" --output "$T/ck/v.bin" > /dev/null 2> "$T/resume.err"
+rc=$?
+score=$(ws353 "$T/ck/v.bin")
+if [ $rc = 0 ] && grep -q "resuming from" "$T/resume.err" && at_least "$score" 0.15; then ok
+else fail "resume under mpirun -np 2: exit $rc, WS353 $score, $(tail -2 "$T/resume.err")"; fi
+
 # What does not run distributed yet is refused by every process, with the reason; other commands too.
-for args in "--model glove" "--checkpoint $T/c.ckpt" "--dry-run"; do
+for args in "--model glove" "--dry-run" "--continue $T/none.wvm"; do
   "${MPIRUN[@]}" -np 2 "$WORDVEC_MPI" train --input "$CORPUS" --output "$T/r.bin" $args > /dev/null 2> "$T/refuse.err"
   rc=$?
   if [ $rc = 2 ] && grep -q "does not run distributed yet" "$T/refuse.err" && [ ! -e "$T/r.bin" ]; then ok

@@ -110,17 +110,18 @@ TEST(ModelSync, AppliesEveryProcesssChangeOrTheirMeanAndCountsWords) {
       models.emplace_back(3, 2);
       models.back().row(1)[0] = 1.0f;  // the common start
     }
-    std::vector<ExchangeResult> first(2), second(2);
+    std::vector<ExchangeResult> first(2), second(2), third(2);
     // Chunks of 5 floats: the exchange crosses rows and padding.
     run_group(2, [&](Communicator& c) {
       const auto r = static_cast<std::size_t>(c.rank());
       Matrix& m = models[r];
-      ModelSync sync(c, {&m}, combine, 5);
+      ModelSync sync(c, {&m}, combine, 0, 5);
       m.row(r)[1] += 2.0f;         // a row only this process changed
       m.row(1)[0] += 0.5f + static_cast<float>(r);  // a row both changed: +0.5 and +1.5
-      first[r] = sync.exchange(100 + 10 * r, r == 0);
-      second[r] = sync.exchange(5, true);
-      EXPECT_EQ(sync.stats().exchanges, 2u);
+      first[r] = sync.exchange(100 + 10 * r, false, r == 1);
+      second[r] = sync.exchange(5, r == 0, true);
+      third[r] = sync.exchange(0, true, false);
+      EXPECT_EQ(sync.stats().exchanges, 3u);
       EXPECT_EQ(sync.stats().bytes_per_exchange, 3 * m.stride() * sizeof(float));
     });
     const float scale = combine == SyncCombine::Mean ? 0.5f : 1.0f;
@@ -133,9 +134,12 @@ TEST(ModelSync, AppliesEveryProcesssChangeOrTheirMeanAndCountsWords) {
     }
     for (int r = 0; r < 2; ++r) {
       EXPECT_EQ(first[r].words_done, 210u);
-      EXPECT_FALSE(first[r].all_finished) << "rank 1 had not finished";
+      EXPECT_FALSE(first[r].all_finished);
+      EXPECT_TRUE(first[r].snapshot) << "rank 1 wants one: every process takes it";
       EXPECT_EQ(second[r].words_done, 220u);
-      EXPECT_TRUE(second[r].all_finished);
+      EXPECT_FALSE(second[r].all_finished) << "rank 1 had not finished";
+      EXPECT_FALSE(second[r].snapshot) << "rank 0 has finished: no snapshot";
+      EXPECT_TRUE(third[r].all_finished);
     }
   }
 }
@@ -146,6 +150,26 @@ TEST(ModelSync, DefaultIntervalKeepsTheWordsBetweenExchangesAndTheirNumberInBoun
   EXPECT_EQ(default_sync_every(10'000'000'000, 64), 31'250u);
   EXPECT_EQ(default_sync_every(6'000'000, 3), 20'000u);
   EXPECT_EQ(default_sync_every(1000, 2), 1000u);  // the floor
+}
+
+TEST(GatherRunStates, PutsEveryProcesssWorkersAtRankZeroInRankOrder) {
+  std::vector<std::optional<SgnsRunState>> gathered(3);
+  run_group(3, [&](Communicator& c) {
+    SgnsRunState mine;
+    mine.words_done = 1234;
+    const auto r = static_cast<std::uint64_t>(c.rank());
+    mine.workers.push_back({100 * r, 100 * r + 100, 100 * r + 7, 2, r, 0, 0.01f});
+    gathered[r] = gather_run_states(c, mine);
+  });
+  ASSERT_TRUE(gathered[0].has_value());
+  EXPECT_FALSE(gathered[1].has_value());
+  ASSERT_EQ(gathered[0]->workers.size(), 3u);
+  EXPECT_EQ(gathered[0]->words_done, 1234u);
+  for (std::uint64_t r = 0; r < 3; ++r) {
+    EXPECT_EQ(gathered[0]->workers[r].shard_begin, 100 * r);
+    EXPECT_EQ(gathered[0]->workers[r].position, 100 * r + 7);
+    EXPECT_EQ(gathered[0]->workers[r].rng_state, r);
+  }
 }
 
 // Two processes of one thread each train skip-gram on their halves of the
@@ -168,7 +192,7 @@ TEST(DistributedTraining, PlacesRelatedWordsCloserOnTheBundledCorpus) {
     vocabs[r] = shared_vocabulary(c, corpus, shards, {5, 0});
     SgnsTrainer trainer(vocabs[r], o, select_kernels());
     ModelSync sync(c, {&trainer.model().input, &trainer.model().output}, SyncCombine::Sum);
-    trainer.set_exchanges({100000, [&](std::uint64_t since, bool finished) { return sync.exchange(since, finished); },
+    trainer.set_exchanges({100000, [&](std::uint64_t since, bool finished, bool snapshot) { return sync.exchange(since, finished, snapshot); },
                            r * o.threads, 2});
     words[r] = trainer.train_shards(corpus, shards).words;
     expected[r] = vocabs[r].total_count() * 2;

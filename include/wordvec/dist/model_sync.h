@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "wordvec/core/matrix.h"
@@ -34,15 +35,22 @@ struct SyncStats {
   double seconds = 0;                    // in exchanges, waiting for slower processes included
 };
 
+// Every process's run state at rank 0 (a collective), its workers in rank
+// order: what a distributed run's checkpoint holds. Empty on the other ranks.
+std::optional<SgnsRunState> gather_run_states(Communicator& comm, const SgnsRunState& mine);
+
 class ModelSync {
  public:
   // `matrices` hold the same shapes, and the same values, on every process
   // (the seeded initialisation gives that); they are the common start.
-  ModelSync(Communicator& comm, std::vector<Matrix*> matrices, SyncCombine combine,
+  // words_done: by all processes before this run part (a resumed run's).
+  ModelSync(Communicator& comm, std::vector<Matrix*> matrices, SyncCombine combine, std::uint64_t words_done = 0,
             std::size_t chunk_floats = std::size_t{1} << 22);
   // One exchange (a collective): every process's words since its last
-  // exchange and whether it has finished, then the model.
-  ExchangeResult exchange(std::uint64_t words_since_last, bool finished);
+  // exchange, whether it has finished and whether it wants a snapshot, then
+  // the model. A snapshot is taken when any process wants one and none has
+  // finished (a finished process takes part in exchanges only).
+  ExchangeResult exchange(std::uint64_t words_since_last, bool finished, bool want_snapshot = false);
   const SyncStats& stats() const { return stats_; }
 
  private:

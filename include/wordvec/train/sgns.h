@@ -165,13 +165,19 @@ struct SnapshotPolicy {
 // rate and the progress then follow. Once this trainer's shards are done it
 // calls exchange(finished = true) until every process has finished, so each
 // process makes the same sequence of exchanges (they are collectives).
+//
+// With snapshots too, a distributed run takes them only right after an
+// exchange (the model is then the same everywhere), on every process at the
+// same exchange: one whose interval has passed asks (want_snapshot), and the
+// exchange tells all (ExchangeResult::snapshot). A stop takes no snapshot.
 struct ExchangeResult {
   std::uint64_t words_done = 0;  // by every process, since the run began
   bool all_finished = false;
+  bool snapshot = false;  // every process saves a snapshot now
 };
 struct ExchangePolicy {
   std::uint64_t every_words = 0;
-  std::function<ExchangeResult(std::uint64_t words_since_last, bool finished)> exchange;
+  std::function<ExchangeResult(std::uint64_t words_since_last, bool finished, bool want_snapshot)> exchange;
   // Makes this process's random streams its own (negatives, subsampling,
   // windows): worker i uses stream first_stream + i.
   std::uint64_t first_stream = 0;
@@ -230,7 +236,7 @@ class SgnsTrainer {
   // The training call's thread while the workers run: snapshots and exchanges.
   void coordinate(SnapshotGate& gate, std::atomic<std::uint64_t>& words_done);
   void exchange(std::atomic<std::uint64_t>& words_done, std::uint64_t& words_at_exchange, bool finished,
-                ExchangeResult* result = nullptr);
+                bool want_snapshot, ExchangeResult* result = nullptr);
   const Vocabulary& vocab_;
   SgnsOptions options_;
   Kernels kernels_;
