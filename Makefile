@@ -274,8 +274,11 @@ sanitize: test-deps $(CORPUS)
 TSAN_BUILD := build-tsan
 tsan: test-deps $(CORPUS)
 	$(MAKE) -j$$(nproc) BUILD=$(TSAN_BUILD) OPT=-O1 CXXFLAGS="-fsanitize=thread" HOGWILD_UNCHECKED=1 \
-	  $(TSAN_BUILD)/wordvec
+	  $(TSAN_BUILD)/wordvec $(TSAN_BUILD)/wordvec_tests
 	WORDVEC=$(TSAN_BUILD)/wordvec CORPUS=$(CORPUS) bash tests/tsan/run.sh
+	@# The coordinator's exchanges and snapshots, and the in-process collectives, under TSan.
+	TSAN_OPTIONS=halt_on_error=1 WORDVEC_TEST_CORPUS=$(CORPUS) $(TSAN_BUILD)/wordvec_tests --gtest_brief=1 \
+	  --gtest_filter='InProcess*:ProcessShards*:SharedVocab*:ModelSync*:Distributed*:Gather*:*Checkpoint*:*Snapshot*'
 
 # libFuzzer (clang): tokenizer and file readers, FUZZ_SECONDS each, from the seeds in tests/fuzz/seeds/.
 FUZZ_BUILD   := build-fuzz
