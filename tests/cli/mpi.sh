@@ -9,7 +9,7 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1  # CI runs as r
 # Containers often forbid the cross-process reads (ptrace) of Open MPI's single-copy transfers.
 export OMPI_MCA_btl_vader_single_copy_mechanism=none
 MPIRUN=(mpirun --oversubscribe --bind-to none)
-EPOCHS=3
+EPOCHS=5
 ws353() { "$WORDVEC" eval --vectors "$1" --similarity "$DATA/ws353.tsv" --json | /usr/bin/python3 -c \
   'import json,sys; print(json.load(sys.stdin)["similarity"][0]["spearman"])' 2>/dev/null || echo nan; }
 at_least() { /usr/bin/python3 -c "import sys; sys.exit(0 if float('$1') >= float('$2') else 1)"; }
@@ -30,9 +30,9 @@ for np in 2 3; do
   score=$(ws353 "$T/np$np/v.bin")
   if [ $rc = 0 ] && cmp -s "$T/np$np/vocab" "$T/one.vocab"; then ok
   else fail "-np $np: exit $rc, vocabulary differs from one process's: $(tail -2 "$T/np$np/err")"; fi
-  # One process scores 0.25-0.28 on this small corpus, 2 and 3 processes 0.17-0.29 over seeds (WS353 on a
+  # 5 epochs on this small corpus: one process scores 0.41, 3 processes 0.27-0.38 over seeds (WS353 on a
   # 2M-word corpus is noisy: docs/distributed.md has the benchmark corpus); random vectors: 0 +- 0.06.
-  if at_least "$score" 0.15 && at_least "$score" "$(/usr/bin/python3 -c "print($one - 0.1)")"; then ok
+  if at_least "$score" 0.2 && at_least "$score" "$(/usr/bin/python3 -c "print(0.5 * $one)")"; then ok
   else fail "-np $np: WS353 Spearman $score, one process $one"; fi
   if [ "$(ls "$T/np$np" | tr '\n' ' ')" = "err out report.json v.bin vocab " ]; then ok
   else fail "-np $np: files written: $(ls "$T/np$np")"; fi
@@ -101,7 +101,7 @@ else fail "resume alone: exit $rc, $(grep -m1 error "$T/resume.err")"; fi
 "${MPIRUN[@]}" -np 2 "$WORDVEC_MPI" train --resume "$T/ck/run.ckpt" --output "$T/ck/v.bin" > /dev/null 2> "$T/resume.err"
 rc=$?
 score=$(ws353 "$T/ck/v.bin")
-if [ $rc = 0 ] && grep -q "resuming from" "$T/resume.err" && at_least "$score" 0.15; then ok
+if [ $rc = 0 ] && grep -q "resuming from" "$T/resume.err" && at_least "$score" 0.2; then ok
 else fail "resume under mpirun -np 2: exit $rc, WS353 $score, $(tail -2 "$T/resume.err")"; fi
 
 # What does not run distributed yet is refused by every process, with the reason; other commands too.
