@@ -170,7 +170,7 @@ bench-mpi: mpi
 	WORDVEC_MPI=$(MPI_WORDVEC) bash tests/bench/mpi.sh
 
 # Under mpirun on this machine: 2 and 3 processes on loopback (tests/cli/mpi.sh).
-mpi-test: mpi $(CORPUS) | test-deps
+mpi-test: mpi $(WORDVEC) $(CORPUS) | test-deps
 	WORDVEC=$(WORDVEC) WORDVEC_MPI=$(MPI_WORDVEC) CORPUS=$(CORPUS) bash tests/cli/mpi.sh
 
 example-test: $(EXAMPLE) $(WORDVEC) $(CORPUS)
