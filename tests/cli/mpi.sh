@@ -30,9 +30,9 @@ for np in 2 3; do
   score=$(ws353 "$T/np$np/v.bin")
   if [ $rc = 0 ] && cmp -s "$T/np$np/vocab" "$T/one.vocab"; then ok
   else fail "-np $np: exit $rc, vocabulary differs from one process's: $(tail -2 "$T/np$np/err")"; fi
-  # 5 epochs on this small corpus: one process scores 0.41, 3 processes 0.27-0.38 over seeds (WS353 on a
+  # 5 epochs on this small corpus: one process scores 0.41, 3 processes 0.24-0.38 over nine runs (WS353 on a
   # 2M-word corpus is noisy: docs/distributed.md has the benchmark corpus); random vectors: 0 +- 0.06.
-  if at_least "$score" 0.2 && at_least "$score" "$(/usr/bin/python3 -c "print(0.5 * $one)")"; then ok
+  if at_least "$score" 0.15 && at_least "$score" "$(/usr/bin/python3 -c "print(0.4 * $one)")"; then ok
   else fail "-np $np: WS353 Spearman $score, one process $one"; fi
   if [ "$(ls "$T/np$np" | tr '\n' ' ')" = "err out report.json v.bin vocab " ]; then ok
   else fail "-np $np: files written: $(ls "$T/np$np")"; fi
