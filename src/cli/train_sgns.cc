@@ -88,7 +88,6 @@ int run_sgns(TrainJob job, SgnsOptions o, const VocabOptions& vo, Checkpoint* re
     if (job.freeze_init) trainer.freeze_input_rows(std::move(frozen));
     init.reset();
   }
-  const std::uint64_t resumed_words = resumed_state.words_done;
   if (resume) {
     spdlog::info("resuming from {}: {:.1f}% done ({} of {} words), {} shards", job.resume,
                  100.0 * resumed_state.words_done / (trainer.words_per_epoch() * o.epochs), resumed_state.words_done,
@@ -129,7 +128,7 @@ int run_sgns(TrainJob job, SgnsOptions o, const VocabOptions& vo, Checkpoint* re
                    "100 exchanges in the run)", job.sync_every);
     }
     sync.emplace(*job.world, std::vector<Matrix*>{&trainer.model().input, &trainer.model().output}, job.sync_combine,
-                 resume ? resumed_words : 0);
+                 resumed_state.words_done);
     trainer.set_exchanges({job.sync_every,
                            [&](std::uint64_t since, bool finished, bool snapshot) {
                              return sync->exchange(since, finished, snapshot);

@@ -45,7 +45,6 @@ class InProcessGroup::Member final : public Communicator {
 
   template <class T>
   void sum_of(std::span<T> values) {
-    bytes_summed_ += values.size_bytes();
     publish({reinterpret_cast<const char*>(values.data()), values.size_bytes()});
     std::vector<T> total(values.size(), T{0});
     for (const auto& view : shared_.views) {

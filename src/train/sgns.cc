@@ -235,13 +235,13 @@ SgnsRunState SgnsRunState::from_numbers(const std::vector<std::uint64_t>& n) {
 
 void SgnsTrainer::coordinate(SnapshotGate& gate, std::atomic<std::uint64_t>& words_done) {
   const bool snapshots = static_cast<bool>(snapshots_.save);
+  const bool distributed = static_cast<bool>(exchanges_.exchange);
   const auto interval = std::chrono::duration_cast<Clock::duration>(
       std::chrono::duration<double>(std::max(0.0, snapshots_.interval_seconds)));
   auto next_snapshot = snapshots ? Clock::now() + interval : Clock::time_point::max();
   std::uint64_t words_at_exchange = words_done.load();
   const auto exchange_due = [&] {
-    return exchanges_.exchange &&
-           words_done.load() - words_at_exchange >= exchanges_.every_words * std::max(1u, exchanges_.processes);
+    return distributed && words_done.load() - words_at_exchange >= exchanges_.every_words * exchanges_.processes;
   };
   struct CloseOnExit {
     SnapshotGate& gate;
@@ -250,7 +250,6 @@ void SgnsTrainer::coordinate(SnapshotGate& gate, std::atomic<std::uint64_t>& wor
   // Until every worker is done: a snapshot each interval and a last one on a
   // stop; an exchange every every_words words (distributed: snapshots only
   // at exchanges, none on a stop).
-  const bool distributed = static_cast<bool>(exchanges_.exchange);
   while (gate.wait(distributed ? Clock::time_point::max() : next_snapshot, [&] { return stopped() || exchange_due(); })) {
     if (stopped() && (!snapshots || distributed)) break;
     SgnsRunState state;
@@ -264,11 +263,8 @@ void SgnsTrainer::coordinate(SnapshotGate& gate, std::atomic<std::uint64_t>& wor
       // Distributed: when an exchange says so (never on a stop: the other
       // processes are not at the same point).
       bool snapshot_now = snapshots && (stopped() || Clock::now() >= next_snapshot);
-      if (exchanges_.exchange) {
-        ExchangeResult r;
-        if (!stopped() && exchange_due()) exchange(words_done, words_at_exchange, false, snapshot_now, &r);
-        snapshot_now = r.snapshot;
-      }
+      if (distributed)
+        snapshot_now = !stopped() && exchange_due() && exchange(words_done, words_at_exchange, false, snapshot_now).snapshot;
       if (snapshot_now) {
         state.words_done = words_done.load();
         snapshots_.save(state);
@@ -283,20 +279,19 @@ void SgnsTrainer::coordinate(SnapshotGate& gate, std::atomic<std::uint64_t>& wor
     if (stopped()) break;
   }
   // This process's shards are done; the others' may not be.
-  if (!exchanges_.exchange || stopped()) return;
-  ExchangeResult last;
-  do exchange(words_done, words_at_exchange, true, false, &last);
-  while (!last.all_finished);
+  if (!distributed || stopped()) return;
+  while (!exchange(words_done, words_at_exchange, true, false).all_finished) {
+  }
 }
 
-void SgnsTrainer::exchange(std::atomic<std::uint64_t>& words_done, std::uint64_t& words_at_exchange, bool finished,
-                           bool want_snapshot, ExchangeResult* result) {
+ExchangeResult SgnsTrainer::exchange(std::atomic<std::uint64_t>& words_done, std::uint64_t& words_at_exchange,
+                                     bool finished, bool want_snapshot) {
   // The workers counted each word `processes` times (SgnsRun::words_scale).
-  const std::uint64_t since = (words_done.load() - words_at_exchange) / std::max(1u, exchanges_.processes);
+  const std::uint64_t since = (words_done.load() - words_at_exchange) / exchanges_.processes;
   const ExchangeResult r = exchanges_.exchange(since, finished, want_snapshot);
   words_done.store(r.words_done);
   words_at_exchange = r.words_done;
-  if (result != nullptr) *result = r;
+  return r;
 }
 
 namespace {
@@ -336,7 +331,7 @@ TrainingSummary SgnsTrainer::train_shards(const std::string& corpus_path, const 
   SharedState shared(threads);
   const std::uint64_t words_before = resume_ ? resume_->words_done : 0;
   shared.words_done.store(words_before);
-  ProgressMeter meter("training", "words", schedule.total_words, threads * std::max(1u, exchanges_.processes),
+  ProgressMeter meter("training", "words", schedule.total_words, threads * exchanges_.processes,
                       options_.progress_interval_seconds,
                       words_before);
 
@@ -372,7 +367,7 @@ TrainingSummary SgnsTrainer::train_shards(const std::string& corpus_path, const 
   if (snapshots_.save || exchanges_.exchange) gate = std::make_unique<SnapshotGate>(threads);
   const SgnsRun run{vocab_,  options_, kernels_,   model_,         subsampler,      negatives,
                     schedule, shared,   gate.get(), stop_requested_, words_per_epoch_, frozen_.empty() ? nullptr : frozen_.data(),
-                    subwords(), hs ? &*hs : nullptr, exchanges_.first_stream, std::max(1u, exchanges_.processes)};
+                    subwords(), hs ? &*hs : nullptr, exchanges_.first_stream, exchanges_.processes};
   auto work = [&](unsigned i) {
     SgnsWorkerState state = resume_ ? resume_->workers[i]
                                     : SgnsWorkerState{shards[i].begin, shards[i].end, shards[i].begin, 0, 0, 0, 0};

@@ -25,12 +25,6 @@ class Communicator {
   virtual void broadcast(std::vector<char>& bytes, int root) = 0;
   // Every participant's `bytes`, in rank order, at `root` (empty elsewhere).
   virtual std::vector<std::vector<char>> gather(std::span<const char> bytes, int root) = 0;
-  // Bytes this participant has handed to sum() so far (the model's share of
-  // the traffic: a ring all-reduce sends about twice this per participant).
-  std::uint64_t bytes_summed() const { return bytes_summed_; }
-
- protected:
-  std::uint64_t bytes_summed_ = 0;
 };
 
 // One process alone: every collective is the identity.
@@ -38,8 +32,8 @@ class SoloCommunicator final : public Communicator {
  public:
   int rank() const override { return 0; }
   int size() const override { return 1; }
-  void sum(std::span<float> values) override { bytes_summed_ += values.size_bytes(); }
-  void sum(std::span<std::uint64_t> values) override { bytes_summed_ += values.size_bytes(); }
+  void sum(std::span<float>) override {}
+  void sum(std::span<std::uint64_t>) override {}
   void broadcast(std::vector<char>&, int) override {}
   std::vector<std::vector<char>> gather(std::span<const char> bytes, int) override {
     return {std::vector<char>(bytes.begin(), bytes.end())};

@@ -7,6 +7,7 @@
 // sgns.cc) and the update steps (sgns_step), which know nothing of threads.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -208,7 +209,10 @@ class SgnsTrainer {
   // Snapshots of the run (for checkpoints); none by default.
   void set_snapshots(SnapshotPolicy policy) { snapshots_ = std::move(policy); }
   // Exchanges with other processes (distributed training); none by default.
-  void set_exchanges(ExchangePolicy policy) { exchanges_ = std::move(policy); }
+  void set_exchanges(ExchangePolicy policy) {
+    exchanges_ = std::move(policy);
+    exchanges_.processes = std::max(1u, exchanges_.processes);
+  }
   // Continues a run from a snapshot: its model and state replace the fresh
   // ones; the next train() uses the state's shards (not a new split).
   void restore(SgnsModel model, SgnsRunState state);
@@ -235,8 +239,8 @@ class SgnsTrainer {
  private:
   // The training call's thread while the workers run: snapshots and exchanges.
   void coordinate(SnapshotGate& gate, std::atomic<std::uint64_t>& words_done);
-  void exchange(std::atomic<std::uint64_t>& words_done, std::uint64_t& words_at_exchange, bool finished,
-                bool want_snapshot, ExchangeResult* result = nullptr);
+  ExchangeResult exchange(std::atomic<std::uint64_t>& words_done, std::uint64_t& words_at_exchange, bool finished,
+                          bool want_snapshot);
   const Vocabulary& vocab_;
   SgnsOptions options_;
   Kernels kernels_;

@@ -62,15 +62,9 @@ MpiCommunicator::MpiCommunicator(int* argc, char*** argv) {
 
 MpiCommunicator::~MpiCommunicator() { MPI_Finalize(); }
 
-void MpiCommunicator::sum(std::span<float> values) {
-  bytes_summed_ += values.size_bytes();
-  sum_in_pieces(values, MPI_FLOAT);
-}
+void MpiCommunicator::sum(std::span<float> values) { sum_in_pieces(values, MPI_FLOAT); }
 
-void MpiCommunicator::sum(std::span<std::uint64_t> values) {
-  bytes_summed_ += values.size_bytes();
-  sum_in_pieces(values, MPI_UINT64_T);
-}
+void MpiCommunicator::sum(std::span<std::uint64_t> values) { sum_in_pieces(values, MPI_UINT64_T); }
 
 void MpiCommunicator::broadcast(std::vector<char>& bytes, int root) {
   std::uint64_t size = bytes.size();
@@ -83,13 +77,13 @@ void MpiCommunicator::broadcast(std::vector<char>& bytes, int root) {
 }
 
 std::vector<std::vector<char>> MpiCommunicator::gather(std::span<const char> bytes, int root) {
-  const int mine = checked_int(bytes.size(), "a process's word counts");
+  const int mine = checked_int(bytes.size(), "a process's part of a gather");
   std::vector<int> sizes(rank_ == root ? static_cast<std::size_t>(size_) : 0);
   check(MPI_Gather(&mine, 1, MPI_INT, sizes.data(), 1, MPI_INT, root, MPI_COMM_WORLD), "MPI_Gather");
   std::vector<int> offsets(sizes.size());
   std::size_t total = 0;
   for (std::size_t r = 0; r < sizes.size(); ++r) {
-    offsets[r] = checked_int(total, "the gathered word counts");
+    offsets[r] = checked_int(total, "a gather");
     total += static_cast<std::size_t>(sizes[r]);
   }
   std::vector<char> joined(total);
