@@ -26,9 +26,14 @@ LIB_LDLIBS = $(eval LIB_LDLIBS := $$(call pkg_query,--libs,$(LIB_PKGS)) -lbz2 -p
 CLI_LDLIBS = $(eval CLI_LDLIBS := -lboost_program_options $$(call pkg_query,--libs,$(CLI_PKGS)))$(CLI_LDLIBS)
 BASEFLAGS = -std=c++20 $(OPT) -g -Wall -Wextra -pthread -Iinclude -Isrc $(PKG_CFLAGS) $(CXXFLAGS)
 LDLIBS    = $(CLI_LDLIBS) $(LIB_LDLIBS)
+# `wordvec serve` alone uses cpp-httplib (Debian builds it as a library with
+# TLS and compression on: its .pc file's flags must match): only serve.o is
+# compiled with them and only the command links it (not the Python module).
+HTTP_CFLAGS = $(eval HTTP_CFLAGS := $$(call pkg_query,--cflags,cpp-httplib))$(HTTP_CFLAGS)
+HTTP_LIBS   = $(eval HTTP_LIBS := $$(call pkg_query,--libs,cpp-httplib))$(HTTP_LIBS)
 
 DEB_PACKAGES := g++ make pkgconf libboost-program-options-dev libopenblas-dev libspdlog-dev libgtest-dev libxxhash-dev \
-                zlib1g-dev libbz2-dev liblzma-dev libzstd-dev libicu-dev nlohmann-json3-dev
+                zlib1g-dev libbz2-dev liblzma-dev libzstd-dev libicu-dev nlohmann-json3-dev libcpp-httplib-dev
 # Only the tests need these: a real gensim to check interoperability, bc for
 # timings, clang with its sanitizer/fuzzer runtimes for the fuzz targets, the
 # compressors that make the compressed test corpora; CMake, help2man, lintian
@@ -47,7 +52,9 @@ CLI_SRC  := $(wildcard src/cli/*.cc)
 TEST_SRC := $(wildcard tests/unit/*.cc)
 
 LIB_OBJ  := $(LIB_SRC:%.cc=$(BUILD)/%.o) $(ISA_SRC:%.cc=$(BUILD)/%.o)
-CLI_OBJ  := $(CLI_SRC:%.cc=$(BUILD)/%.o)
+# The explorer page (src/cli/explorer.html) is compiled in as a string.
+SERVE_OBJ := $(BUILD)/src/cli/serve.o $(BUILD)/gen/explorer_page.o
+CLI_OBJ  := $(CLI_SRC:%.cc=$(BUILD)/%.o) $(BUILD)/gen/explorer_page.o
 TEST_OBJ := $(TEST_SRC:%.cc=$(BUILD)/%.o)
 
 LIB      := $(BUILD)/libwordvec.a
@@ -109,7 +116,15 @@ $(LIB): $(LIB_OBJ)
 	ar rcs $@ $^
 
 $(WORDVEC): $(CLI_OBJ) $(LIB)
-	$(CXX) $(BASEFLAGS) $^ $(LDLIBS) -o $@
+	$(CXX) $(BASEFLAGS) $^ $(LDLIBS) $(HTTP_LIBS) -o $@
+
+$(BUILD)/src/cli/serve.o: BASEFLAGS += $(HTTP_CFLAGS)
+$(BUILD)/gen/explorer_page.cc: src/cli/explorer.html
+	@mkdir -p $(dir $@)
+	{ printf 'namespace wordvec::cli {\nextern const char kExplorerPage[];\nconst char kExplorerPage[] = R"explorer_page('; \
+	  cat $<; printf ')explorer_page";\n}  // namespace wordvec::cli\n'; } > $@.tmp && mv $@.tmp $@
+$(BUILD)/gen/explorer_page.o: $(BUILD)/gen/explorer_page.cc
+	$(CXX) $(BASEFLAGS) -c $< -o $@
 
 # The unit tests also cover the CLI's rendering of a sweep (no Boost or spdlog in it).
 $(UNIT): $(TEST_OBJ) $(BUILD)/src/cli/sweep_report.o $(LIB)
@@ -138,6 +153,7 @@ cli-test: $(WORDVEC) $(CORPUS) | test-deps
 	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) bash tests/cli/reliability.sh
 	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) bash tests/cli/quality.sh
 	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) bash tests/cli/wiring.sh
+	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) /usr/bin/python3 tests/cli/serve.py
 	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) bash tests/cli/simd.sh
 	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) bash tests/cli/gensim_agreement.sh
 
@@ -162,7 +178,7 @@ $(BUILD)/mpi/%.o: %.cc | deps
 	$(CXX) $(BASEFLAGS) $(MPI_CFLAGS) -DWORDVEC_MPI -DOMPI_SKIP_MPICXX -MMD -MP -c $< -o $@
 
 $(MPI_WORDVEC): $(filter-out $(BUILD)/src/cli/main.o,$(CLI_OBJ)) $(MPI_OBJ) $(LIB)
-	$(CXX) $(BASEFLAGS) $^ $(LDLIBS) $(MPI_LDLIBS) -o $@
+	$(CXX) $(BASEFLAGS) $^ $(LDLIBS) $(HTTP_LIBS) $(MPI_LDLIBS) -o $@
 
 # 2 processes (shared memory, TCP) against 1 process of 2 threads; the scaling model (tests/bench/mpi.sh).
 bench-mpi: mpi
@@ -182,7 +198,7 @@ example-test: $(EXAMPLE) $(WORDVEC) $(CORPUS)
 AARCH64_BUILD    := build-aarch64
 AARCH64_PACKAGES := g++-aarch64-linux-gnu qemu-user-static libc6:arm64 libopenblas-dev:arm64 libboost-program-options-dev:arm64 \
                     libspdlog-dev:arm64 libfmt-dev:arm64 libgtest-dev:arm64 libxxhash-dev:arm64 zlib1g-dev:arm64 \
-                    libbz2-dev:arm64 liblzma-dev:arm64 libzstd-dev:arm64 libicu-dev:arm64
+                    libbz2-dev:arm64 liblzma-dev:arm64 libzstd-dev:arm64 libicu-dev:arm64 libcpp-httplib-dev:arm64
 AARCH64_PKG      := env PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig pkg-config
 # The arm64 programs run with the arm64 loader and libc of multiarch (libc6:arm64),
 # not with qemu's -L /usr/aarch64-linux-gnu: that prefix's loader is the cross
@@ -226,6 +242,7 @@ $(WARN_BUILD)/%.cc.ok: %.cc
 	@mkdir -p $(dir $@)
 	clang++ $(BASEFLAGS) -Werror -fsyntax-only -MMD -MP -MF $@.d -MT $@ $<
 	@touch $@
+$(WARN_BUILD)/src/cli/serve.cc.ok: BASEFLAGS += $(HTTP_CFLAGS)
 $(WARN_BUILD)/src/simd/kernels_avx2.cc.ok: BASEFLAGS += -mavx2 -mfma
 $(WARN_BUILD)/src/simd/kernels_avx512.cc.ok: BASEFLAGS += -mavx512f -mfma
 -include $(WARN_OK:.ok=.ok.d)
@@ -347,7 +364,7 @@ PY_PACKAGES := python3-dev pybind11-dev python3-numpy python3-pytest python3-ven
 PIC_BUILD   := build-pic
 PY_EXT      := python/wordvec/_wordvec$(shell $(PYTHON) -c "import sysconfig; print(sysconfig.get_config_var('EXT_SUFFIX'))" 2>/dev/null)
 PY_INCLUDE  := $(shell $(PYTHON) -c "import sysconfig; print(sysconfig.get_paths()['include'])" 2>/dev/null)
-PIC_CLI_OBJ := $(filter-out $(PIC_BUILD)/src/cli/main.o,$(CLI_SRC:%.cc=$(PIC_BUILD)/%.o))
+PIC_CLI_OBJ := $(filter-out $(PIC_BUILD)/src/cli/main.o $(PIC_BUILD)/src/cli/serve.o,$(CLI_SRC:%.cc=$(PIC_BUILD)/%.o))
 
 python-deps: deps
 	@$(MAKE) --no-print-directory install-packages PACKAGES="$(PY_PACKAGES)"
@@ -360,7 +377,7 @@ python: python-deps
 python-extension: $(PY_EXT)
 
 # (run with BUILD=$(PIC_BUILD)) the library and the CLI's objects but main.
-python-objects: $(LIB) $(filter-out $(BUILD)/src/cli/main.o,$(CLI_OBJ))
+python-objects: $(LIB) $(filter-out $(BUILD)/src/cli/main.o $(SERVE_OBJ),$(CLI_OBJ))
 
 $(PY_EXT): python/src/module.cc $(PIC_CLI_OBJ) $(PIC_BUILD)/libwordvec.a
 	$(CXX) $(BASEFLAGS) -g0 -fPIC -shared -fvisibility=hidden -Wl,--strip-debug -I$(PY_INCLUDE) -MMD -MP -MF $(PIC_BUILD)/module.d \

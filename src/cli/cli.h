@@ -44,6 +44,7 @@ int run_prepare(const std::vector<std::string>& args);
 int run_phrases(const std::vector<std::string>& args);
 int run_info(const std::vector<std::string>& args);
 int run_vectors(const std::vector<std::string>& args);
+int run_serve(const std::vector<std::string>& args);
 
 // `wordvec --version`: release, commit, compiler, SIMD kernels, BLAS.
 std::string version_text();

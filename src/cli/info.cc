@@ -77,6 +77,15 @@ nlohmann::ordered_json describe_vectors(const std::string& path, const WordVecto
   return j;
 }
 
+}  // namespace
+
+Json describe_file(const std::string& path, const WordVectors& loaded) {
+  if (is_model_file(path)) return describe_model(path, ModelFile::open(path));
+  return describe_vectors(path, loaded);
+}
+
+namespace {
+
 std::string with_commas(std::uint64_t n) {
   const std::string digits = std::to_string(n);
   std::string out;
@@ -143,10 +152,8 @@ int run_info(const std::vector<std::string>& args) {
   FilePlan plan;
   plan_vector_input(plan, path, "FILE");
   plan.check();
-  const nlohmann::ordered_json j = [&] {
-    if (is_model_file(path)) return describe_model(path, ModelFile::open(path));
-    return describe_vectors(path, load_vectors(path));
-  }();
+  const nlohmann::ordered_json j = is_model_file(path) ? describe_model(path, ModelFile::open(path))
+                                                      : describe_vectors(path, load_vectors(path));
   if (vm.count("json"))
     print_json(j, 2);
   else

@@ -19,6 +19,10 @@ using Json = nlohmann::ordered_json;
 // UTF-8 (a file name in another encoding) become U+FFFD rather than an error.
 void print_json(const Json& j, int indent = -1);
 
+// What `wordvec info --json` says of a model file or of vectors read from
+// `path` (a vector file is described from `loaded`, not read again).
+Json describe_file(const std::string& path, const WordVectors& loaded);
+
 // [{"word": ..., "similarity": ...}, ...]
 Json neighbors_json(const std::vector<Neighbor>& neighbors);
 

@@ -31,6 +31,7 @@ const char* kUsage =
     "  phrases  join frequent word pairs into phrases (new_york), as word2phrase\n"
     "  info     what a model file (train --save-model) or a vector file holds\n"
     "  vectors  the vector of each word given (any word, with a --subwords model)\n"
+    "  serve    explore a model in the browser: neighbours, analogies, a map (and a JSON API)\n"
     "\n"
     "'wordvec COMMAND --help' (or 'wordvec help COMMAND') explains each command's options and\n"
     "defaults; 'wordvec --version' tells the release, commit, compiler, SIMD kernels and BLAS.\n";
@@ -85,6 +86,7 @@ int run_command(int argc, char** argv, wordvec::Communicator* world) {
     if (command == "phrases") return wordvec::cli::run_phrases(args);
     if (command == "info") return wordvec::cli::run_info(args);
     if (command == "vectors") return wordvec::cli::run_vectors(args);
+    if (command == "serve") return wordvec::cli::run_serve(args);
     std::fprintf(stderr, "wordvec: unknown command '%s'\n\n%s", command.c_str(), kUsage);
     return 2;
   } catch (const wordvec::OptionError& e) {  // the library names a field; the user knows the flag

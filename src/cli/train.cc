@@ -163,7 +163,9 @@ void refuse_other_models_options(const po::variables_map& vm, bool glove) {
                                                    "no-distance-weighting", "glove-output", "save-cooccurrence",
                                                    "cooccurrence"};
   static const std::set<std::string> sgns_only = {"negative",        "sample",   "cache-memory", "update",
-                                                  "share-negatives", "subwords", "buckets",  "loss"};
+                                                  "share-negatives", "subwords", "buckets",  "loss",
+                                                  // distributed GloVe exchanges after each of its fixed rounds
+                                                  "sync-every",      "sync-combine"};
   for (const auto& [name, value] : vm) {
     if (value.defaulted()) continue;
     if (!glove && glove_only.count(name)) throw UsageError("--" + name + " applies to --model glove only");
@@ -335,14 +337,16 @@ po::options_description TrainCommand::options() {
       "continue the run saved in FILE (its options and corpus; give --output); keeps checkpointing to FILE "
       "unless --checkpoint names another. Model and corpus options are refused unless they repeat the "
       "checkpoint's; outputs, --format, --threads and memory may change");
-  po::options_description distributed("Distributed (skip-gram and CBOW under mpirun, with the MPI build: make mpi)");
+  po::options_description distributed("Distributed (under mpirun, with the MPI build: make mpi)");
   distributed.add_options()("sync-every", po::value(&sync_every_text)->default_value(sync_every_text),
                             "words each process reads between exchanges of the model, [1000, 1e12], or auto: 2M "
                             "words in all processes between exchanges and at least 100 exchanges in the run. "
                             "Shorter keeps the processes' models closer, longer spends less time communicating")(
       "sync-combine", po::value(&sync_combine)->default_value(sync_combine),
       "how the processes' changes combine at an exchange: sum (every change applied, as threads share one model) "
-      "or mean (model averaging: each process's changes count 1/P; measured worse, docs/distributed.md)");
+      "or mean (model averaging: each process's changes count 1/P; measured worse, docs/distributed.md). "
+      "GloVe takes neither: its P processes train disjoint blocks of the co-occurrence matrix in P rounds an epoch "
+      "and combine them after each");
   po::options_description all;
   all.add(io).add(text.normalize_options()).add(text.inline_phrase_options()).add(training).add(glove)
       .add(models).add(checkpoints).add(distributed).add(logging_options());
@@ -585,7 +589,7 @@ void TrainCommand::distribute(bool is_glove) {
   const auto refuse = [](bool given, const std::string& what) {
     if (given) throw UsageError(what + " does not run distributed yet: run it without mpirun");
   };
-  refuse(is_glove, "--model glove");
+  refuse(is_glove && !job.save_cooccurrence.empty(), "--save-cooccurrence (each process holds the counts of its rows)");
   refuse(job.dry_run, "--dry-run");
   refuse(std::count(job.inputs.begin(), job.inputs.end(), "-") > 0,
          "--input - (standard input reaches one process only)");

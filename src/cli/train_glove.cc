@@ -1,6 +1,7 @@
 // wordvec train --model glove: vocabulary -> co-occurrences -> shuffle -> AdaGrad -> vectors.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <optional>
 
 #include "cli.h"
@@ -9,6 +10,9 @@
 #include "wordvec/train/dimension.h"
 #include "wordvec/core/error.h"
 #include "wordvec/core/units.h"
+#include "wordvec/dist/model_sync.h"
+#include "wordvec/dist/shared_cooccurrence.h"
+#include "wordvec/dist/shared_corpus.h"
 #include "wordvec/simd/kernels.h"
 
 namespace wordvec::cli {
@@ -47,6 +51,45 @@ void start_from_vectors(GloveModel& model, const InitialRows& init, bool freeze)
   }
 }
 
+std::uint64_t records_of_all(Communicator& world, std::size_t mine) {
+  std::uint64_t total[1] = {mine};
+  world.sum(total);
+  return total[0];
+}
+
+// A distributed run's exchanges: P rounds an epoch, in each of which the
+// processes change disjoint word and context rows (arrange_rounds). Each
+// round combines the context rows; the word rows (each changed by its owner
+// only) are combined for snapshots and at the end.
+struct GloveSync {
+  std::optional<ModelSync> contexts, words;
+};
+
+void distribute_glove(TrainJob& job, GloveTrainer& trainer, unsigned threads, std::vector<CooccurrenceRecord>& records,
+                      std::uint64_t all_records, std::uint64_t seed, GloveSync& sync) {
+  Communicator& world = *job.world;
+  std::vector<std::uint64_t> counts(static_cast<std::size_t>(world.size()), 0);
+  counts[static_cast<std::size_t>(world.rank())] = records.size();
+  world.sum(counts);
+  std::vector<std::size_t> round_ends = arrange_rounds(world, records, seed + static_cast<std::uint64_t>(world.rank()) * 1000003);
+  GloveModel& model = trainer.model();
+  sync.contexts.emplace(world, std::vector<Matrix*>{&model.context_rows()}, SyncCombine::Sum);
+  sync.words.emplace(world, std::vector<Matrix*>{&model.word_rows()}, SyncCombine::Sum);
+  trainer.set_exchanges({std::move(round_ends),
+                         [&sync](std::uint64_t since, bool want_snapshot, bool complete) {
+                           const ExchangeResult r = sync.contexts->exchange(since, false, want_snapshot);
+                           if (r.snapshot || complete) sync.words->exchange(0, false);
+                           return r;
+                         },
+                         [&world](std::span<double> values) { world.sum(values); }, all_records,
+                         static_cast<unsigned>(world.size())});
+  spdlog::info("distributed: {} processes x {} threads, {} to {} records each, trained in {} rounds an epoch on "
+               "disjoint rows; the context rows are combined after each ({:.1f} MB all-reduced), the word rows at the end",
+               world.size(), threads, *std::min_element(counts.begin(), counts.end()),
+               *std::max_element(counts.begin(), counts.end()), world.size(),
+               sync.contexts->stats().bytes_per_exchange / 1e6);
+}
+
 }  // namespace
 
 int run_glove(TrainJob job, GloveOptions go, CooccurrenceOptions co, const VocabOptions& vo,
@@ -72,8 +115,8 @@ int run_glove(TrainJob job, GloveOptions go, CooccurrenceOptions co, const Vocab
     if (resume && file.vocab.words() != resume->vocab.words())
       throw file_error(job.load_cooccurrence, "its vocabulary is not the checkpoint's; cannot resume");
     vocab = std::move(file.vocab);
-    loaded = std::move(file.records);
-    shuffle_records(loaded, go.seed);
+    loaded = job.distributed() ? owned_records(*job.world, file.records) : std::move(file.records);
+    if (!job.distributed()) shuffle_records(loaded, go.seed);  // a distributed run orders them by round
     records = loaded;
   } else {
     // --continue: the new text's counts are added to the model's stored ones.
@@ -85,7 +128,10 @@ int run_glove(TrainJob job, GloveOptions go, CooccurrenceOptions co, const Vocab
       vocab = std::move(update->vocab);
       old_rows = std::move(update->old_to_new);
     } else {
-      vocab = resume ? resume->vocab : read_vocabulary(job.input, vo, co.thread_count());
+      vocab = resume              ? resume->vocab
+              : job.distributed() ? read_shared_vocabulary(*job.world, job.input,
+                                                           process_shards(job.input, *job.world, co.thread_count()), vo)
+                                  : read_vocabulary(job.input, vo, co.thread_count());
     }
     if (!resume) {
       const int dim = job.requested_dim > 0 ? job.requested_dim : suggest_dimension(static_cast<double>(vocab.size())).dimension;
@@ -108,10 +154,12 @@ int run_glove(TrainJob job, GloveOptions go, CooccurrenceOptions co, const Vocab
     CooccurrenceStats stats;
     {
       InterruptWatcher interrupts([&] { counter.request_stop(); });
+      const ByteRange lines = job.distributed() ? process_lines(job.input, *job.world)
+                                                : ByteRange{0, corpus_file_size(job.input)};
       stats = counter.count(
-          job.input,
+          job.input, lines,
           [&](std::span<const CooccurrenceRecord> batch) {
-            if (job.continued) {
+            if (job.continued || job.distributed()) {  // merged below
               counted.insert(counted.end(), batch.begin(), batch.end());
               return;
             }
@@ -129,6 +177,11 @@ int run_glove(TrainJob job, GloveOptions go, CooccurrenceOptions co, const Vocab
                  stats.records, stats.dense_entries, stats.max_product, stats.runs, stats.runs_spilled,
                  stats.bytes_spilled / 1e6, stats.chunks, stats.chunks == 1 ? "" : "es");
     check_corpus_unchanged(job.input, stamp);
+    if (job.distributed()) {
+      spdlog::info("distributed: the {} processes exchange their counts; each owns the rows r with r % {} = its rank",
+                   job.world->size(), job.world->size());
+      loaded = owned_cooccurrences(*job.world, std::move(counted));
+    }
     if (job.continued) {
       std::vector<CooccurrenceRecord> merged = stored_cooccurrences(job, co, old_rows);
       const std::size_t stored = merged.size();
@@ -139,7 +192,7 @@ int run_glove(TrainJob job, GloveOptions go, CooccurrenceOptions co, const Vocab
       shuffled.add(merged);
     }
     shuffled.finish();
-    records = shuffled.records();
+    records = job.distributed() ? std::span<const CooccurrenceRecord>(loaded) : shuffled.records();
     if (shuffled.out_of_core())
       spdlog::info("the records exceed --memory: shuffled out of core, training reads them through a memory map");
   }
@@ -157,7 +210,8 @@ int run_glove(TrainJob job, GloveOptions go, CooccurrenceOptions co, const Vocab
     commit_side_outputs();
     return 0;
   }
-  if (records.empty()) throw Error("no co-occurrences to train on (every line has fewer than two known words)");
+  const std::uint64_t all_records = job.distributed() ? records_of_all(*job.world, records.size()) : records.size();
+  if (all_records == 0) throw Error("no co-occurrences to train on (every line has fewer than two known words)");
 
   job.end_stage(from_corpus ? "vocabulary and co-occurrences" : "read co-occurrences");
   std::optional<InitialRows> init = start_dimension(job, vocab, resume != nullptr, go.dim);
@@ -183,23 +237,30 @@ int run_glove(TrainJob job, GloveOptions go, CooccurrenceOptions co, const Vocab
   spdlog::info("training GloVe: dim {}, {} epochs, x-max {}, weighting exponent {}, learning rate {} (biases {}), "
                "{} threads, {} kernels, {} records",
                go.dim, go.epochs, go.x_max, go.weighting_exponent, go.learning_rate, go.bias_learning_rate,
-               go.thread_count(), kernels.name,
-               records.size());
+               go.thread_count(), kernels.name, all_records);
+  GloveSync sync;
+  if (job.distributed()) {
+    distribute_glove(job, trainer, go.thread_count(), loaded, all_records, go.seed, sync);
+    records = loaded;
+  }
   if (!job.checkpoint.empty())
     trainer.set_snapshots(job.checkpoint_seconds, [&](int epochs_done) {
+      if (job.distributed() && job.world->rank() != 0) return;  // the model is the same everywhere
       write_checkpoint(job.checkpoint,
                        make_glove_checkpoint(go, co, vocab, trainer.model(), epochs_done, glove_run_settings(job, vo, go, co)));
       spdlog::info("checkpoint saved to {} (after epoch {})", job.checkpoint, epochs_done);
     });
+  double trainer_seconds = 0;
   {
     InterruptWatcher interrupts([&] { trainer.request_stop(); });
-    trainer.train(records, report);
+    trainer_seconds = trainer.train(records, report).seconds;
     if (interrupts.interrupted()) {
       log_interrupted(job);  // GloVe checkpoints are taken between epochs: the last one stands
       return interrupts.exit_code();
     }
   }
   job.end_stage("training");
+  if (sync.contexts) report_distributed(job, sync.contexts->stats(), trainer_seconds);
   if (!job.output.empty()) {
     const Matrix vectors = trainer.model().vectors(go.output);
     write_vectors(job.output, vocab.words(), vectors, job.format);

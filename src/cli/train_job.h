@@ -73,6 +73,9 @@ struct TrainJob {
   }
 };
 
+// Logs a distributed run's exchanges and adds them to --report's "distributed".
+void report_distributed(const TrainJob& job, const SyncStats& stats, double training_seconds);
+
 // --report (when given): the run's model, dimension, vocabulary, settings and
 // outputs, written once every output has been.
 void write_report(const TrainJob& job, const std::string& model, int dim, const Vocabulary& vocab,

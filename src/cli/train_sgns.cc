@@ -151,22 +151,7 @@ int run_sgns(TrainJob job, SgnsOptions o, const VocabOptions& vo, Checkpoint* re
     }
   }
   job.end_stage("training");
-  if (sync) {
-    const SyncStats& st = sync->stats();
-    spdlog::info("distributed: {} exchanges, {:.1f} s in them ({:.0f}% of the training time, waiting for slower "
-                 "processes included), {:.1f} MB all-reduced per exchange",
-                 st.exchanges, st.seconds, 100 * st.seconds / std::max(1e-9, summary.seconds),
-                 st.bytes_per_exchange / 1e6);
-    if (job.report) {
-      auto& d = job.report->root()["distributed"];
-      d["processes"] = job.world->size();
-      d["exchanges"] = st.exchanges;
-      d["exchange_seconds"] = st.seconds;
-      d["bytes_per_exchange"] = st.bytes_per_exchange;
-      d["sync_every"] = job.sync_every;
-      d["combine"] = sync_combine_name(job.sync_combine);
-    }
-  }
+  if (sync) report_distributed(job, sync->stats(), summary.seconds);
   check_corpus_unchanged(job.input, stamp);
   const std::uint64_t expected = trainer.words_per_epoch() * static_cast<std::uint64_t>(o.epochs);
   if (summary.words != expected)

@@ -330,4 +330,19 @@ void log_interrupted(const TrainJob& job) {
                 job.save_model.empty() ? "" : " (the model goes to " + job.save_model + " as asked)");
 }
 
+void report_distributed(const TrainJob& job, const SyncStats& st, double training_seconds) {
+  spdlog::info("distributed: {} exchanges, {:.1f} s in them ({:.0f}% of the training time, waiting for slower "
+               "processes included), {:.1f} MB all-reduced per exchange",
+               st.exchanges, st.seconds, 100 * st.seconds / std::max(1e-9, training_seconds),
+               st.bytes_per_exchange / 1e6);
+  if (!job.report) return;
+  auto& d = job.report->root()["distributed"];
+  d["processes"] = job.world->size();
+  d["exchanges"] = st.exchanges;
+  d["exchange_seconds"] = st.seconds;
+  d["bytes_per_exchange"] = st.bytes_per_exchange;
+  d["sync_every"] = job.sync_every;
+  d["combine"] = sync_combine_name(job.sync_combine);
+}
+
 }  // namespace wordvec::cli

@@ -9,9 +9,10 @@ namespace wordvec {
 // then all meet at the barrier before anyone reads, and again before anyone
 // writes what it read (so no member reads data that is being overwritten).
 struct InProcessGroup::Shared {
-  explicit Shared(int size) : meeting(size), views(size) {}
+  explicit Shared(int size) : meeting(size), views(size), lists(size) {}
   std::barrier<> meeting;
   std::vector<std::span<const char>> views;
+  std::vector<const std::vector<std::vector<char>>*> lists;  // all_to_all's parts
 };
 
 class InProcessGroup::Member final : public Communicator {
@@ -21,6 +22,7 @@ class InProcessGroup::Member final : public Communicator {
   int size() const override { return static_cast<int>(shared_.views.size()); }
   void sum(std::span<float> values) override { sum_of(values); }
   void sum(std::span<std::uint64_t> values) override { sum_of(values); }
+  void sum(std::span<double> values) override { sum_of(values); }
 
   void broadcast(std::vector<char>& bytes, int root) override {
     publish(bytes);
@@ -35,6 +37,17 @@ class InProcessGroup::Member final : public Communicator {
       for (const auto& view : shared_.views) all.emplace_back(view.begin(), view.end());
     shared_.meeting.arrive_and_wait();
     return all;
+  }
+
+  std::vector<std::vector<char>> all_to_all(const std::vector<std::vector<char>>& to_each) override {
+    if (to_each.size() != shared_.views.size()) throw std::logic_error("InProcessGroup: all_to_all needs a part per member");
+    // Each publishes its whole list; member r then reads part r of every list.
+    shared_.lists[rank_] = &to_each;
+    shared_.meeting.arrive_and_wait();
+    std::vector<std::vector<char>> received;
+    for (const auto* list : shared_.lists) received.push_back((*list)[rank_]);
+    shared_.meeting.arrive_and_wait();
+    return received;
   }
 
  private:

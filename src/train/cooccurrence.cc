@@ -423,6 +423,11 @@ CooccurrenceCounter::CooccurrenceCounter(const Vocabulary& vocab, const Cooccurr
 
 CooccurrenceStats CooccurrenceCounter::count(const std::string& corpus_path, const RecordSink& sink,
                                              const ProgressCallback& progress) {
+  return count(corpus_path, {0, corpus_file_size(corpus_path)}, sink, progress);
+}
+
+CooccurrenceStats CooccurrenceCounter::count(const std::string& corpus_path, ByteRange part, const RecordSink& sink,
+                                             const ProgressCallback& progress) {
   const unsigned threads = options_.thread_count();
   const CountingBudget budget(options_.memory_bytes(), static_cast<std::uint32_t>(vocab_.size()), threads);
   // Each token adds up to 2 x window pairs: at least as many as the tables
@@ -430,19 +435,24 @@ CooccurrenceStats CooccurrenceCounter::count(const std::string& corpus_path, con
   const bool huge_pages = 2 * static_cast<std::uint64_t>(options_.window) * vocab_.total_count() >=
                           dense_cells(vocab_.size(), budget.max_product);
   CountingPass pass(options_, static_cast<std::uint32_t>(vocab_.size()), threads, budget, huge_pages);
-  ProgressMeter meter("counting co-occurrences", "words", vocab_.total_count(), threads,
-                      options_.progress_interval_seconds);
+  const std::uint64_t file_size = corpus_file_size(corpus_path);
+  const std::uint64_t expected_tokens =
+      part.begin == 0 && part.end >= file_size
+          ? vocab_.total_count()
+          : static_cast<std::uint64_t>(static_cast<double>(vocab_.total_count()) * static_cast<double>(part.end - part.begin) /
+                                       static_cast<double>(std::max<std::uint64_t>(1, file_size)));
+  ProgressMeter meter("counting co-occurrences", "words", expected_tokens, threads, options_.progress_interval_seconds);
   std::uint64_t tokens_done = 0;  // only thread 0 counts (and reports); read after the joins
   auto report = [&](bool finished) {
     if (!progress) return;
-    TrainingProgress p = meter.at(finished ? vocab_.total_count() : std::min(tokens_done, vocab_.total_count()), finished);
-    p.epoch = 1;
+    TrainingProgress p = meter.at(finished ? expected_tokens : std::min(tokens_done, expected_tokens), finished);
+    p.epoch = 0;  // one pass, not an epoch: nothing to log per epoch
     progress(p);
   };
 
-  const std::uint64_t file_size = corpus_file_size(corpus_path);
+  const std::uint64_t part_size = part.end - part.begin;
   const auto chunks = split_at_line_breaks(
-      corpus_path, {0, file_size}, static_cast<unsigned>((file_size + budget.chunk_bytes - 1) / budget.chunk_bytes));
+      corpus_path, part, static_cast<unsigned>((part_size + budget.chunk_bytes - 1) / budget.chunk_bytes));
   for (const ByteRange& chunk : chunks) {
     if (stop_.load()) return {};
     ++pass.stats().chunks;

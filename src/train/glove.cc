@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <exception>
+#include <stdexcept>
 
 #include "wordvec/core/error.h"
 #include "train/sampling.h"
@@ -166,8 +167,16 @@ void GloveTrainer::restore(GloveModel model, int epochs_done) {
 GloveSummary GloveTrainer::train(std::span<const CooccurrenceRecord> records, const ProgressCallback& progress) {
   const unsigned threads = std::max<unsigned>(1, std::min<std::size_t>(options_.thread_count(), records.size()));
   const std::size_t n = records.size();
-  ProgressMeter meter("training GloVe", "records", static_cast<std::uint64_t>(n) * options_.epochs, threads,
-                      options_.progress_interval_seconds, static_cast<std::uint64_t>(n) * epochs_done_);
+  const bool distributed = static_cast<bool>(exchanges_.exchange);
+  const std::vector<std::size_t> round_ends = distributed ? exchanges_.round_ends : std::vector<std::size_t>{n};
+  if (round_ends.empty() || round_ends.back() != n) throw std::logic_error("GloVe rounds must end at the last record");
+  const std::size_t rounds = round_ends.size();
+  // Progress counts the records of every process; this one's stand for theirs between exchanges.
+  const std::uint64_t all_records = distributed ? exchanges_.all_records : n;
+  const double scale = n > 0 ? static_cast<double>(all_records) / static_cast<double>(n) : 1.0;
+  ProgressMeter meter("training GloVe", "records", all_records * options_.epochs,
+                      threads * (distributed ? std::max(1u, exchanges_.processes) : 1u),
+                      options_.progress_interval_seconds, all_records * epochs_done_);
   auto report = [&](std::uint64_t done, int epoch, double loss, bool finished) {
     if (!progress) return;
     TrainingProgress p = meter.at(done, finished);
@@ -181,25 +190,41 @@ GloveSummary GloveTrainer::train(std::span<const CooccurrenceRecord> records, co
   double last_snapshot = 0;
   for (int epoch = epochs_done_ + 1; epoch <= options_.epochs && !stop_.load(); ++epoch) {
     std::vector<double> losses(threads, 0.0);
-    const std::uint64_t before = static_cast<std::uint64_t>(n) * (epoch - 1);
-    run_parallel(threads, [&](unsigned t) {
-      const std::size_t begin = n * t / threads, end = n * (t + 1) / threads;
-      losses[t] = train_slice(records.subspan(begin, end - begin), [&](std::size_t i, double loss) {
-        if (t == 0 && meter.due()) report(before + i * threads, epoch, loss / (i + 1), false);
+    const std::uint64_t before = all_records * static_cast<std::uint64_t>(epoch - 1);
+    bool snapshot = false;
+    for (std::size_t round = 0; round < rounds && !stop_.load(); ++round) {
+      const std::size_t first = round == 0 ? 0 : round_ends[round - 1], length = round_ends[round] - first;
+      run_parallel(threads, [&](unsigned t) {
+        const std::size_t begin = first + length * t / threads, end = first + length * (t + 1) / threads;
+        const double loss_before = losses[t];
+        losses[t] += train_slice(records.subspan(begin, end - begin), [&](std::size_t i, double loss) {
+          if (t == 0 && meter.due())
+            report(before + static_cast<std::uint64_t>(static_cast<double>(first + i * threads) * scale), epoch,
+                   (loss_before + loss) / static_cast<double>(first / threads + i + 1), false);
+        });
       });
-    });
+      if (stop_.load()) break;
+      if (!distributed) continue;
+      const bool last = round + 1 == rounds;
+      const bool want = last && save_snapshot_ && epoch < options_.epochs &&
+                        meter.elapsed_seconds() - last_snapshot >= snapshot_interval_;
+      snapshot = exchanges_.exchange(length, want, last && epoch == options_.epochs).snapshot;
+    }
     if (stop_.load()) break;
-    double loss = 0;
-    for (double l : losses) loss += l;
-    loss /= std::max<std::size_t>(n, 1);
+    double totals[2] = {0, static_cast<double>(n)};  // loss, records
+    for (double l : losses) totals[0] += l;
+    if (distributed) exchanges_.sum(totals);
+    const double loss = totals[0] / std::max(totals[1], 1.0);
     if (!std::isfinite(loss))
       throw DivergedError("learning_rate", "is too high: GloVe training diverged in epoch " + std::to_string(epoch) +
                                              " (the loss is not finite); no vectors written; lower it (now " +
                                              short_number(options_.learning_rate) + ")");
     summary.epoch_loss.push_back(loss);
     epochs_done_ = epoch;
-    report(before + n, epoch, loss, epoch == options_.epochs);
-    if (save_snapshot_ && epoch < options_.epochs && meter.elapsed_seconds() - last_snapshot >= snapshot_interval_) {
+    report(before + all_records, epoch, loss, epoch == options_.epochs);
+    if (!distributed)
+      snapshot = save_snapshot_ && epoch < options_.epochs && meter.elapsed_seconds() - last_snapshot >= snapshot_interval_;
+    if (snapshot) {
       save_snapshot_(epoch);
       last_snapshot = meter.elapsed_seconds();
     }

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Distributed skip-gram on this machine (docs/distributed.md): 2 processes x 1
-# thread under mpirun, over shared memory and over TCP (--mca btl tcp,self),
-# against 1 process x 2 threads, on the benchmark corpus, 5 epochs, dim 100,
-# alternated (A B C A B C) since these VMs drift; then the TCP run with the
-# sync interval varied, and the scaling model checked against it
-# (tests/bench/mpi_report.py).
-#   make bench-mpi [ROUNDS=2] [QUICK=1: the 2M-word cut]
+# Distributed skip-gram and GloVe on this machine (docs/distributed.md): 2
+# processes x 1 thread under mpirun, over shared memory and over TCP (--mca btl
+# tcp,self), against 1 process x 2 threads, on the benchmark corpus, dim 100
+# (skip-gram 5 epochs, GloVe its default 15), alternated (A B C A B C) since
+# these VMs drift; then skip-gram's TCP run with the sync interval varied, and
+# the scaling model checked against it (tests/bench/mpi_report.py).
+#   make bench-mpi [ROUNDS=2] [MODELS="skipgram glove"] [QUICK=1: the 2M-word cut]
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 OUT_PREFIX=mpi
@@ -15,7 +15,8 @@ cp "$WORDVEC_MPI" "$OUT/wordvec-mpi"  # a rebuild during the run does not change
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 EVAL=$shared/data/eval
 ROUNDS=${ROUNDS:-2}
-train=("$OUT/wordvec-mpi" train --quiet --input "$CORPUS" --dim 100 --epochs 5)
+MODELS=${MODELS:-skipgram glove}
+train=("$OUT/wordvec-mpi" train --quiet --input "$CORPUS" --dim 100)
 
 run() {  # NAME MODE [extra train flags]
   local name=$1 mode=$2; shift 2
@@ -32,11 +33,16 @@ run() {  # NAME MODE [extra train flags]
   echo "bench-mpi: $name done" >&2
 }
 
-for round in $(seq "$ROUNDS"); do
-  run "single-$round" single
-  run "shm-$round" shm
-  run "tcp-$round" tcp
-done
-for every in 250000 4000000; do run "tcp-every-$every" tcp --sync-every $every; done
-run "shm-mean" shm --sync-combine mean
+if [[ " $MODELS " == *" skipgram "* ]]; then
+  for round in $(seq "$ROUNDS"); do
+    for mode in single shm tcp; do run "$mode-$round" $mode --epochs 5; done
+  done
+  for every in 250000 4000000; do run "tcp-every-$every" tcp --epochs 5 --sync-every $every; done
+  run "shm-mean" shm --epochs 5 --sync-combine mean
+fi
+if [[ " $MODELS " == *" glove "* ]]; then
+  for round in $(seq "$ROUNDS"); do
+    for mode in single shm tcp; do run "glove-$mode-$round" $mode --model glove; done
+  done
+fi
 /usr/bin/python3 "$here/mpi_report.py" "$OUT" | tee "$OUT/report.md"

@@ -104,8 +104,50 @@ score=$(ws353 "$T/ck/v.bin")
 if [ $rc = 0 ] && grep -q "resuming from" "$T/resume.err" && at_least "$score" 0.2; then ok
 else fail "resume under mpirun -np 2: exit $rc, WS353 $score, $(tail -2 "$T/resume.err")"; fi
 
+# GloVe: each process counts its lines and owns every P-th row; the processes train disjoint blocks in
+# P rounds an epoch. Against one process: the same vocabulary, the loss within 10 %, vectors that score,
+# rank 0's outputs only; a co-occurrence file read by every process; a checkpoint resumed under mpirun.
+glove=(--model glove --dim 50 --epochs 10)
+loss() { /usr/bin/python3 -c "import json; print(json.load(open('$1'))['training']['epochs'][-1]['mean_loss'])"; }
+"$WORDVEC_MPI" train --quiet --input "$CORPUS" "${glove[@]}" --output "$T/glove1.bin" --threads 1 --save-vocab "$T/glove1.vocab" \
+  --report "$T/glove1.json"
+glove_one=$(ws353 "$T/glove1.bin")
+for np in 2 3; do
+  mkdir -p "$T/glove$np"
+  "${MPIRUN[@]}" -np $np "$WORDVEC_MPI" train --input "$CORPUS" "${glove[@]}" --output "$T/glove$np/v.bin" --threads 1 \
+    --save-vocab "$T/glove$np/vocab" --report "$T/glove$np/report.json" > "$T/glove$np/out" 2> "$T/glove$np/err"
+  rc=$?
+  score=$(ws353 "$T/glove$np/v.bin")
+  if [ $rc = 0 ] && cmp -s "$T/glove$np/vocab" "$T/glove1.vocab" && [ "$(ls "$T/glove$np" | tr '\n' ' ')" = "err out report.json v.bin vocab " ]
+  then ok; else fail "glove -np $np: exit $rc, files $(ls "$T/glove$np"), $(tail -2 "$T/glove$np/err")"; fi
+  if at_least "$score" "$(/usr/bin/python3 -c "print($glove_one - 0.05)")" && /usr/bin/python3 -c "
+import json, sys; d = json.load(open('$T/glove$np/report.json'))['distributed']; a, b = $(loss "$T/glove1.json"), $(loss "$T/glove$np/report.json")
+sys.exit(0 if d['processes'] == $np and d['exchanges'] == 10 * $np and abs(a - b) <= 0.1 * a else 1)"; then ok
+  else fail "glove -np $np: WS353 $score (one process $glove_one), loss $(loss "$T/glove$np/report.json") (one $(loss "$T/glove1.json")), $(grep -o '"distributed".*' "$T/glove$np/report.json" | head -c 200)"; fi
+done
+"$WORDVEC" train --quiet --input "$CORPUS" --model glove --epochs 0 --save-cooccurrence "$T/cooc.bin"
+"${MPIRUN[@]}" -np 2 "$WORDVEC_MPI" train --quiet --cooccurrence "$T/cooc.bin" "${glove[@]}" --output "$T/glove-file.bin" --threads 1
+rc=$?
+score=$(ws353 "$T/glove-file.bin")
+if [ $rc = 0 ] && at_least "$score" "$(/usr/bin/python3 -c "print($glove_one - 0.05)")"; then ok
+else fail "glove -np 2 --cooccurrence FILE: exit $rc, WS353 $score (one process $glove_one)"; fi
+mkdir -p "$T/gck"
+( set -m; exec "${MPIRUN[@]}" -np 2 "$WORDVEC_MPI" train --input "$CORPUS" --model glove --dim 50 --epochs 400 \
+  --output "$T/gck/v.bin" --threads 1 --checkpoint "$T/gck/run.ckpt" --checkpoint-every 0.005 > /dev/null 2> "$T/gck.err" ) &
+launcher=$!
+for _ in $(seq 1200); do grep -q 'checkpoint saved' "$T/gck.err" && break; sleep 0.05; done
+kill -INT $launcher; wait $launcher
+if [ -s "$T/gck/run.ckpt" ] && [ ! -e "$T/gck/v.bin" ]; then ok; else fail "glove checkpoint under mpirun: $(ls "$T/gck"), $(tail -2 "$T/gck.err")"; fi
+"${MPIRUN[@]}" -np 2 "$WORDVEC_MPI" train --resume "$T/gck/run.ckpt" --output "$T/gck/v.bin" > /dev/null \
+  2> "$T/gresume.err" &
+launcher=$!  # 400 epochs are far too many: resume, check that it trains from the checkpoint's epoch, stop
+for _ in $(seq 1200); do grep -q 'epoch [0-9]* took' "$T/gresume.err" && break; sleep 0.05; done
+kill -INT $launcher 2> /dev/null; wait $launcher
+if grep -q "resuming from .* after epoch [1-9]" "$T/gresume.err" && grep -q 'epoch [0-9]* took' "$T/gresume.err"; then ok
+else fail "glove resume under mpirun -np 2: $(grep -m3 -E 'error|resum' "$T/gresume.err")"; fi
+
 # What does not run distributed yet is refused by every process, with the reason; other commands too.
-for args in "--model glove" "--dry-run" "--continue $T/none.wvm"; do
+for args in "--model glove --save-cooccurrence $T/c.bin" "--dry-run" "--continue $T/none.wvm"; do
   "${MPIRUN[@]}" -np 2 "$WORDVEC_MPI" train --input "$CORPUS" --output "$T/r.bin" $args > /dev/null 2> "$T/refuse.err"
   rc=$?
   if [ $rc = 2 ] && grep -q "does not run distributed yet" "$T/refuse.err" && [ ! -e "$T/r.bin" ]; then ok
@@ -114,7 +156,7 @@ done
 "${MPIRUN[@]}" -np 2 "$WORDVEC_MPI" nn --vectors "$T/one.bin" king > /dev/null 2> "$T/refuse.err"
 rc=$?
 if [ $rc = 2 ] && grep -q "only train runs under mpirun" "$T/refuse.err"; then ok; else fail "mpirun nn: exit $rc, $(head -c 300 "$T/refuse.err")"; fi
-for bad in "--sync-every 10" "--sync-every 1.5e3x" "--sync-combine median"; do
+for bad in "--sync-every 10" "--sync-every 1.5e3x" "--sync-combine median" "--sync-every 1e6 --model glove"; do
   "$WORDVEC_MPI" train --input "$CORPUS" --output "$T/r.bin" $bad > /dev/null 2> "$T/refuse.err"
   rc=$?
   if [ $rc = 2 ] && grep -q -- "${bad%% *}" "$T/refuse.err"; then ok; else fail "$bad: exit $rc, $(head -c 300 "$T/refuse.err")"; fi

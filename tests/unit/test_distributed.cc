@@ -1,18 +1,22 @@
 // Distributed training's pieces over threads of one process (InProcessGroup):
-// the collectives, the shared vocabulary, the model exchange, and a whole
-// two-process skip-gram run. The MPI build runs the same code under mpirun
+// the collectives, the shared vocabulary and co-occurrences, the model
+// exchange, and whole two-process skip-gram and GloVe runs. The MPI build runs the same code under mpirun
 // (tests/cli/mpi.sh).
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <optional>
 #include <thread>
 
 #include "test_helpers.h"
 #include "wordvec/dist/communicator.h"
 #include "wordvec/dist/model_sync.h"
+#include "wordvec/dist/shared_cooccurrence.h"
 #include "wordvec/dist/shared_corpus.h"
 #include "wordvec/query/neighbors.h"
 #include "wordvec/simd/kernels.h"
+#include "wordvec/train/glove.h"
+#include "wordvec/train/shuffled_records.h"
 
 namespace wordvec {
 namespace {
@@ -59,6 +63,20 @@ TEST(InProcessGroup, SumsBroadcastsAndGathersInRankOrder) {
   EXPECT_TRUE(gathered[1].empty());
 }
 
+TEST(InProcessGroup, AllToAllDeliversEachPartToItsParticipantInRankOrder) {
+  std::vector<std::vector<std::vector<char>>> received(3);
+  run_group(3, [&](Communicator& c) {
+    std::vector<std::vector<char>> to_each(3);
+    for (int to = 0; to < 3; ++to)  // "from>to", one byte more per sender
+      to_each[static_cast<std::size_t>(to)] = std::vector<char>(static_cast<std::size_t>(c.rank() + 1), static_cast<char>('0' + 3 * c.rank() + to));
+    received[static_cast<std::size_t>(c.rank())] = c.all_to_all(to_each);
+  });
+  for (int to = 0; to < 3; ++to)
+    for (int from = 0; from < 3; ++from)
+      EXPECT_EQ(received[static_cast<std::size_t>(to)][static_cast<std::size_t>(from)],
+                std::vector<char>(static_cast<std::size_t>(from + 1), static_cast<char>('0' + 3 * from + to)));
+}
+
 TEST(ProcessShards, CoverTheFileInRankOrderWithoutSplittingWords) {
   testing::TempDir dir;
   const std::string corpus = testing::random_corpus(dir, 2000, 7);
@@ -100,6 +118,105 @@ TEST(SharedVocabulary, IsTheSingleProcessVocabularyOnEveryProcess) {
       EXPECT_EQ(stats[r].distinct_words, alone_stats.distinct_words);
       EXPECT_EQ(stats[r].dropped_max_vocab, alone_stats.dropped_max_vocab);
     }
+  }
+}
+
+namespace {
+std::vector<CooccurrenceRecord> count_all(const Vocabulary& vocab, const CooccurrenceOptions& co, const std::string& corpus,
+                                          std::optional<ByteRange> part = std::nullopt) {
+  std::vector<CooccurrenceRecord> records;
+  CooccurrenceCounter counter(vocab, co);
+  const RecordSink keep = [&](std::span<const CooccurrenceRecord> b) { records.insert(records.end(), b.begin(), b.end()); };
+  if (part)
+    counter.count(corpus, *part, keep);
+  else
+    counter.count(corpus, keep);
+  return records;
+}
+}  // namespace
+
+// Each process counts its lines and receives the records of its rows: put
+// together, the single process's counts, bit for bit (integer units; with 1/d
+// weights the sums of two floats may round differently, so within 1e-6).
+TEST(SharedCooccurrences, EachProcessOwnsItsRowsWithTheSingleProcessCounts) {
+  testing::TempDir dir;
+  const std::string corpus = testing::random_corpus(dir, 3000, 5);
+  const Vocabulary vocab = Vocabulary::build(corpus, {2, 0}, nullptr, 1);
+  for (const bool weighted : {false, true}) {
+    CooccurrenceOptions co;
+    co.window = 4;
+    co.distance_weighting = weighted;
+    co.threads = 2;
+    co.progress_interval_seconds = 0;
+    const std::vector<CooccurrenceRecord> alone = count_all(vocab, co, corpus);
+    for (int processes : {2, 3}) {
+      std::vector<std::vector<CooccurrenceRecord>> owned(static_cast<std::size_t>(processes));
+      run_group(processes, [&](Communicator& c) {
+        owned[static_cast<std::size_t>(c.rank())] =
+            owned_cooccurrences(c, count_all(vocab, co, corpus, process_lines(corpus, c)));
+      });
+      std::vector<CooccurrenceRecord> together;
+      for (int r = 0; r < processes; ++r) {
+        for (const CooccurrenceRecord& rec : owned[static_cast<std::size_t>(r)])
+          ASSERT_EQ(row_owner(rec.row, processes), r) << "row " << rec.row;
+        together.insert(together.end(), owned[static_cast<std::size_t>(r)].begin(), owned[static_cast<std::size_t>(r)].end());
+        EXPECT_GT(owned[static_cast<std::size_t>(r)].size(), alone.size() / (2 * static_cast<std::size_t>(processes)));
+      }
+      together = merge_cooccurrences(std::move(together), {});  // in (row, col) order
+      ASSERT_EQ(together.size(), alone.size()) << processes << " processes, weighted " << weighted;
+      for (std::size_t i = 0; i < alone.size(); ++i) {
+        ASSERT_EQ(together[i].row, alone[i].row);
+        ASSERT_EQ(together[i].col, alone[i].col);
+        if (weighted)
+          ASSERT_NEAR(together[i].value, alone[i].value, 1e-6 * alone[i].value);
+        else
+          ASSERT_EQ(together[i].value, alone[i].value);
+      }
+    }
+  }
+}
+
+TEST(SharedCooccurrences, OwnedRecordsOfAFileAreThoseOfTheProcesssRows) {
+  const std::vector<CooccurrenceRecord> all{{0, 1, 1}, {1, 0, 1}, {2, 5, 2}, {3, 3, 1}, {4, 0, 1}};
+  run_group(2, [&](Communicator& c) {
+    const std::vector<CooccurrenceRecord> mine = owned_records(c, all);
+    ASSERT_EQ(mine.size(), c.rank() == 0 ? 3u : 2u);
+    for (const CooccurrenceRecord& r : mine) EXPECT_EQ(static_cast<int>(r.row % 2), c.rank());
+  });
+}
+
+// In each round the processes train disjoint word rows and disjoint context
+// rows; every record is in exactly one round.
+TEST(SharedCooccurrences, RoundsGiveTheProcessesDisjointContextRows) {
+  std::vector<CooccurrenceRecord> all;
+  for (std::uint32_t row = 0; row < 30; ++row)
+    for (std::uint32_t col = 0; col < 30; col += 1 + row % 4) all.push_back({row, col, 1.0f + static_cast<float>(col)});
+  for (int processes : {2, 3}) {
+    std::vector<std::vector<CooccurrenceRecord>> mine(static_cast<std::size_t>(processes));
+    std::vector<std::vector<std::size_t>> ends(mine.size());
+    run_group(processes, [&](Communicator& c) {
+      const auto r = static_cast<std::size_t>(c.rank());
+      mine[r] = owned_records(c, all);
+      ends[r] = arrange_rounds(c, mine[r], 7);
+    });
+    std::size_t total = 0;
+    for (int round = 0; round < processes; ++round) {
+      std::vector<int> context_user(30, -1);
+      for (int p = 0; p < processes; ++p) {
+        const auto& e = ends[static_cast<std::size_t>(p)];
+        ASSERT_EQ(e.size(), static_cast<std::size_t>(processes));
+        const std::size_t begin = round == 0 ? 0 : e[static_cast<std::size_t>(round) - 1];
+        for (std::size_t i = begin; i < e[static_cast<std::size_t>(round)]; ++i) {
+          const CooccurrenceRecord& rec = mine[static_cast<std::size_t>(p)][i];
+          EXPECT_EQ(row_owner(rec.row, processes), p);
+          int& user = context_user[rec.col];
+          EXPECT_TRUE(user == -1 || user == p) << "context " << rec.col << " in round " << round;
+          user = p;
+          ++total;
+        }
+      }
+    }
+    EXPECT_EQ(total, all.size());
   }
 }
 
@@ -207,6 +324,60 @@ TEST(DistributedTraining, PlacesRelatedWordsCloserOnTheBundledCorpus) {
   ASSERT_EQ(0, std::memcmp(vectors[0].data(), vectors[1].data(), vectors[0].rows() * vectors[0].stride() * sizeof(float)))
       << "the processes end with the same model";
   testing::expect_related_closer(NearestNeighbors(WordVectors{vocabs[0].words(), std::move(vectors[0])}));
+}
+
+// Two processes of one thread each count their halves, trade records by row
+// and train GloVe in two rounds an epoch: the same model on both,
+// the loss of a single process's run, related words closer.
+TEST(DistributedTraining, GlovePlacesRelatedWordsCloserOnTheBundledCorpus) {
+  const std::string corpus = testing::bundled_corpus();
+  if (corpus.empty()) GTEST_SKIP() << "WORDVEC_TEST_CORPUS not set (run through 'make test')";
+  GloveOptions go;
+  go.dim = 30;
+  go.epochs = 6;
+  go.threads = 1;
+  go.x_max = 10;
+  go.progress_interval_seconds = 0;
+  CooccurrenceOptions co;
+  co.threads = 1;
+  co.memory_gib = 0.25;  // the default (half the RAM) would allocate GiBs of dense tables three times
+  co.progress_interval_seconds = 0;
+  const Vocabulary vocab = Vocabulary::build(corpus, {10, 0}, nullptr, 1);
+  std::vector<CooccurrenceRecord> alone_records = count_all(vocab, co, corpus);
+  shuffle_records(alone_records, 1);
+  GloveTrainer alone(vocab.size(), go, select_kernels());
+  const double alone_loss = alone.train(alone_records).epoch_loss.back();
+
+  std::vector<Matrix> vectors(2);
+  std::vector<double> losses(2);
+  std::vector<std::uint64_t> exchanges(2);
+  run_group(2, [&](Communicator& c) {
+    const auto r = static_cast<std::size_t>(c.rank());
+    std::vector<CooccurrenceRecord> mine = owned_cooccurrences(c, count_all(vocab, co, corpus, process_lines(corpus, c)));
+    std::vector<std::size_t> round_ends = arrange_rounds(c, mine, 1 + r);
+    std::vector<double> all{static_cast<double>(mine.size())};
+    c.sum(all);
+    GloveTrainer trainer(vocab.size(), go, select_kernels());
+    ModelSync contexts(c, {&trainer.model().context_rows()}, SyncCombine::Sum);
+    ModelSync words(c, {&trainer.model().word_rows()}, SyncCombine::Sum);
+    trainer.set_exchanges({round_ends,
+                           [&](std::uint64_t since, bool snapshot, bool complete) {
+                             const ExchangeResult result = contexts.exchange(since, false, snapshot);
+                             if (complete) words.exchange(0, false);
+                             return result;
+                           },
+                           [&](std::span<double> v) { c.sum(v); }, static_cast<std::uint64_t>(all[0]), 2});
+    losses[r] = trainer.train(mine).epoch_loss.back();
+    exchanges[r] = contexts.stats().exchanges + 1000 * words.stats().exchanges;
+    vectors[r] = trainer.model().vectors(GloveOutput::Sum);
+  });
+  EXPECT_EQ(exchanges[0], 1012u) << "contexts after each of 2 rounds an epoch, words once at the end";
+  EXPECT_EQ(exchanges[1], 1012u);
+  EXPECT_EQ(losses[0], losses[1]) << "the loss is the run's, the same on every process";
+  EXPECT_NEAR(losses[0], alone_loss, 0.1 * alone_loss);
+  ASSERT_EQ(0, std::memcmp(vectors[0].data(), vectors[1].data(), vectors[0].rows() * vectors[0].stride() * sizeof(float)))
+      << "the processes end with the same model";
+  testing::expect_related_closer(NearestNeighbors(WordVectors{vocab.words(), std::move(vectors[0])}));
 }
 
 }  // namespace

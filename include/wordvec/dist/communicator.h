@@ -21,10 +21,14 @@ class Communicator {
   // Every participant's values summed element-wise, into every participant's `values`.
   virtual void sum(std::span<float> values) = 0;
   virtual void sum(std::span<std::uint64_t> values) = 0;
+  virtual void sum(std::span<double> values) = 0;
   // `bytes` of participant `root` into every participant's `bytes` (resized).
   virtual void broadcast(std::vector<char>& bytes, int root) = 0;
   // Every participant's `bytes`, in rank order, at `root` (empty elsewhere).
   virtual std::vector<std::vector<char>> gather(std::span<const char> bytes, int root) = 0;
+  // Personalised exchange: to_each[r] goes to participant r; returns what
+  // each participant sent to this one, in rank order (to_each has size() parts).
+  virtual std::vector<std::vector<char>> all_to_all(const std::vector<std::vector<char>>& to_each) = 0;
 };
 
 // One process alone: every collective is the identity.
@@ -34,10 +38,12 @@ class SoloCommunicator final : public Communicator {
   int size() const override { return 1; }
   void sum(std::span<float>) override {}
   void sum(std::span<std::uint64_t>) override {}
+  void sum(std::span<double>) override {}
   void broadcast(std::vector<char>&, int) override {}
   std::vector<std::vector<char>> gather(std::span<const char> bytes, int) override {
     return {std::vector<char>(bytes.begin(), bytes.end())};
   }
+  std::vector<std::vector<char>> all_to_all(const std::vector<std::vector<char>>& to_each) override { return to_each; }
 };
 
 // `size` communicators for threads of one process (tests, and a model of a

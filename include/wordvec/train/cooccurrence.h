@@ -91,6 +91,11 @@ class CooccurrenceCounter {
   // stats.records == 0 and no sink calls) after request_stop().
   CooccurrenceStats count(const std::string& corpus_path, const RecordSink& sink,
                           const ProgressCallback& progress = nullptr);
+  // The same for the lines in `part` of the file (a distributed run's share;
+  // cut it at line breaks, as windows do not cross them). Progress then
+  // expects the part's share of the vocabulary's tokens, by its bytes.
+  CooccurrenceStats count(const std::string& corpus_path, ByteRange part, const RecordSink& sink,
+                          const ProgressCallback& progress = nullptr);
 
   // Any thread; counting stops soon after, leaving no temporary files.
   void request_stop() { stop_.store(true); }

@@ -31,6 +31,7 @@
 #include "wordvec/core/progress.h"
 #include "wordvec/core/settings.h"
 #include "wordvec/simd/kernels.h"
+#include "wordvec/train/exchange.h"
 
 namespace wordvec {
 
@@ -95,6 +96,8 @@ class GloveModel {
   // The raw rows (values and AdaGrad sums), for checkpoints.
   const Matrix& word_rows() const { return words_; }
   const Matrix& context_rows() const { return contexts_; }
+  Matrix& word_rows() { return words_; }  // for a distributed run's exchanges
+  Matrix& context_rows() { return contexts_; }
   // A model from raw rows as word_rows()/context_rows() gave them; throws Error if they do not fit `dim`.
   static GloveModel from_rows(std::size_t dim, Matrix words, Matrix contexts);
 
@@ -128,6 +131,26 @@ class GloveModel {
 float glove_step(GloveModel& model, const CooccurrenceRecord& record, const GloveOptions& options,
                  const Kernels& kernels);
 
+// Distributed training: the trainer is one of several processes, each with
+// its own records (dist/shared_cooccurrence.h: each owns a set of rows, and
+// trains its records in rounds that touch disjoint context rows). An epoch
+// is the rounds that end at round_ends (indices into the records; the same
+// number on every process); after each round the threads join and
+// exchange() (a collective) combines the processes' models. A process reads
+// and writes only the word rows it owns, so the exchange need combine only
+// the context rows, and the word rows when the model must be whole: for a
+// snapshot, and at the end (`complete`: the run's last round). At an epoch's
+// end the process asks for a snapshot when its interval has passed, and
+// takes one when the exchange says so (all do). sum() totals numbers over
+// the processes (the epoch's loss and records).
+struct GloveExchanges {
+  std::vector<std::size_t> round_ends;
+  std::function<ExchangeResult(std::uint64_t records_since_last, bool want_snapshot, bool complete)> exchange;
+  std::function<void(std::span<double> values)> sum;
+  std::uint64_t all_records = 0;  // every process's records per epoch (for progress)
+  unsigned processes = 1;         // progress reports records per second per thread of the whole run
+};
+
 struct GloveSummary {
   std::vector<double> epoch_loss;  // mean 0.5 f diff^2 per record, per epoch
   double seconds = 0;
@@ -148,6 +171,7 @@ class GloveTrainer {
     snapshot_interval_ = interval_seconds;
     save_snapshot_ = std::move(save);
   }
+  void set_exchanges(GloveExchanges exchanges) { exchanges_ = std::move(exchanges); }
   // Continues a run: train() then runs the epochs after `epochs_done`.
   void restore(GloveModel model, int epochs_done);
 
@@ -169,6 +193,7 @@ class GloveTrainer {
   int epochs_done_ = 0;
   double snapshot_interval_ = 0;
   std::function<void(int)> save_snapshot_;
+  GloveExchanges exchanges_;
 };
 
 }  // namespace wordvec

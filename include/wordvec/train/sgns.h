@@ -22,6 +22,7 @@
 #include "wordvec/core/progress.h"
 #include "wordvec/core/settings.h"
 #include "wordvec/simd/kernels.h"
+#include "wordvec/train/exchange.h"
 #include "wordvec/text/subwords.h"
 #include "wordvec/text/vocabulary.h"
 
@@ -171,11 +172,6 @@ struct SnapshotPolicy {
 // exchange (the model is then the same everywhere), on every process at the
 // same exchange: one whose interval has passed asks (want_snapshot), and the
 // exchange tells all (ExchangeResult::snapshot). A stop takes no snapshot.
-struct ExchangeResult {
-  std::uint64_t words_done = 0;  // by every process, since the run began
-  bool all_finished = false;
-  bool snapshot = false;  // every process saves a snapshot now
-};
 struct ExchangePolicy {
   std::uint64_t every_words = 0;
   std::function<ExchangeResult(std::uint64_t words_since_last, bool finished, bool want_snapshot)> exchange;

@@ -2,6 +2,7 @@
 
 #include <mpi.h>
 
+#include <algorithm>
 #include <climits>
 #include <cstdlib>
 
@@ -66,6 +67,8 @@ void MpiCommunicator::sum(std::span<float> values) { sum_in_pieces(values, MPI_F
 
 void MpiCommunicator::sum(std::span<std::uint64_t> values) { sum_in_pieces(values, MPI_UINT64_T); }
 
+void MpiCommunicator::sum(std::span<double> values) { sum_in_pieces(values, MPI_DOUBLE); }
+
 void MpiCommunicator::broadcast(std::vector<char>& bytes, int root) {
   std::uint64_t size = bytes.size();
   check(MPI_Bcast(&size, 1, MPI_UINT64_T, root, MPI_COMM_WORLD), "MPI_Bcast");
@@ -94,6 +97,52 @@ std::vector<std::vector<char>> MpiCommunicator::gather(std::span<const char> byt
   for (std::size_t r = 0; r < sizes.size(); ++r)
     all.emplace_back(joined.begin() + offsets[r], joined.begin() + offsets[r] + sizes[r]);
   return all;
+}
+
+std::vector<std::vector<char>> MpiCommunicator::all_to_all(const std::vector<std::vector<char>>& to_each) {
+  const auto n = static_cast<std::size_t>(size_);
+  if (to_each.size() != n) throw Error("MPI: all_to_all needs a part per process");
+  std::vector<std::uint64_t> send_sizes(n), receive_sizes(n);
+  for (std::size_t r = 0; r < n; ++r) send_sizes[r] = to_each[r].size();
+  check(MPI_Alltoall(send_sizes.data(), 1, MPI_UINT64_T, receive_sizes.data(), 1, MPI_UINT64_T, MPI_COMM_WORLD),
+        "MPI_Alltoall");
+  std::vector<std::vector<char>> received(n);
+  for (std::size_t r = 0; r < n; ++r) received[r].resize(receive_sizes[r]);
+  // MPI counts and offsets are ints: rounds of at most kPiece bytes per pair
+  // (and 2 GB per process), as many as the largest part of any process needs
+  // (every process takes part in each).
+  const std::size_t kPiece = std::min<std::size_t>(std::size_t{1} << 28, INT_MAX / n);
+  std::vector<std::uint64_t> largest(n, 0);
+  largest[static_cast<std::size_t>(rank_)] =
+      std::max(*std::max_element(send_sizes.begin(), send_sizes.end()),
+               *std::max_element(receive_sizes.begin(), receive_sizes.end()));
+  sum(largest);
+  const std::uint64_t rounds = (*std::max_element(largest.begin(), largest.end()) + kPiece - 1) / kPiece;
+  std::vector<int> send_counts(n), send_offsets(n), receive_counts(n), receive_offsets(n);
+  std::vector<char> send, receive;
+  for (std::uint64_t round = 0; round < rounds; ++round) {
+    const std::size_t from = round * kPiece;
+    const auto piece = [&](std::uint64_t size) { return size > from ? std::min<std::size_t>(kPiece, size - from) : 0; };
+    send.clear();
+    std::size_t receive_total = 0;
+    for (std::size_t r = 0; r < n; ++r) {
+      send_offsets[r] = static_cast<int>(send.size());
+      send_counts[r] = static_cast<int>(piece(send_sizes[r]));
+      send.insert(send.end(), to_each[r].begin() + static_cast<std::ptrdiff_t>(std::min(from, to_each[r].size())),
+                  to_each[r].begin() + static_cast<std::ptrdiff_t>(std::min(from, to_each[r].size()) + send_counts[r]));
+      receive_offsets[r] = checked_int(receive_total, "an all-to-all round");
+      receive_counts[r] = static_cast<int>(piece(receive_sizes[r]));
+      receive_total += static_cast<std::size_t>(receive_counts[r]);
+    }
+    checked_int(send.size(), "an all-to-all round");
+    receive.resize(receive_total);
+    check(MPI_Alltoallv(send.data(), send_counts.data(), send_offsets.data(), MPI_CHAR, receive.data(),
+                        receive_counts.data(), receive_offsets.data(), MPI_CHAR, MPI_COMM_WORLD),
+          "MPI_Alltoallv");
+    for (std::size_t r = 0; r < n; ++r)
+      std::copy_n(receive.begin() + receive_offsets[r], receive_counts[r], received[r].begin() + static_cast<std::ptrdiff_t>(from));
+  }
+  return received;
 }
 
 void MpiCommunicator::abort(int exit_code) {

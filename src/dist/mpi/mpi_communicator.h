@@ -22,8 +22,10 @@ class MpiCommunicator final : public Communicator {
   int size() const override { return size_; }
   void sum(std::span<float> values) override;
   void sum(std::span<std::uint64_t> values) override;
+  void sum(std::span<double> values) override;
   void broadcast(std::vector<char>& bytes, int root) override;
   std::vector<std::vector<char>> gather(std::span<const char> bytes, int root) override;
+  std::vector<std::vector<char>> all_to_all(const std::vector<std::vector<char>>& to_each) override;
   // Ends every process of the job (after a failure on this one): never returns.
   [[noreturn]] void abort(int exit_code);
   // Whether this process was started by mpirun/srun (as a rank of a job).
