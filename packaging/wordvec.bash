@@ -17,7 +17,7 @@ _wordvec_values() {
   # The fixed values of an option, or nothing (then files are offered).
   case $1 in
     -m | --model) echo "skipgram cbow glove" ;;
-    --format | --to) echo "bin text vec glove npy" ;;
+    --format | --to) echo "bin text vec glove npy projector" ;;
     --loss) echo "ns hs" ;;
     --update) echo "auto batched exact" ;;
     --method) echo "add mul" ;;

@@ -11,7 +11,10 @@
 #include <map>
 #include <mutex>
 
+#include <sys/stat.h>
+
 #include "cli.h"
+#include "wordvec/core/atomic_file.h"
 #include "wordvec/core/error.h"
 
 namespace wordvec::cli {
@@ -130,6 +133,15 @@ void plan_vector_input(FilePlan& plan, const std::string& path, const std::strin
 
 void plan_vector_output(FilePlan& plan, const std::string& path, VectorFormat format, const std::string& role) {
   if (path.empty()) return;
+  if (format == VectorFormat::Projector) {  // a folder: made by the writer when missing
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0 && !S_ISDIR(st.st_mode))
+      throw file_error(path, "is not a folder: --to projector writes vectors.tsv and metadata.tsv into a folder");
+    if (::stat(path.c_str(), &st) != 0) {
+      check_output_path(path);  // its parent folder exists and is writable
+      return;                   // nothing in a folder that does not exist yet can be an input
+    }
+  }
   const std::vector<std::string> files = vector_files_written(path, format);
   plan.output(files[0], role);
   if (files.size() > 1) plan.output(files[1], role + "'s word list");

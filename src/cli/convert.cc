@@ -12,10 +12,12 @@ namespace wordvec::cli {
 namespace {
 
 const char* kConvertUsage =
-    "usage: wordvec convert --input FILE --output FILE --to bin|text|vec|glove|npy [--normalize] [--max-words N]\n"
+    "usage: wordvec convert --input FILE --output FILE --to bin|text|vec|glove|npy|projector [--normalize] [--max-words N]\n"
     "\n"
     "Reads word2vec binary or text, fastText .vec, GloVe text or .npy (+ its .words.txt),\n"
-    "telling the format from the content, and writes it in another. Row order is kept.";
+    "telling the format from the content, and writes it in another. Row order is kept.\n"
+    "--to projector writes the folder --output names (created if missing) with vectors.tsv and\n"
+    "metadata.tsv for TensorBoard's projector (projector.tensorflow.org: Load, then pick both).";
 
 // The size of what was written (the .npy alone for npy, whose words go beside it).
 std::uintmax_t written_bytes(const std::string& path) {
@@ -32,7 +34,8 @@ int run_convert(const std::vector<std::string>& args) {
   po::options_description o("Options");
   o.add_options()("input,i", po::value(&input)->required(), "vector file to read (any supported format)")(
       "output,o", po::value(&output)->required(), "file to write (replaced atomically)")(
-      "to", po::value(&to)->required(), "output format: bin, text, vec, glove or npy")(
+      "to", po::value(&to)->required(), "output format: bin, text, vec, glove, npy, or projector (--output is then a folder: TensorBoard's "
+                                                "vectors.tsv and metadata.tsv)")(
       "normalize", "scale every vector to unit length")(
       "max-words", po::value(&max_words)->default_value(0), "write only the first N words (0 = all)")(
       "json", "print what was written as one JSON object: input, input_format, output, format, words, dimension, "

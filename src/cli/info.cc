@@ -28,6 +28,7 @@ const char* format_description(VectorFormat format) {
     case VectorFormat::GloveText: return "GloVe text";
     case VectorFormat::Npy: return "NumPy .npy with a word list";
     case VectorFormat::Model: return "wordvec model";
+    case VectorFormat::Projector: return "TensorBoard projector (vectors.tsv, metadata.tsv)";
   }
   return "";
 }

@@ -26,7 +26,7 @@ const char* kUsage =
     "  nn       nearest neighbours of words in a vector file or model\n"
     "  analogy  A is to B as C is to ? (3CosAdd or 3CosMul)\n"
     "  eval     analogy accuracy and word-similarity correlation of a vector file\n"
-    "  convert  vectors between formats: bin, text, vec (fastText), glove, npy\n"
+    "  convert  vectors between formats: bin, text, vec (fastText), glove, npy; projector files\n"
     "  prepare  write a corpus as train reads it: decompressed, concatenated, normalised\n"
     "  phrases  join frequent word pairs into phrases (new_york), as word2phrase\n"
     "  info     what a model file (train --save-model) or a vector file holds\n"

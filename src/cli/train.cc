@@ -235,7 +235,8 @@ po::options_description TrainCommand::options() {
                    "(recognised by content); each file ends its last line")(
       "glob", po::value(&job.glob), "only files whose name matches this shell pattern in --input folders, e.g. '*.gz'")(
       "output,o", po::value(&job.output), "where to write the vectors (replaced atomically)")(
-      "format", po::value(&format)->default_value(format), "vector format: bin (word2vec binary), text (word2vec text), vec (fastText), glove, npy")(
+      "format", po::value(&format)->default_value(format), "vector format: bin (word2vec binary), text (word2vec text), vec (fastText), glove, npy, projector (a folder: "
+      "TensorBoard's vectors.tsv and metadata.tsv)")(
       "save-vocab", po::value(&save_vocab), "also write the vocabulary as 'word count' lines")(
       "dry-run", "count the vocabulary, then print the dimension and why, the memory and temporary disk the run "
                  "will need and its time (calibrated by a few seconds of training on the corpus), and stop")(

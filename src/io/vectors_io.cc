@@ -10,6 +10,7 @@
 #include <optional>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <string_view>
 #include <unordered_set>
 
@@ -27,10 +28,11 @@ VectorFormat parse_vector_format(const std::string& name) {
   if (name == "vec") return VectorFormat::FastTextVec;
   if (name == "glove") return VectorFormat::GloveText;
   if (name == "npy") return VectorFormat::Npy;
+  if (name == "projector") return VectorFormat::Projector;
   if (name == "model")
     throw Error("a model file is written by 'wordvec train --save-model FILE', not as a vector format "
-                "(valid: bin, text, vec, glove, npy)");
-  throw Error("unknown vector format '" + name + "' (valid: bin, text, vec, glove, npy)");
+                "(valid: bin, text, vec, glove, npy, projector)");
+  throw Error("unknown vector format '" + name + "' (valid: bin, text, vec, glove, npy, projector)");
 }
 
 const char* vector_format_name(VectorFormat format) {
@@ -41,6 +43,7 @@ const char* vector_format_name(VectorFormat format) {
     case VectorFormat::GloveText: return "glove";
     case VectorFormat::Npy: return "npy";
     case VectorFormat::Model: return "model";
+    case VectorFormat::Projector: return "projector";
   }
   return "?";
 }
@@ -52,8 +55,15 @@ std::string npy_words_path(const std::string& npy_path) {
   return stem + ".words.txt";
 }
 
+namespace {
+std::string in_folder(const std::string& folder, const char* name) {
+  return folder.empty() || folder.back() == '/' ? folder + name : folder + "/" + name;
+}
+}  // namespace
+
 std::vector<std::string> vector_files_written(const std::string& path, VectorFormat format) {
   if (format == VectorFormat::Npy) return {path, npy_words_path(path)};
+  if (format == VectorFormat::Projector) return {in_folder(path, "vectors.tsv"), in_folder(path, "metadata.tsv")};
   return {path};
 }
 
@@ -109,6 +119,37 @@ std::string npy_header(std::size_t rows, std::size_t cols) {
   return header + dict;
 }
 
+// TensorBoard's projector files in `folder` (created if missing, its parent
+// must exist; removed again if the writing fails): one row of
+// tab-separated values per word, and the words one per line (a single
+// metadata column has no header line).
+void write_projector(const std::string& folder, const std::vector<std::string>& words, const Matrix& vectors,
+                     std::size_t rows) {
+  std::error_code error;
+  const bool created = std::filesystem::create_directory(folder, error);
+  if (error) throw file_error(folder, "cannot create the folder: " + error.message());
+  try {
+    AtomicFileWriter values(in_folder(folder, "vectors.tsv")), names(in_folder(folder, "metadata.tsv"));
+    std::string line;
+    char number[64];
+    for (std::size_t r = 0; r < rows; ++r) {
+      line.clear();
+      for (std::size_t c = 0; c < vectors.cols(); ++c) {
+        if (c > 0) line += '\t';
+        line.append(number, std::to_chars(number, number + sizeof number, vectors.row(r)[c], std::chars_format::fixed, 6).ptr);
+      }
+      line += '\n';
+      values.write(line);
+      names.write(words[r] + '\n');
+    }
+    names.commit();
+    values.commit();
+  } catch (...) {
+    if (created) std::filesystem::remove(folder, error);  // nothing half-made is left (it is empty: writes were atomic)
+    throw;
+  }
+}
+
 }  // namespace
 
 void write_vectors(const std::string& path, const std::vector<std::string>& words, const Matrix& vectors,
@@ -116,6 +157,10 @@ void write_vectors(const std::string& path, const std::vector<std::string>& word
   const std::size_t rows = count == 0 ? words.size() : std::min(count, words.size());
   const std::size_t dim = vectors.cols();
   if (format == VectorFormat::Model) throw Error(path + ": model files are written by save_sgns_model/save_glove_model");
+  if (format == VectorFormat::Projector) {
+    write_projector(path, words, vectors, rows);
+    return;
+  }
   AtomicFileWriter out(path);  // buffered: one write per row is cheap
   if (format == VectorFormat::Npy) {
     AtomicFileWriter names(npy_words_path(path));

@@ -95,6 +95,21 @@ assert [r[0] for r in top] == src
 assert all(abs(math.sqrt(sum(float(x) ** 2 for x in r[1:])) - 1) < 1e-5 for r in top)
 PY
 then ok; else fail "convert --normalize: rows are not unit length or not the input's first 100"; fi
+# --to projector: a folder (made when missing) with TensorBoard's vectors.tsv (the values, tab-separated)
+# and metadata.tsv (the words); a path that is a file, or whose parent is missing, is refused.
+"$WORDVEC" convert --input "$T/run/v.txt" --output "$T/run/projector" --to projector --quiet
+if /usr/bin/python3 - "$T/run/projector" "$T/run/v.txt" <<'PY'
+import sys
+rows = [l.split() for l in open(sys.argv[2]).read().splitlines()[1:]]
+values = [l.split("\t") for l in open(sys.argv[1] + "/vectors.tsv").read().splitlines()]
+words = open(sys.argv[1] + "/metadata.tsv").read().splitlines()
+assert words == [r[0] for r in rows], "metadata.tsv"
+assert len(values) == len(rows) and all(len(v) == len(r) - 1 for v, r in zip(values, rows)), "vectors.tsv shape"
+assert all(abs(float(a) - float(b)) < 1e-5 for v, r in zip(values, rows) for a, b in zip(v, r[1:])), "values"
+PY
+then ok; else fail "convert --to projector"; fi
+expect_error "projector onto a file" 1 "is not a folder" -- "$WORDVEC" convert --input "$T/run/v.txt" --output "$T/run/v.txt" --to projector
+expect_error "projector in a missing folder" 1 "does not exist" -- "$WORDVEC" convert --input "$T/run/v.txt" --output "$T/out/none/p" --to projector
 # analogy: the answers of both methods (numbers for a number question), and an unknown word in a pipe.
 for method in add mul; do
   "$WORDVEC" analogy --vectors "$T/run/q.txt" --method $method two three four -k 3 > "$T/run/analogy.out"; rc=$?

@@ -27,9 +27,12 @@
 namespace wordvec {
 
 // Model: a wordvec model file (io/model_file.h), read for its vectors; never written here.
-enum class VectorFormat { Word2VecBinary, Word2VecText, FastTextVec, GloveText, Npy, Model };
+// Projector: TensorBoard's embedding projector (projector.tensorflow.org):
+// a folder with vectors.tsv (tab-separated values) and metadata.tsv (the
+// words), written only.
+enum class VectorFormat { Word2VecBinary, Word2VecText, FastTextVec, GloveText, Npy, Model, Projector };
 
-// "bin" | "text" | "vec" | "glove" | "npy" -> format; throws Error listing the valid names.
+// "bin" | "text" | "vec" | "glove" | "npy" | "projector" -> format; throws Error listing the valid names.
 VectorFormat parse_vector_format(const std::string& name);
 const char* vector_format_name(VectorFormat format);
 // The sidecar word list of an .npy file: "x.npy" -> "x.words.txt".
