@@ -65,7 +65,7 @@ CORPUS   := $(BUILD)/data/corpus.txt
 
 
 .PHONY: mpi mpi-deps mpi-test bench-mpi install-mpi
-.PHONY: all deps test-deps install-packages check test layering clang-werror test-aarch64 unit-test cli-test example-test sanitize tsan fuzz demo bench \
+.PHONY: all deps test-deps install-packages check test layering clang-werror test-aarch64 unit-test cli-test example-test browser-test bench-dim sanitize tsan fuzz demo bench \
         bench-quick bench-glove bench-ingest bench-continue bench-micro native clean python python-deps python-objects \
         python-extension python-test bench-python
 
@@ -192,6 +192,24 @@ mpi-test: mpi $(WORDVEC) $(CORPUS) | test-deps
 example-test: $(EXAMPLE) $(WORDVEC) $(CORPUS)
 	EXAMPLE=$(EXAMPLE) WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) OUT=$(BUILD)/examples bash tests/cli/examples.sh
 
+# The explorer page in headless Chromium (Debian's), driven by puppeteer-core
+# from npm (installed into $(BROWSER), for the test only: the page itself needs
+# no npm). A subword model of the bundled corpus, the sweeps of
+# examples/sweep/vocab-sizes; screenshots land in $(BROWSER)/shots.
+BROWSER   := $(BUILD)/browser
+PUPPETEER := puppeteer-core@24.8.2
+browser-test: $(WORDVEC) $(CORPUS)
+	@$(MAKE) --no-print-directory install-packages PACKAGES="chromium"
+	@command -v node > /dev/null && command -v npm > /dev/null \
+	  || $(MAKE) --no-print-directory install-packages PACKAGES="nodejs npm"
+	@[ -f $(BROWSER)/node_modules/puppeteer-core/package.json ] || { mkdir -p $(BROWSER) \
+	  && echo "browser-test: npm install $(PUPPETEER) into $(BROWSER)" \
+	  && cd $(BROWSER) && npm install --no-audit --no-fund --no-save --silent $(PUPPETEER); }
+	$(WORDVEC) train --quiet --input $(CORPUS) --subwords --buckets 200000 --epochs 3 \
+	  --save-model $(BROWSER)/model.wvm --output $(BROWSER)/vectors.bin 2> /dev/null
+	WORDVEC=$(WORDVEC) MODEL=$(BROWSER)/model.wvm SWEEP=examples/sweep/vocab-sizes SHOTS=$(BROWSER)/shots \
+	  NODE_PATH=$(abspath $(BROWSER))/node_modules node tests/browser/explorer.js
+
 # Portability: the library, CLI and unit tests cross-compiled for aarch64 (Debian's
 # g++-aarch64-linux-gnu against the arm64 libraries of multiarch) and the unit
 # tests run under qemu-user-static. Adds the arm64 architecture to dpkg once (as root).
@@ -257,7 +275,7 @@ check: test-deps
 # (the CLI tests time signal handling and must not compete for the cores).
 test: test-deps
 	$(MAKE) -j$$(nproc) $(UNIT) $(WORDVEC) $(EXAMPLE) $(CORPUS)
-	$(MAKE) layering clang-werror unit-test cli-test example-test python-test packaging-test mpi-test
+	$(MAKE) layering clang-werror unit-test cli-test example-test browser-test python-test packaging-test mpi-test
 	$(MAKE) sanitize tsan fuzz test-aarch64
 	@echo "make test: all suites passed"
 
@@ -343,6 +361,10 @@ bench-oov: $(WORDVEC)
 bench-glove: $(WORDVEC)
 	bash tests/bench/glove.sh
 
+# The dimension rule's evidence: sweeps of several vocabulary sizes, knee against N (docs/dimension.md).
+bench-dim: $(WORDVEC)
+	bash tests/bench/dimension.sh
+
 # Compressed, sharded and oversized input, and phrases against word2phrase.
 bench-ingest: $(WORDVEC)
 	@$(MAKE) --no-print-directory install-packages PACKAGES="gzip zstd npm"
@@ -414,7 +436,7 @@ VERSION_MINOR := $(word 2,$(subst ., ,$(VERSION)))
 # While the major version is 0 a minor release may break the ABI: the SONAME carries both.
 SONAME        := libwordvec.so.$(VERSION_MAJOR).$(VERSION_MINOR)
 SHARED_LIB    := $(PIC_BUILD)/libwordvec.so.$(VERSION)
-COMMANDS      := train dim nn analogy eval convert prepare phrases info vectors
+COMMANDS      := train dim nn analogy eval convert prepare phrases info vectors serve
 PREFIX        ?= /usr/local
 BINDIR        ?= $(PREFIX)/bin
 LIBDIR        ?= $(PREFIX)/lib

@@ -1,6 +1,6 @@
 # bash completion for wordvec: commands, each command's options and the values
 # of the options that take a fixed set. Options are read from the installed
-# binary's own `wordvec CMD --help`, so they cannot drift from it.
+# binary's own `wordvec --help` and `wordvec CMD --help`, so they cannot drift from it.
 
 _wordvec_options() {
   # Every long and short option of one command, cached per command and binary.
@@ -11,6 +11,12 @@ _wordvec_options() {
       grep -oE -- '(^|[[:space:]\[])--?[a-zA-Z][a-zA-Z0-9-]*' | grep -oE -- '--?[a-zA-Z][a-zA-Z0-9-]*' | sort -u | tr '\n' ' ')"
   fi
   printf '%s' "${!key}"
+}
+
+_wordvec_commands() {
+  # The commands `wordvec --help` lists (two-space indented under "commands:"), and help.
+  "$_wordvec_bin" --help 2>/dev/null | awk '/^commands:/ { on = 1; next } on && /^  [a-z]/ { print $1 } on && /^$/ { exit }'
+  echo help
 }
 
 _wordvec_values() {
@@ -38,14 +44,15 @@ _wordvec() {
     cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]} words=("${COMP_WORDS[@]}") cword=$COMP_CWORD
   fi
   local _wordvec_bin=${words[0]}
-  local commands="train dim nn analogy eval convert prepare phrases info vectors help"
+  local commands
+  commands=$(_wordvec_commands | tr '\n' ' ')
   if ((cword == 1)); then
     mapfile -t COMPREPLY < <(compgen -W "$commands --help --version" -- "$cur")
     return
   fi
   local cmd=${words[1]}
   if [[ $cmd == help ]]; then
-    ((cword == 2)) && mapfile -t COMPREPLY < <(compgen -W "${commands% help}" -- "$cur")
+    ((cword == 2)) && mapfile -t COMPREPLY < <(compgen -W "${commands% help }" -- "$cur")
     return
   fi
   local values

@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <thread>
 
 #include "cli.h"
@@ -31,7 +32,13 @@ const char* kDimUsage =
     "\n"
     "  wordvec dim --sweep --input CORPUS --eval-similarity FILE... [--eval-analogy FILE] [--dims LIST]\n"
     "trains short runs at several dimensions (default n/4, n/2, n, 2n, 4n), scores each,\n"
-    "and writes PREFIX.csv and PREFIX.svg (score against dimension, the suggestion marked).";
+    "and writes PREFIX.csv and PREFIX.svg (score against dimension, the suggestion marked).\n"
+    "\n"
+    "  wordvec dim --trend SWEEP.csv|FOLDER ... [--tolerance 0.01] [--trend-output dim-trend]\n"
+    "reads sweeps of several vocabulary sizes N (seeds of one N are averaged), finds\n"
+    "each curve's knee (the smallest dimension within the tolerance of the best score)\n"
+    "and writes PREFIX.csv (N, suggestion, knees), PREFIX.svg (knee and suggestion\n"
+    "against N) and PREFIX-curves.svg (the last score against dimension, a line per N).";
 
 double parse_vocab_size(const std::string& text) {
   char* end = nullptr;
@@ -96,6 +103,7 @@ int run_sweep(const po::variables_map& vm, const std::vector<std::string>& input
   plan.check();
   if (vm.count("dims")) sweep.dims = parse_dims(vm["dims"].as<std::string>());
   sweep.training.validate();
+  if (sweep.restrict_vocab == 0) throw UsageError("--restrict-vocab takes 1 or more words");
   const PreparedCorpus corpus(inputs, io);
   const std::string& input = corpus.path();
   const Vocabulary vocab = Vocabulary::build(input, vo, nullptr, sweep.training.thread_count());
@@ -136,6 +144,22 @@ int run_sweep(const po::variables_map& vm, const std::vector<std::string>& input
   return 0;
 }
 
+int run_trend(const std::vector<std::string>& paths, double tolerance, const std::string& prefix) {
+  if (!(tolerance > 0 && tolerance < 1)) throw UsageError("--tolerance must be in (0, 1), e.g. 0.01 for 1 %");
+  FilePlan plan;
+  for (const std::string& path : paths)
+    if (!std::filesystem::is_directory(path)) plan.input(path, "--trend");
+  for (const char* suffix : {".csv", ".svg", "-curves.svg"}) plan.output(prefix + suffix, "--trend-output");
+  plan.check();
+  const SweepTrend trend = summarise_sweeps(read_sweep_csvs(paths), tolerance);
+  write_text_file(prefix + ".csv", trend_csv(trend));
+  write_text_file(prefix + ".svg", trend_svg(trend));
+  write_text_file(prefix + "-curves.svg", trend_curves_svg(trend, trend.metric_names.size() - 1));
+  std::printf("%s", trend_table(trend).c_str());
+  spdlog::info("wrote {}.csv, {}.svg and {}-curves.svg", prefix, prefix, prefix);
+  return 0;
+}
+
 }  // namespace
 
 int run_dim(const std::vector<std::string>& args) {
@@ -165,8 +189,21 @@ int run_dim(const std::vector<std::string>& args) {
       "epochs", po::value(&sweep.training.epochs)->default_value(1), "epochs per run")(
       "model", po::value(&model)->default_value(model), "skipgram or cbow")(
       "threads", po::value(&sweep.training.threads)->default_value(0, "all cores"), "training threads")(
+      "seed", po::value(&sweep.training.seed)->default_value(sweep.training.seed), "random seed of every run")(
+      "restrict-vocab", po::value(&sweep.restrict_vocab)->default_value(sweep.restrict_vocab),
+      "analogy answers are searched among this many most frequent words (as eval's)")(
       "sweep-output", po::value(&prefix)->default_value(prefix), "write PREFIX.csv and PREFIX.svg");
-  o.add(text.normalize_options()).add(text.inline_phrase_options()).add(so).add(logging_options());
+  std::vector<std::string> trend_inputs;
+  std::string trend_prefix = "dim-trend";
+  double tolerance = 0.01;
+  po::options_description to("Trend over vocabulary sizes (--trend)");
+  to.add_options()("trend", po::value(&trend_inputs)->multitoken(),
+                   "sweep CSVs (or folders of them) of several vocabulary sizes")(
+      "tolerance", po::value(&tolerance)->default_value(tolerance),
+      "the knee is the smallest dimension within this fraction of the best score, (0, 1)")(
+      "trend-output", po::value(&trend_prefix)->default_value(trend_prefix),
+      "write PREFIX.csv, PREFIX.svg and PREFIX-curves.svg");
+  o.add(text.normalize_options()).add(text.inline_phrase_options()).add(so).add(to).add(logging_options());
   po::positional_options_description positional;
   positional.add("vocab-size", -1);
   po::variables_map vm;
@@ -180,6 +217,11 @@ int run_dim(const std::vector<std::string>& args) {
   io.threads = resolve_threads(0);
   log_phrase_passes(io, vm.count("quiet") > 0);
 
+  if (vm.count("trend")) {
+    if (vm.count("sweep") || !inputs.empty() || !sizes.empty())
+      throw UsageError("--trend reads finished sweeps; it takes no --sweep, --input or sizes");
+    return run_trend(trend_inputs, tolerance, trend_prefix);
+  }
   if (vm.count("sweep")) {
     sweep.training.model = parse_model(model);
     return run_sweep(vm, inputs, io, vo, sweep, prefix);

@@ -62,7 +62,7 @@ int run_eval(const std::vector<std::string>& args) {
       "analogy", po::value(&analogy), "analogy questions (': section' lines, then 'A B C D')")(
       "similarity", po::value(&similarity)->multitoken(), "word1<TAB>word2<TAB>score files")(
       "restrict-vocab", po::value(&restrict_vocab)->default_value(restrict_vocab),
-      "analogy candidates: the first N words of the file")(
+      "analogy candidates: the first N words of the file (1 or more)")(
       "oov", po::value(&oov)->default_value(oov),
       "similarity pairs with a word the vectors lack: skip (gensim's) or subword (score them with the word "
       "built from its lower-cased n-grams; needs a model trained with --subwords, fastText's evaluation)")(
@@ -71,6 +71,7 @@ int run_eval(const std::vector<std::string>& args) {
   po::variables_map vm;
   if (!parse_or_help(args, o, nullptr, kEvalUsage, vm)) return 0;
   configure_logging(vm);
+  if (restrict_vocab == 0) throw UsageError("--restrict-vocab takes 1 or more words");
   if (analogy.empty() && similarity.empty()) throw UsageError("give --analogy and/or --similarity");
 
   if (oov != "skip" && oov != "subword") throw UsageError("--oov must be skip or subword, got '" + oov + "'");

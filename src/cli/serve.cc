@@ -4,11 +4,13 @@
 
 #include <algorithm>
 #include <charconv>
+#include <filesystem>
 #include <optional>
 
 #include "cli.h"
 #include "json_output.h"
 #include "signals.h"
+#include "sweep_report.h"
 #include "wordvec/core/error.h"
 #include "wordvec/io/model_file.h"
 #include "wordvec/query/explorer.h"
@@ -24,7 +26,7 @@ extern const char kExplorerPage[];  // src/cli/explorer.html, embedded by the Ma
 namespace {
 
 const char* kServeUsage =
-    "usage: wordvec serve --vectors FILE [--host 127.0.0.1] [--port 8080]\n"
+    "usage: wordvec serve --vectors FILE [--host 127.0.0.1] [--port 8080] [--sweep DIR]\n"
     "\n"
     "Serves a page to explore a model in a browser, with the JSON API behind it\n"
     "(docs/serve.md): nearest neighbours, analogies, a 2-D map of a word's\n"
@@ -32,7 +34,10 @@ const char* kServeUsage =
     "minimum-entropy dimension. A model trained with --subwords answers for any\n"
     "word. Listens on 127.0.0.1 unless --host says otherwise (the page has no\n"
     "authentication: expose it only to people who may read the model). Requests\n"
-    "never touch the file system. Ctrl-C stops it.";
+    "never touch the file system. Ctrl-C stops it.\n"
+    "\n"
+    "--sweep DIR adds the evidence for the dimension rule: the sweep CSVs in DIR\n"
+    "(wordvec dim --sweep, one or more per vocabulary size) drawn as in dim --trend.";
 
 // Requests are bounded: a word, a k, a body.
 constexpr std::size_t kMaxWordBytes = 256;
@@ -112,14 +117,20 @@ Json word_status(const NearestNeighbors& index, const std::string& word) {
 
 class Explorer {
  public:
-  Explorer(std::string path, std::size_t max_k)
+  Explorer(std::string path, std::size_t max_k, std::optional<SweepTrend> trend)
       : path_(std::move(path)),
         index_(load_vectors(path_)),
         batched_(index_),
         prefixes_(index_.normalized().words),
-        max_k_(max_k) {
+        max_k_(max_k),
+        trend_(std::move(trend)) {
     max_k_ = std::min(max_k_, std::max<std::size_t>(1, index_.size()));
     info_ = describe();
+    if (trend_) {
+      sweep_json_ = trend_json(*trend_);
+      trend_svg_ = trend_svg(*trend_);
+      for (std::size_t m = 0; m < trend_->metric_names.size(); ++m) curves_svgs_.push_back(trend_curves_svg(*trend_, m));
+    }
   }
 
   void route(httplib::Server& server) const {
@@ -129,6 +140,17 @@ class Explorer {
     handle(server, "/api/analogy", [this](const Params& p) { return analogy(p); });
     handle(server, "/api/map", [this](const Params& p) { return map(p); });
     handle(server, "/api/complete", [this](const Params& p) { return complete(p); });
+    handle(server, "/api/sweep", [this](const Params&) { return sweep(); });
+    server.Get("/sweep/trend.svg", [this](const httplib::Request&, httplib::Response& r) { send_svg(r, trend_svg_); });
+    server.Get("/sweep/curves.svg", [this](const httplib::Request& request, httplib::Response& r) {
+      try {
+        send_svg(r, curves_svgs_.at(Params(request).count("metric", 1, std::max<std::size_t>(1, curves_svgs_.size())) - 1));
+      } catch (const ApiError& e) {
+        send_json(r, {{"error", e.message}}, e.status);
+      } catch (const std::out_of_range&) {
+        send_json(r, {{"error", "no sweep loaded (serve --sweep DIR)"}}, 404);
+      }
+    });
     server.set_error_handler([](const httplib::Request& request, httplib::Response& r) {
       if (r.status == 404 && r.body.empty()) send_json(r, {{"error", "no such page: " + request.path.substr(0, 200)}}, 404);
     });
@@ -191,6 +213,24 @@ class Explorer {
     return {{"prefix", prefix}, {"words", prefixes_.complete(prefix, limit)}};
   }
 
+  Json sweep() const {
+    if (!trend_) throw ApiError{404, "no sweep loaded (serve --sweep DIR)"};
+    return sweep_json_;
+  }
+
+  void send_svg(httplib::Response& r, const std::string& svg) const {
+    if (svg.empty()) return send_json(r, {{"error", "no sweep loaded (serve --sweep DIR)"}}, 404);
+    r.set_content(svg, "image/svg+xml");
+  }
+
+  static Json trend_json(const SweepTrend& t) {
+    Json curves = Json::array();
+    for (const SweepCurve& c : t.curves)
+      curves.push_back({{"words", c.words}, {"runs", c.runs}, {"suggested", c.suggested}, {"dims", c.dims},
+                        {"mean", c.mean}, {"knee", c.knee}});
+    return {{"metrics", t.metric_names}, {"tolerance", t.tolerance}, {"curves", std::move(curves)}};
+  }
+
   Json describe() const {
     Json j = describe_file(path_, index_.normalized());
     const DimensionSuggestion s = suggest_dimension(static_cast<double>(index_.size()));
@@ -200,6 +240,7 @@ class Explorer {
                                 {"rule_of_thumb", s.rule_of_thumb},
                                 {"explanation", "the smallest dimension whose minimum-entropy criterion is negative "
                                                 "for this vocabulary (wordvec dim)"}};
+    j["sweep"] = trend_.has_value();
     j["limits"] = {{"k", max_k_}, {"map_k", std::min(max_k_, kMaxMapK)}, {"word_bytes", kMaxWordBytes},
                    {"completions", kMaxCompletions}};
     return j;
@@ -210,13 +251,16 @@ class Explorer {
   mutable BatchedNeighbors batched_;  // concurrent /api/nn requests share one pass over the vectors
   PrefixIndex prefixes_;
   std::size_t max_k_;
-  Json info_;
+  std::optional<SweepTrend> trend_;  // --sweep DIR
+  Json info_, sweep_json_;
+  std::string trend_svg_;
+  std::vector<std::string> curves_svgs_;  // one per metric
 };
 
 }  // namespace
 
 int run_serve(const std::vector<std::string>& args) {
-  std::string vectors_path, host = "127.0.0.1";
+  std::string vectors_path, host = "127.0.0.1", sweep_dir;
   int port = 8080;
   unsigned threads = 8;
   std::size_t max_k = 1000;
@@ -225,7 +269,8 @@ int run_serve(const std::vector<std::string>& args) {
       "host", po::value(&host)->default_value(host), "address to listen on (0.0.0.0: every interface)")(
       "port", po::value(&port)->default_value(port), "port to listen on, [0, 65535]; 0 picks a free one (logged)")(
       "threads", po::value(&threads)->default_value(threads), "requests served at once, [1, 256]")(
-      "max-k", po::value(&max_k)->default_value(max_k), "largest k a request may ask for, [1, 100000]");
+      "max-k", po::value(&max_k)->default_value(max_k), "largest k a request may ask for, [1, 100000]")(
+      "sweep", po::value(&sweep_dir), "also show the dimension sweeps in this folder (wordvec dim --sweep CSVs)");
   o.add(logging_options());
   po::variables_map vm;
   if (!parse_or_help(args, o, nullptr, kServeUsage, vm)) return 0;
@@ -238,7 +283,13 @@ int run_serve(const std::vector<std::string>& args) {
   plan.check();
 
   openblas_set_num_threads(1);  // requests run in parallel; one BLAS thread each
-  const Explorer explorer(vectors_path, max_k);
+  std::optional<SweepTrend> trend;
+  if (!sweep_dir.empty()) {
+    if (!std::filesystem::is_directory(sweep_dir)) throw UsageError("--sweep " + sweep_dir + ": not a folder");
+    trend = summarise_sweeps(read_sweep_csvs({sweep_dir}));
+    spdlog::info("--sweep {}: {} vocabulary sizes", sweep_dir, trend->curves.size());
+  }
+  const Explorer explorer(vectors_path, max_k, std::move(trend));
   httplib::Server server;
   server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   server.set_payload_max_length(kMaxBodyBytes);

@@ -83,6 +83,7 @@ collide "convert npy word list = --input" "$(new_spellings vt.npy)" -- "$WORDVEC
 collide "convert --output = npy input's word list" "$(spellings vec.words.txt)" -- "$WORDVEC" convert --quiet --input vec.npy --output @ --to text
 collide "dim --sweep CSV = similarity set" "$(spellings s)" -- "$WORDVEC" dim --sweep --quiet --input $C --eval-similarity s.csv --dims 4 --sweep-output @
 collide "dim --sweep SVG = analogy set" "$(spellings q)" -- "$WORDVEC" dim --sweep --quiet --input $C --eval-similarity sim.tsv --eval-analogy q.svg --dims 4 --sweep-output @
+collide "dim --trend CSV = its sweep" "$(spellings s)" -- "$WORDVEC" dim --trend s.csv --quiet --trend-output @
 # A resumed run may keep checkpointing to the file it resumed (read first, replaced later), not into an output.
 "$WORDVEC" train --quiet --input $C --output ck-v.bin --dim 10 --epochs 20 --threads 1 --checkpoint ck.bin --checkpoint-every 1e-6
 keep ck.bin
@@ -291,8 +292,9 @@ if [ "$(grep -c 'spearman undefined  pearson undefined' <<< "$out")" = 2 ]; then
 if "$WORDVEC" eval --vectors "$T/w/r.bin" --similarity "$T/w/one.tsv" --json \
    | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin)["similarity"][0]; assert d["spearman"] is None and d["pearson"] is None'; then ok
 else fail "undefined correlation in JSON is not null"; fi
-if "$WORDVEC" eval --vectors "$T/w/r.bin" --analogy "$DATA/questions-words.txt" --restrict-vocab 0 | grep -q '^analogy overall    undefined  (0/0' \
-   && "$WORDVEC" eval --vectors "$T/w/r.bin" --analogy "$DATA/questions-words.txt" --restrict-vocab 0 --json \
+printf ': unknown\nqqqa qqqb qqqc qqqd\n' > "$T/w/unknown-questions.txt"   # no question can be attempted
+if "$WORDVEC" eval --vectors "$T/w/r.bin" --analogy "$T/w/unknown-questions.txt" | grep -q '^analogy overall    undefined  (0/0' \
+   && "$WORDVEC" eval --vectors "$T/w/r.bin" --analogy "$T/w/unknown-questions.txt" --json \
       | /usr/bin/python3 -c 'import json,sys; assert json.load(sys.stdin)["analogy"]["accuracy"] is None'; then ok
 else fail "analogy accuracy with nothing attempted is not undefined/null"; fi
 # Negative numbers for unsigned options: refused with what was typed.
@@ -313,7 +315,12 @@ convert-max-words convert --input $V --output $T/w/n.txt --to text --max-words -
 restrict-vocab eval --vectors $V --analogy $DATA/questions-words.txt --restrict-vocab -1
 dim-min-count dim --input $CORPUS --min-count -1
 dim-threads dim --sweep --input $CORPUS --eval-similarity $DATA/ws353.tsv --threads -1
+dim-seed dim --sweep --input $CORPUS --eval-similarity $DATA/ws353.tsv --seed -1
+dim-restrict-vocab dim --sweep --input $CORPUS --eval-similarity $DATA/ws353.tsv --restrict-vocab -1
 EOF
+# No candidate words at all is refused with the range that works (it used to report 0/0).
+"$WORDVEC" eval --vectors "$V" --analogy "$DATA/questions-words.txt" --restrict-vocab 0 > /dev/null 2> "$T/w/err"
+if [ $? = 2 ] && grep -q -- "--restrict-vocab takes 1 or more" "$T/w/err"; then ok; else fail "eval --restrict-vocab 0: $(head -c 200 "$T/w/err")"; fi
 # Tokens with control bytes round-trip through every format.
 for i in $(seq 20); do printf 'a\001b c\037d e\177f g\033h\n'; done > "$T/w/ctl.txt"
 for f in bin text vec glove npy; do

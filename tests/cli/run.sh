@@ -237,11 +237,40 @@ mkdir -p "$T/sweep"
 if "$WORDVEC" dim --sweep --input "$CORPUS" --eval-similarity "$DATA/ws353.tsv" --eval-analogy "$DATA/questions-words.txt" \
      --dims 8,16 --epochs 1 --sweep-output "$T/sweep/s" > "$T/sweep/stdout" 2> "$T/sweep/log"; then ok
 else fail "sweep: $(tail -2 "$T/sweep/log")"; fi
-if [ "$(head -1 "$T/sweep/s.csv")" = 'dim,suggested,seconds,"ws353.tsv (rho)","questions-words.txt (acc)"' ] \
+if [ "$(head -1 "$T/sweep/s.csv")" = 'dim,words,suggested,seconds,"ws353.tsv (rho)","questions-words.txt (acc)"' ] \
    && [ "$(wc -l < "$T/sweep/s.csv")" -eq 3 ] && grep -q 'estimated' "$T/sweep/log"; then ok; else fail "sweep CSV: $(cat "$T/sweep/s.csv")"; fi
 if /usr/bin/python3 -c 'import sys, xml.dom.minidom as m; d = m.parse(sys.argv[1]); assert len(d.getElementsByTagName("polyline")) == 2' "$T/sweep/s.svg"; then ok
 else fail "sweep SVG is not valid XML with two lines"; fi
 expect_error "sweep without evaluation set" 1 "at least one evaluation set" -- "$WORDVEC" dim --sweep --input "$CORPUS" --sweep-output "$T/out/s"
+# ---- dim --trend: a second vocabulary size, the knee of each curve beside its suggestion
+if "$WORDVEC" dim --sweep --input "$CORPUS" --max-vocab 5000 --eval-similarity "$DATA/ws353.tsv" \
+     --eval-analogy "$DATA/questions-words.txt" --dims 8,16 --epochs 1 --sweep-output "$T/sweep/s5000" > /dev/null 2>&1 \
+   && "$WORDVEC" dim --trend "$T/sweep/s.csv" "$T/sweep/s5000.csv" --trend-output "$T/sweep/trend" > "$T/sweep/trend.txt" 2>&1 \
+   && /usr/bin/python3 - "$T/sweep" <<'PY'
+import csv, sys, xml.dom.minidom as m
+folder = sys.argv[1]
+rows = list(csv.DictReader(open(folder + "/trend.csv")))
+assert [r["words"] for r in rows] == ["5000", "21201"], rows
+assert [r["suggested"] for r in rows] == ["71", "83"], rows
+for r in rows:   # the knee is one of the swept dimensions
+    assert r['knee questions-words.txt (acc)'] in ("8", "16") and r['knee ws353.tsv (rho)'] in ("8", "16"), r
+assert len(m.parse(folder + "/trend.svg").getElementsByTagName("polyline")) == 3
+assert len(m.parse(folder + "/trend-curves.svg").getElementsByTagName("polyline")) == 2
+PY
+then ok; else fail "dim --trend: $(cat "$T/sweep/trend.txt" 2>/dev/null | tail -3)"; fi
+# A folder works as well as its files (other CSVs in it are skipped).
+cp "$T/sweep/trend.csv" "$T/sweep/other.csv"
+if "$WORDVEC" dim --trend "$T/sweep" --trend-output "$T/sweep/trend2" > /dev/null 2>&1 && cmp -s "$T/sweep/trend.csv" "$T/sweep/trend2.csv"; then ok
+else fail "dim --trend FOLDER differs from the files"; fi
+expect_error "trend of a CSV that is no sweep" 1 "other.csv:1: not a dimension sweep CSV" -- "$WORDVEC" dim --trend "$T/sweep/other.csv" --trend-output "$T/out/t"
+expect_error "trend of a missing file" 1 "nothere.csv" -- "$WORDVEC" dim --trend "$T/sweep/nothere.csv" --trend-output "$T/out/t"
+expect_error "trend of a folder without sweeps" 1 "no dimension sweep CSVs" -- "$WORDVEC" dim --trend "$T/out" --trend-output "$T/out/t"
+expect_error "trend tolerance 0" 2 "(0, 1)" -- "$WORDVEC" dim --trend "$T/sweep/s.csv" --tolerance 0 --trend-output "$T/out/t"
+expect_error "trend tolerance 1" 2 "(0, 1)" -- "$WORDVEC" dim --trend "$T/sweep/s.csv" --tolerance 1 --trend-output "$T/out/t"
+expect_error "trend writing over its input" 1 "s.csv" -- "$WORDVEC" dim --trend "$T/sweep/s.csv" --trend-output "$T/sweep/s"
+head -2 "$T/sweep/s.csv" | sed 's/,"questions-words.txt (acc)"//; s/,[0-9.]*$//' > "$T/sweep/fewer.csv"
+expect_error "trend of sweeps with different scores" 1 "different evaluation sets" -- "$WORDVEC" dim --trend "$T/sweep/s.csv" "$T/sweep/fewer.csv" --trend-output "$T/out/t"
+expect_error "sweep restrict-vocab 0" 2 "1 or more" -- "$WORDVEC" dim --sweep --input "$CORPUS" --eval-similarity "$DATA/ws353.tsv" --restrict-vocab 0 --sweep-output "$T/out/s"
 
 # ---- Corpus input: compressed files, folders of shards, standard input, read once.
 I="$T/in"; rm -rf "$I"; mkdir -p "$I/shards/sub" "$I/shards/.hidden" "$I/tmp"

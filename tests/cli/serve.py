@@ -152,6 +152,46 @@ def api_checks(server, subwords):
     check("body too large", status == 413, "status %s" % status)
 
 
+SWEEP_HEADER = 'dim,words,suggested,seconds,"ws353.tsv (rho)","questions-words.txt (acc)"\n'
+
+
+def write_sweeps(folder):
+    """Three sweep CSVs (N = 1000 once, N = 5000 twice) and an unrelated CSV the reader skips."""
+    os.makedirs(folder)
+    rows = {"n1000.csv": (1000, [(8, .3, .1), (16, .5, .2), (32, .505, .3)]),
+            "n5000-seed1.csv": (5000, [(8, .2, .1), (16, .4, .3), (32, .6, .3)]),
+            "n5000-seed2.csv": (5000, [(8, .4, .1), (16, .6, .3), (32, .6, .3)])}
+    for name, (words, points) in rows.items():
+        with open(os.path.join(folder, name), "w") as out:
+            out.write(SWEEP_HEADER + "".join("%d,%d,0,1.0,%g,%g\n" % (d, words, r, a) for d, r, a in points))
+    with open(os.path.join(folder, "other.csv"), "w") as out:
+        out.write("a,b\n1,2\n")
+
+
+def sweep_checks(server, with_sweep):
+    status, info, _ = server.get("/api/info")
+    check("info says whether sweeps are loaded", info.get("sweep") == with_sweep, str(info.get("sweep")))
+    status, sweep, _ = server.get("/api/sweep")
+    if not with_sweep:
+        check("no sweep: /api/sweep is a 404", status == 404 and "serve --sweep" in sweep["error"], str(sweep)[:200])
+        status, body, _ = server.get("/sweep/trend.svg")
+        check("no sweep: trend chart is a 404", status == 404, str(status))
+        return
+    curves = sweep.get("curves", [])
+    check("sweep curves by N, seeds averaged", status == 200 and [c["words"] for c in curves] == [1000, 5000]
+          and [c["runs"] for c in curves] == [1, 2] and np.allclose(curves[1]["mean"][0], [0.3, 0.5, 0.6])
+          and sweep["metrics"] == ["ws353.tsv (rho)", "questions-words.txt (acc)"], str(sweep)[:300])
+    # Knees within 1 %: N = 1000 rho 0.5 >= 0.99 x 0.505 -> 16, acc -> 32; N = 5000 rho -> 32, acc -> 16.
+    check("sweep knees", [c["knee"] for c in curves] == [[16, 32], [32, 16]], str([c.get("knee") for c in curves]))
+    check("sweep suggestions", [c["suggested"] for c in curves] == [58, 71], str([c.get("suggested") for c in curves]))
+    for path in ["/sweep/trend.svg", "/sweep/curves.svg?metric=1", "/sweep/curves.svg?metric=2"]:
+        status, body, kind = server.request(path)
+        check("chart " + path, status == 200 and kind.startswith("image/svg+xml") and body.startswith(b"<svg ")
+              and body.count(b"<polyline") == (3 if "trend" in path else 2), "%s %s" % (status, kind))
+    status, error, _ = server.request("/sweep/curves.svg?metric=3")
+    check("chart of a metric that is not there", status == 400 and "[1, 2]" in error["error"], str(error)[:200])
+
+
 def load_test(folder):
     words, dim = 100_000, 100
     rng = np.random.default_rng(7)
@@ -207,8 +247,14 @@ def main():
             code, log = server.stop()
             check("Ctrl-C stops it cleanly", code == 0 and "stopped" in log, "%s %s" % (code, log[-300:]))
         server = Server(vectors)
+        sweep_checks(server, False)
         code, log = server.stop(signal.SIGTERM)
         check("SIGTERM stops it cleanly", code == 0, str(code))
+        sweeps = os.path.join(folder, "sweeps")
+        write_sweeps(sweeps)
+        server = Server(vectors, "--sweep", sweeps)
+        sweep_checks(server, True)
+        server.stop()
 
         def refused(name, args, code, fragment):
             run = subprocess.run([WORDVEC, "serve", *args], capture_output=True, text=True, timeout=60)
@@ -219,6 +265,14 @@ def main():
         refused("bad threads", ["--vectors", vectors, "--threads", "0"], 2, "[1, 256]")
         refused("bad max-k", ["--vectors", vectors, "--max-k", "0"], 2, "[1, 100000]")
         refused("bad host", ["--vectors", vectors, "--host", "203.0.113.1", "--port", "8099"], 1, "cannot listen on")
+        refused("sweep folder missing", ["--vectors", vectors, "--sweep", os.path.join(folder, "nowhere")], 2,
+                "not a folder")
+        empty = os.path.join(folder, "empty")
+        os.makedirs(empty)
+        refused("sweep folder without sweeps", ["--vectors", vectors, "--sweep", empty], 1, "no dimension sweep CSVs")
+        with open(os.path.join(empty, "bad.csv"), "w") as out:
+            out.write(SWEEP_HEADER + "8,1000,0,1.0,0.3\n")
+        refused("malformed sweep", ["--vectors", vectors, "--sweep", empty], 1, "bad.csv:2: 5 fields, the header has 6")
         busy = Server(vectors)
         refused("port in use", ["--vectors", vectors, "--port", str(busy.port)], 1, "cannot listen on")
         busy.stop()

@@ -29,6 +29,10 @@ for f in bin/wordvec lib/libwordvec.a lib/libwordvec.so lib/libwordvec.so.${vers
          share/bash-completion/completions/wordvec share/doc/wordvec/README.md; do
   check "installed $f" test -e "$inst/$f"
 done
+# Every command `wordvec --help` lists has its man page.
+for cmd in $("$inst/bin/wordvec" --help | awk '/^commands:/ { on = 1; next } on && /^  [a-z]/ { print $1 } on && /^$/ { exit }'); do
+  check "man page for $cmd" test -e "$inst/share/man/man1/wordvec-$cmd.1.gz"
+done
 check "SONAME libwordvec.so.${version%.*}" \
   bash -c "objdump -p '$inst/lib/libwordvec.so.$version' | grep -q 'SONAME *libwordvec.so.${version%.*}\$'"
 check "installed binary runs" bash -c "'$inst/bin/wordvec' --version | grep -q '^wordvec $version'"
@@ -84,6 +88,8 @@ complete_line() {  # WORDS... -> the completions of the last word
     _ "$inst/share/bash-completion/completions/wordvec" "$@"
 }
 check "completion: commands" test "$(complete_line "$inst/bin/wordvec" tr)" = train
+check "completion: every command of --help (se -> serve)" test "$(complete_line "$inst/bin/wordvec" se)" = serve
+check "completion: help COMMAND" test "$(complete_line "$inst/bin/wordvec" help ser)" = serve
 opts=$(complete_line "$inst/bin/wordvec" train --sub)
 check "completion: train --sub -> --subwords (got '$opts')" test "$opts" = --subwords
 vals=$(complete_line "$inst/bin/wordvec" train --model "" | tr '\n' ' ')

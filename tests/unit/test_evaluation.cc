@@ -150,12 +150,13 @@ TEST(Sweep, CsvAndSvgDescribeThePoints) {
   using cli::sweep_csv;
   using cli::sweep_svg;
   SweepResult r;
+  r.words = 1234;
   r.suggested = 50;
   r.metric_names = {"ws353.tsv (rho)", "analogy (acc)"};
   r.points = {{25, 1.5, {0.4}, 0.2}, {50, 2.5, {0.5}, 0.3}, {100, 4.0, {0.52}, 0.31}};
   EXPECT_EQ(sweep_csv(r),
-            "dim,suggested,seconds,\"ws353.tsv (rho)\",\"analogy (acc)\"\n"
-            "25,0,1.50,0.4000,0.2000\n50,1,2.50,0.5000,0.3000\n100,0,4.00,0.5200,0.3100\n");
+            "dim,words,suggested,seconds,\"ws353.tsv (rho)\",\"analogy (acc)\"\n"
+            "25,1234,0,1.50,0.4000,0.2000\n50,1234,1,2.50,0.5000,0.3000\n100,1234,0,4.00,0.5200,0.3100\n");
   const std::string svg = sweep_svg(r, "a <title>");
   EXPECT_EQ(svg.rfind("<svg ", 0), 0u);
   EXPECT_NE(svg.find("</svg>"), std::string::npos);
@@ -164,6 +165,87 @@ TEST(Sweep, CsvAndSvgDescribeThePoints) {
   std::size_t polylines = 0;
   for (std::size_t at = svg.find("<polyline"); at != std::string::npos; at = svg.find("<polyline", at + 1)) ++polylines;
   EXPECT_EQ(polylines, 2u);
+}
+
+// The knee: the smallest dimension within the tolerance of the best score,
+// undefined scores skipped, relative to the best's magnitude.
+TEST(Sweep, KneeIsTheSmallestDimensionNearTheBest) {
+  EXPECT_EQ(knee_dimension({8, 16, 32, 64}, {0.3, 0.5, 0.505, 0.49}, 0.01), 16);
+  EXPECT_EQ(knee_dimension({8, 16, 32, 64}, {0.3, 0.5, 0.6, 0.59}, 0.01), 32);
+  EXPECT_EQ(knee_dimension({8, 16, 32}, {0.3, 0.5, 0.6}, 0.2), 16);
+  EXPECT_EQ(knee_dimension({8, 16, 32}, {NAN, 0.5, 0.6}, 0.5), 16);
+  EXPECT_EQ(knee_dimension({8, 16}, {NAN, NAN}, 0.01), 0);
+  EXPECT_EQ(knee_dimension({8, 16}, {-0.2, -0.1}, 0.01), 16);  // negative scores: 1 % of |best|
+}
+
+// Sweeps of one N are averaged, curves come out by N, knees per metric; sweeps
+// that cannot be compared are refused.
+TEST(Sweep, TrendAveragesSeedsAndFindsKnees) {
+  SweepResult small, big1, big2;
+  small.words = 1000;
+  big1.words = big2.words = 5000;
+  for (SweepResult* r : {&small, &big1, &big2}) r->metric_names = {"ws353.tsv (rho)", "analogy (acc)"};
+  small.points = {{8, 1, {0.3}, 0.1}, {16, 1, {0.5}, 0.2}, {32, 1, {0.505}, 0.3}};
+  big1.points = {{32, 1, {0.6}, 0.3}, {8, 1, {0.2}, 0.1}, {16, 1, {0.4}, 0.3}};  // any order
+  big2.points = {{8, 1, {0.4}, 0.1}, {16, 1, {0.6}, 0.3}, {32, 1, {0.6}, 0.3}};
+  const SweepTrend t = summarise_sweeps({big1, small, big2}, 0.01);
+  ASSERT_EQ(t.curves.size(), 2u);
+  EXPECT_EQ(t.curves[0].words, 1000u);
+  EXPECT_EQ(t.curves[1].runs, 2u);
+  EXPECT_EQ(t.curves[1].dims, (std::vector<int>{8, 16, 32}));
+  EXPECT_NEAR(t.curves[1].mean[0][0], 0.3, 1e-12);
+  EXPECT_EQ(t.curves[0].knee, (std::vector<int>{16, 32}));
+  EXPECT_EQ(t.curves[1].knee, (std::vector<int>{32, 16}));
+
+  SweepResult other = big2;
+  other.points.pop_back();
+  EXPECT_THROW(summarise_sweeps({big1, other}), Error);  // one N, different dimensions
+  other = small;
+  other.metric_names = {"mturk771.tsv (rho)", "analogy (acc)"};
+  EXPECT_THROW(summarise_sweeps({small, other}), Error);
+
+  const std::string svg = cli::trend_svg(t);
+  EXPECT_EQ(svg.rfind("<svg ", 0), 0u);
+  std::size_t polylines = 0;
+  for (std::size_t at = svg.find("<polyline"); at != std::string::npos; at = svg.find("<polyline", at + 1)) ++polylines;
+  EXPECT_EQ(polylines, 3u);  // the suggestion and one knee line per metric
+  EXPECT_NE(cli::trend_csv(t).find("5000,2,71,32,16\n"), std::string::npos);
+}
+
+// The CSV reads back into the sweep it was written from; malformed files are
+// refused with the file and line.
+TEST(Sweep, CsvRoundTripAndErrors) {
+  SweepResult r;
+  r.words = 1234;
+  r.suggested = cli::parse_sweep_csv("dim,words,suggested,seconds,\"a (rho)\"\n8,1234,0,1,0.5\n", "x").suggested;
+  r.metric_names = {"ws353.tsv (rho)", "questions-words.txt (acc)"};
+  r.points = {{25, 1.5, {0.4}, 0.2}, {50, 2.5, {NAN}, 0.3}};
+  const SweepResult back = cli::parse_sweep_csv(cli::sweep_csv(r), "s.csv");
+  EXPECT_EQ(back.words, 1234u);
+  EXPECT_EQ(back.suggested, r.suggested);
+  EXPECT_EQ(back.metric_names, r.metric_names);
+  ASSERT_EQ(back.points.size(), 2u);
+  EXPECT_EQ(back.points[1].dim, 50);
+  EXPECT_TRUE(std::isnan(back.points[1].similarity[0]));
+  EXPECT_NEAR(back.points[1].analogy, 0.3, 1e-9);
+  EXPECT_EQ(cli::sweep_csv(back), cli::sweep_csv(r));
+
+  auto error_of = [](const std::string& text) {
+    try {
+      cli::parse_sweep_csv(text, "s.csv");
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  const std::string header = "dim,words,suggested,seconds,\"a (rho)\"\n";
+  EXPECT_EQ(error_of("dim,suggested,seconds\n").rfind("s.csv:1: not a dimension sweep CSV", 0), 0u);
+  EXPECT_EQ(error_of(header), "s.csv: no rows below the header");
+  EXPECT_EQ(error_of(header + "8,1000,0,1\n"), "s.csv:2: 4 fields, the header has 5");
+  EXPECT_EQ(error_of(header + "8,1000,0,1,abc\n"), "s.csv:2: 'abc' is not a number");
+  EXPECT_EQ(error_of(header + "0,1000,0,1,0.5\n"), "s.csv:2: dim must be a whole number >= 1 and words >= 2");
+  EXPECT_EQ(error_of(header + "8,1000,0,1,0.5\n16,2000,0,1,0.5\n"),
+            "s.csv:3: words changes within the file (2000 after 1000)");
 }
 
 // Batched queries (one sgemm per block) answer as the single ones do; a row

@@ -17,7 +17,7 @@ struct SweepOptions {
   SgnsOptions training;                       // dim is overridden per point
   std::vector<std::string> similarity_files;  // word1<TAB>word2<TAB>score
   std::string analogy_file;                   // questions-words.txt format; "" = none
-  std::size_t restrict_vocab = 30000;
+  std::size_t restrict_vocab = 30000;        // analogy candidates: the most frequent words
 };
 
 struct SweepPoint {
@@ -28,7 +28,8 @@ struct SweepPoint {
 };
 
 struct SweepResult {
-  int suggested = 0;  // the minimum-entropy dimension for the vocabulary
+  std::size_t words = 0;  // vocabulary size N
+  int suggested = 0;      // the minimum-entropy dimension for N
   std::vector<std::string> metric_names;  // "ws353.tsv (rho)", ..., "analogy (acc)"
   std::vector<SweepPoint> points;
 };
@@ -50,5 +51,33 @@ SweepPlan plan_dimension_sweep(const Vocabulary& vocab, const SweepOptions& opti
 
 SweepResult run_dimension_sweep(const std::string& corpus, const Vocabulary& vocab, const SweepOptions& options,
                                 const Kernels& kernels, const SweepCallback& callback = {});
+
+// A point's scores in metric_names order: the similarity rhos, then the analogy
+// accuracy when the sweep had an analogy file. NaN where a score is undefined.
+std::vector<double> sweep_scores(const SweepResult& result, const SweepPoint& point);
+
+// The knee of a score curve: the smallest dimension whose score is within
+// `tolerance` (relative, 0.01 = 1 %) of the best score. 0 when no score is defined.
+int knee_dimension(const std::vector<int>& dims, const std::vector<double>& scores, double tolerance);
+
+// Sweeps of several vocabulary sizes N (and several seeds per N) side by side:
+// per N the mean of each metric at each dimension over that N's sweeps, and
+// each mean curve's knee, to set against the suggestion for N.
+struct SweepCurve {
+  std::size_t words = 0;
+  int suggested = 0;
+  std::size_t runs = 0;                   // sweeps averaged
+  std::vector<int> dims;                  // ascending
+  std::vector<std::vector<double>> mean;  // [metric][dim]
+  std::vector<int> knee;                  // [metric]
+};
+struct SweepTrend {
+  std::vector<std::string> metric_names;
+  double tolerance = 0.01;
+  std::vector<SweepCurve> curves;  // by N, ascending
+};
+// Throws Error when the sweeps score different metrics, or two sweeps of one N
+// visit different dimensions.
+SweepTrend summarise_sweeps(const std::vector<SweepResult>& sweeps, double tolerance = 0.01);
 
 }  // namespace wordvec
