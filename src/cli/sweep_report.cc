@@ -69,7 +69,7 @@ double nice_step(double raw) {
 }
 
 std::string render(const Chart& chart) {
-  const double width = 680, height = 400, left = 60, right = 220, top = 40, bottom = 50;
+  const double width = 720, height = 400, left = 60, right = 250, top = 40, bottom = 50;
   const double plot_w = width - left - right, plot_h = height - top - bottom;
   double x_lo = INFINITY, x_hi = -INFINITY, y_min = INFINITY, y_max = -INFINITY;
   auto widen = [&](double x) { x_lo = std::min(x_lo, x), x_hi = std::max(x_hi, x); };
