@@ -266,17 +266,26 @@ $(WARN_BUILD)/src/simd/kernels_avx512.cc.ok: BASEFLAGS += -mavx512f -mfma
 -include $(WARN_OK:.ok=.ok.d)
 
 # Quick iteration: build, unit, CLI and example tests (no sanitizers, TSan or fuzzing).
+# The suites run one after another; each one's wall time is printed as it ends
+# and again, all together, at the end (where a slow make test spends its time).
+CHECK_SUITES := layering clang-werror unit-test cli-test example-test python-test
+TEST_SUITES  := layering clang-werror unit-test cli-test example-test browser-test python-test packaging-test \
+                mpi-test sanitize tsan fuzz test-aarch64
+run-suites = @rm -f $(BUILD)/suite-times.txt; for suite in $(1); do \
+	  start=$$(date +%s); $(MAKE) --no-print-directory $$suite || exit 1; \
+	  echo "$$suite $$(( $$(date +%s) - start )) s" | tee -a $(BUILD)/suite-times.txt; \
+	done; echo "suite times:"; sed 's/^/  /' $(BUILD)/suite-times.txt
+
 check: test-deps
 	$(MAKE) -j$$(nproc) $(UNIT) $(WORDVEC) $(EXAMPLE) $(CORPUS)
-	$(MAKE) layering clang-werror unit-test cli-test example-test python-test
+	$(call run-suites,$(CHECK_SUITES))
 	@echo "make check: unit, CLI, example and Python tests passed"
 
 # Build everything in parallel first; the suites then run one after another
 # (the CLI tests time signal handling and must not compete for the cores).
 test: test-deps
 	$(MAKE) -j$$(nproc) $(UNIT) $(WORDVEC) $(EXAMPLE) $(CORPUS)
-	$(MAKE) layering clang-werror unit-test cli-test example-test browser-test python-test packaging-test mpi-test
-	$(MAKE) sanitize tsan fuzz test-aarch64
+	$(call run-suites,$(TEST_SUITES))
 	@echo "make test: all suites passed"
 
 # ---- hardening (part of make test): the same tests under sanitizers, and fuzzing.
