@@ -147,8 +147,10 @@ int run_sweep(const po::variables_map& vm, const std::vector<std::string>& input
 int run_trend(const std::vector<std::string>& paths, double tolerance, const std::string& prefix) {
   if (!(tolerance > 0 && tolerance < 1)) throw UsageError("--tolerance must be in (0, 1), e.g. 0.01 for 1 %");
   FilePlan plan;
-  for (const std::string& path : paths)
+  for (const std::string& path : paths) {
     if (!std::filesystem::is_directory(path)) plan.input(path, "--trend");
+    else for (const std::string& file : csv_files_in(path)) plan.input(file, "--trend (in " + path + ")");
+  }
   for (const char* suffix : {".csv", ".svg", "-curves.svg"}) plan.output(prefix + suffix, "--trend-output");
   plan.check();
   const SweepTrend trend = summarise_sweeps(read_sweep_csvs(paths), tolerance);

@@ -225,28 +225,33 @@ SweepResult parse_sweep_csv(const std::string& text, const std::string& name) {
   return r;
 }
 
-std::vector<SweepResult> read_sweep_csvs(const std::vector<std::string>& paths) {
+std::vector<std::string> csv_files_in(const std::string& folder) {
   namespace fs = std::filesystem;
+  std::error_code ec;
+  std::vector<std::string> files;
+  for (const auto& entry : fs::directory_iterator(folder, ec))
+    if (entry.path().extension() == ".csv" && entry.is_regular_file(ec)) files.push_back(entry.path().string());
+  if (ec) throw Error(folder + ": cannot list the folder: " + ec.message());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+std::vector<SweepResult> read_sweep_csvs(const std::vector<std::string>& paths) {
   std::vector<SweepResult> sweeps;
   for (const std::string& path : paths) {
     std::error_code ec;
-    if (fs::is_directory(path, ec)) {
-      std::vector<std::string> files;
-      for (const auto& entry : fs::directory_iterator(path, ec))
-        if (entry.path().extension() == ".csv" && entry.is_regular_file(ec)) files.push_back(entry.path().string());
-      std::sort(files.begin(), files.end());
-      std::size_t found = 0;
-      for (const std::string& file : files) {
-        const std::string text = read_text(file);
-        if (text.rfind("dim,words,suggested,seconds", 0) != 0) continue;  // another table in the folder
-        sweeps.push_back(parse_sweep_csv(text, file));
-        ++found;
-      }
-      if (ec) throw Error(path + ": cannot list the folder: " + ec.message());
-      if (found == 0) throw Error(path + ": no dimension sweep CSVs in the folder (wordvec dim --sweep writes them)");
-    } else {
+    if (!std::filesystem::is_directory(path, ec)) {
       sweeps.push_back(parse_sweep_csv(read_text(path), path));
+      continue;
     }
+    std::size_t found = 0;
+    for (const std::string& file : csv_files_in(path)) {
+      const std::string text = read_text(file);
+      if (text.rfind("dim,words,suggested,seconds", 0) != 0) continue;  // another table in the folder
+      sweeps.push_back(parse_sweep_csv(text, file));
+      ++found;
+    }
+    if (found == 0) throw Error(path + ": no dimension sweep CSVs in the folder (wordvec dim --sweep writes them)");
   }
   return sweeps;
 }

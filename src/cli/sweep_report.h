@@ -14,6 +14,8 @@ namespace wordvec::cli {
 std::string sweep_csv(const SweepResult& result);
 // The inverse of sweep_csv; errors name `name` and the line.
 SweepResult parse_sweep_csv(const std::string& text, const std::string& name);
+// The *.csv files of a folder, sorted: what read_sweep_csvs looks at in it.
+std::vector<std::string> csv_files_in(const std::string& folder);
 // Every sweep CSV among `paths` (files, or folders whose *.csv files are read),
 // parsed; errors name the file.
 std::vector<SweepResult> read_sweep_csvs(const std::vector<std::string>& paths);

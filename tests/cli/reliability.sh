@@ -84,6 +84,7 @@ collide "convert --output = npy input's word list" "$(spellings vec.words.txt)" 
 collide "dim --sweep CSV = similarity set" "$(spellings s)" -- "$WORDVEC" dim --sweep --quiet --input $C --eval-similarity s.csv --dims 4 --sweep-output @
 collide "dim --sweep SVG = analogy set" "$(spellings q)" -- "$WORDVEC" dim --sweep --quiet --input $C --eval-similarity sim.tsv --eval-analogy q.svg --dims 4 --sweep-output @
 collide "dim --trend CSV = its sweep" "$(spellings s)" -- "$WORDVEC" dim --trend s.csv --quiet --trend-output @
+collide "dim --trend output = a CSV of its folder" "$(spellings s)" -- "$WORDVEC" dim --trend . --quiet --trend-output @
 # A resumed run may keep checkpointing to the file it resumed (read first, replaced later), not into an output.
 "$WORDVEC" train --quiet --input $C --output ck-v.bin --dim 10 --epochs 20 --threads 1 --checkpoint ck.bin --checkpoint-every 1e-6
 keep ck.bin
