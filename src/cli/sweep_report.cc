@@ -162,6 +162,11 @@ double parse_number(const std::string& field, const std::string& where) {
   return v;
 }
 
+// The first columns of every sweep CSV: how a reader tells one from another table.
+constexpr const char* kSweepHeader = "dim,words,suggested,seconds";
+
+bool is_sweep_csv(const std::string& text) { return text.rfind(kSweepHeader, 0) == 0; }
+
 std::string read_text(const std::string& path) {
   readable_file_size(path);  // a missing, unreadable or special file: an Error naming it
   std::ifstream in(path, std::ios::binary);
@@ -174,7 +179,7 @@ std::string read_text(const std::string& path) {
 }  // namespace
 
 std::string sweep_csv(const SweepResult& r) {
-  std::string csv = "dim,words,suggested,seconds";
+  std::string csv = kSweepHeader;
   for (const auto& name : r.metric_names) csv += ",\"" + name + "\"";
   csv += "\n";
   for (const auto& p : r.points) {
@@ -190,9 +195,9 @@ SweepResult parse_sweep_csv(const std::string& text, const std::string& name) {
   std::istringstream in(text);
   std::string line;
   SweepResult r;
-  if (!std::getline(in, line) || line.rfind("dim,words,suggested,seconds", 0) != 0)
-    throw Error(name + ":1: not a dimension sweep CSV (wordvec dim --sweep writes one; the header starts "
-                "'dim,words,suggested,seconds')");
+  if (!std::getline(in, line) || !is_sweep_csv(line))
+    throw Error(name + ":1: not a dimension sweep CSV (wordvec dim --sweep writes one; the header starts '" +
+                kSweepHeader + "')");
   const std::vector<std::string> header = split_csv_line(line);
   r.metric_names.assign(header.begin() + 4, header.end());
   if (r.metric_names.empty()) throw Error(name + ":1: no score columns");
@@ -247,7 +252,7 @@ std::vector<SweepResult> read_sweep_csvs(const std::vector<std::string>& paths) 
     std::size_t found = 0;
     for (const std::string& file : csv_files_in(path)) {
       const std::string text = read_text(file);
-      if (text.rfind("dim,words,suggested,seconds", 0) != 0) continue;  // another table in the folder
+      if (!is_sweep_csv(text)) continue;  // another table in the folder
       sweeps.push_back(parse_sweep_csv(text, file));
       ++found;
     }

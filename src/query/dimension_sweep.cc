@@ -109,7 +109,7 @@ SweepTrend summarise_sweeps(const std::vector<SweepResult>& sweeps, double toler
       throw Error("two sweeps of " + std::to_string(s->words) + " words visit different dimensions");
     for (std::size_t d = 0; d < points.size(); ++d) {
       const std::vector<double> scores = sweep_scores(*s, points[d]);
-      for (std::size_t m = 0; m < metrics; ++m) curve.mean[m][d] += m < scores.size() ? scores[m] : NAN;
+      for (std::size_t m = 0; m < metrics; ++m) curve.mean[m][d] += scores[m];  // same metrics: checked above
     }
     ++curve.runs;
   }
