@@ -168,6 +168,21 @@ async function main() {
       check("no sweep section without --sweep", await page.$eval("#sweep-section", (e) => e.hidden));
     }
 
+    // Answers out of order: a slow search followed at once by another must not
+    // overwrite the later one (here the map request of the first is delayed).
+    await page.setRequestInterception(true);
+    const delay = (r) => {
+      if (r.url().includes("/api/map") && r.url().includes("word=paris")) setTimeout(() => r.continue(), 1500);
+      else r.continue();
+    };
+    page.on("request", delay);
+    await page.evaluate(() => { search("paris"); search("berlin"); });
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    page.off("request", delay);
+    await page.setRequestInterception(false);
+    const title = await page.$eval("#map-title", (e) => e.textContent);
+    check("the latest search wins", title.includes("berlin") && (await page.$eval("#search", (e) => e.value)) === "berlin", title);
+
     // Phone width: one column, the map below the lists, nothing wider than the screen.
     await page.setViewport({ width: 390, height: 844, isMobile: true });
     await searchFor(page, "water");
