@@ -123,7 +123,7 @@ $(BUILD)/gen/explorer_page.cc: src/cli/explorer.html
 	@mkdir -p $(dir $@)
 	{ printf 'namespace wordvec::cli {\nextern const char kExplorerPage[];\nconst char kExplorerPage[] = R"explorer_page('; \
 	  cat $<; printf ')explorer_page";\n}  // namespace wordvec::cli\n'; } > $@.tmp && mv $@.tmp $@
-$(BUILD)/gen/explorer_page.o: $(BUILD)/gen/explorer_page.cc
+$(BUILD)/gen/explorer_page.o: $(BUILD)/gen/explorer_page.cc | deps
 	$(CXX) $(BASEFLAGS) -c $< -o $@
 
 # The unit tests also cover the CLI's rendering of a sweep (no Boost or spdlog in it).
