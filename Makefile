@@ -99,7 +99,7 @@ $(BUILD)/%.o: %.cc | deps
 ifeq ($(HOGWILD_UNCHECKED),1)
 $(BUILD)/src/simd/kernels_%.o: BASEFLAGS += -fno-sanitize=thread
 endif
-$(BUILD)/src/simd/kernels_avx2.o: BASEFLAGS += -mavx2 -mfma
+$(BUILD)/src/simd/kernels_avx2.o: BASEFLAGS += -mavx2 -mfma -mf16c
 $(BUILD)/src/simd/kernels_avx512.o: BASEFLAGS += -mavx512f -mfma
 
 # --version names the commit: version.o is rebuilt when it changes.
@@ -261,7 +261,7 @@ $(WARN_BUILD)/%.cc.ok: %.cc
 	clang++ $(BASEFLAGS) -Werror -fsyntax-only -MMD -MP -MF $@.d -MT $@ $<
 	@touch $@
 $(WARN_BUILD)/src/cli/serve.cc.ok: BASEFLAGS += $(HTTP_CFLAGS)
-$(WARN_BUILD)/src/simd/kernels_avx2.cc.ok: BASEFLAGS += -mavx2 -mfma
+$(WARN_BUILD)/src/simd/kernels_avx2.cc.ok: BASEFLAGS += -mavx2 -mfma -mf16c
 $(WARN_BUILD)/src/simd/kernels_avx512.cc.ok: BASEFLAGS += -mavx512f -mfma
 -include $(WARN_OK:.ok=.ok.d)
 

@@ -16,6 +16,7 @@
 #include "wordvec/text/phrases.h"
 #include "wordvec/text/subwords.h"
 #include "wordvec/text/vocabulary.h"
+#include "wordvec/simd/half.h"
 #include "wordvec/simd/kernels.h"
 #include "wordvec/train/cooccurrence.h"
 #include "wordvec/train/dimension.h"

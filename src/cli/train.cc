@@ -165,7 +165,7 @@ void refuse_other_models_options(const po::variables_map& vm, bool glove) {
   static const std::set<std::string> sgns_only = {"negative",        "sample",   "cache-memory", "update",
                                                   "share-negatives", "subwords", "buckets",  "loss",
                                                   // distributed GloVe exchanges after each of its fixed rounds
-                                                  "sync-every",      "sync-combine"};
+                                                  "sync-every",      "sync-combine", "sync-precision"};
   for (const auto& [name, value] : vm) {
     if (value.defaulted()) continue;
     if (!glove && glove_only.count(name)) throw UsageError("--" + name + " applies to --model glove only");
@@ -200,7 +200,7 @@ struct TrainCommand {
   double alpha = 0;
   double checkpoint_minutes = 10;
   bool given_buckets = false;
-  std::string sync_combine = "sum", sync_every_text = "auto";
+  std::string sync_combine = "sum", sync_every_text = "auto", sync_precision = "half";
 
   po::options_description options();
   int resume(const po::variables_map& vm);
@@ -347,7 +347,10 @@ po::options_description TrainCommand::options() {
       "how the processes' changes combine at an exchange: sum (every change applied, as threads share one model) "
       "or mean (model averaging: each process's changes count 1/P; measured worse, docs/distributed.md). "
       "GloVe takes neither: its P processes train disjoint blocks of the co-occurrence matrix in P rounds an epoch "
-      "and combine them after each");
+      "and combine them after each")(
+      "sync-precision", po::value(&sync_precision)->default_value(sync_precision),
+      "how the changes travel: half (IEEE 16-bit, half the bytes; rounding error at most 1/2048 of a change, "
+      "measured as good as float, docs/distributed.md) or float. GloVe always sends floats");
   po::options_description all;
   all.add(io).add(text.normalize_options()).add(text.inline_phrase_options()).add(training).add(glove)
       .add(models).add(checkpoints).add(distributed).add(logging_options());
@@ -582,9 +585,15 @@ void TrainCommand::distribute(bool is_glove) {
     job.sync_every = static_cast<std::uint64_t>(words);
   }
   try {
-    job.sync_combine = parse_sync_combine(sync_combine);
+    job.sync.combine = parse_sync_combine(sync_combine);
   } catch (const Error& e) {
     throw UsageError(std::string("--sync-combine: ") + e.what());
+  }
+  try {
+    // GloVe's exchanges carry AdaGrad sums, which outgrow halves (65504).
+    job.sync.precision = is_glove ? SyncPrecision::Float : parse_sync_precision(sync_precision);
+  } catch (const Error& e) {
+    throw UsageError(std::string("--sync-precision: ") + e.what());
   }
   if (world == nullptr || world->size() == 1) return;
   const auto refuse = [](bool given, const std::string& what) {

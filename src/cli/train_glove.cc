@@ -73,8 +73,8 @@ void distribute_glove(TrainJob& job, GloveTrainer& trainer, unsigned threads, st
   world.sum(counts);
   std::vector<std::size_t> round_ends = arrange_rounds(world, records, seed + static_cast<std::uint64_t>(world.rank()) * 1000003);
   GloveModel& model = trainer.model();
-  sync.contexts.emplace(world, std::vector<Matrix*>{&model.context_rows()}, SyncCombine::Sum);
-  sync.words.emplace(world, std::vector<Matrix*>{&model.word_rows()}, SyncCombine::Sum);
+  sync.contexts.emplace(world, std::vector<Matrix*>{&model.context_rows()}, SyncOptions{});
+  sync.words.emplace(world, std::vector<Matrix*>{&model.word_rows()}, SyncOptions{});
   trainer.set_exchanges({std::move(round_ends),
                          [&sync](std::uint64_t since, bool want_snapshot, bool complete) {
                            const ExchangeResult r = sync.contexts->exchange(since, false, want_snapshot);

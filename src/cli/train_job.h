@@ -63,7 +63,7 @@ struct TrainJob {
   // each; 0 = auto, sync_every_for) and how their models combine. Null: this process alone.
   Communicator* world = nullptr;
   std::uint64_t sync_every = 0;
-  SyncCombine sync_combine = SyncCombine::Sum;
+  SyncOptions sync{SyncCombine::Sum, SyncPrecision::Half};
   bool distributed() const { return world != nullptr && world->size() > 1; }
   // --report: filled as the run goes, written when it has succeeded.
   std::string report_path;

@@ -127,7 +127,7 @@ int run_sgns(TrainJob job, SgnsOptions o, const VocabOptions& vo, Checkpoint* re
       spdlog::info("--sync-every auto: {} words per process (2M words in all processes between exchanges, at least "
                    "100 exchanges in the run)", job.sync_every);
     }
-    sync.emplace(*job.world, std::vector<Matrix*>{&trainer.model().input, &trainer.model().output}, job.sync_combine,
+    sync.emplace(*job.world, std::vector<Matrix*>{&trainer.model().input, &trainer.model().output}, job.sync,
                  resumed_state.words_done);
     trainer.set_exchanges({job.sync_every,
                            [&](std::uint64_t since, bool finished, bool snapshot) {
@@ -136,9 +136,9 @@ int run_sgns(TrainJob job, SgnsOptions o, const VocabOptions& vo, Checkpoint* re
                            static_cast<std::uint64_t>(job.world->rank()) * o.thread_count(),
                            static_cast<unsigned>(job.world->size())});
     spdlog::info("distributed: {} processes x {} threads; the models are combined ({}) every {} words a process "
-                 "reads: {:.1f} MB all-reduced each time",
-                 job.world->size(), o.thread_count(), sync_combine_name(job.sync_combine), job.sync_every,
-                 sync->stats().bytes_per_exchange / 1e6);
+                 "reads: {:.1f} MB all-reduced each time (changes sent in {} precision)",
+                 job.world->size(), o.thread_count(), sync_combine_name(job.sync.combine), job.sync_every,
+                 sync->stats().bytes_per_exchange / 1e6, sync_precision_name(job.sync.precision));
   }
   const ProgressCallback report = progress_reporter(job);
   TrainingSummary summary;

@@ -342,7 +342,8 @@ void report_distributed(const TrainJob& job, const SyncStats& st, double trainin
   d["exchange_seconds"] = st.seconds;
   d["bytes_per_exchange"] = st.bytes_per_exchange;
   d["sync_every"] = job.sync_every;
-  d["combine"] = sync_combine_name(job.sync_combine);
+  d["combine"] = sync_combine_name(job.sync.combine);
+  d["precision"] = sync_precision_name(job.sync.precision);
 }
 
 }  // namespace wordvec::cli

@@ -3,6 +3,8 @@
 #include <barrier>
 #include <stdexcept>
 
+#include "wordvec/simd/half.h"
+
 namespace wordvec {
 
 // What the members see of each other: each publishes a view of its data,
@@ -23,6 +25,13 @@ class InProcessGroup::Member final : public Communicator {
   void sum(std::span<float> values) override { sum_of(values); }
   void sum(std::span<std::uint64_t> values) override { sum_of(values); }
   void sum(std::span<double> values) override { sum_of(values); }
+  // Summed as floats, rounded once.
+  void sum_halves(std::span<std::uint16_t> values) override {
+    std::vector<float> floats(values.size());
+    for (std::size_t i = 0; i < values.size(); ++i) floats[i] = float_from_half(values[i]);
+    sum_of(std::span<float>(floats));
+    for (std::size_t i = 0; i < values.size(); ++i) values[i] = half_from_float(floats[i]);
+  }
 
   void broadcast(std::vector<char>& bytes, int root) override {
     publish(bytes);

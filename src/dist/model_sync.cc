@@ -17,6 +17,14 @@ SyncCombine parse_sync_combine(const std::string& name) {
   throw Error("unknown way to combine the processes' models '" + name + "' (valid: sum, mean)");
 }
 
+const char* sync_precision_name(SyncPrecision precision) { return precision == SyncPrecision::Half ? "half" : "float"; }
+
+SyncPrecision parse_sync_precision(const std::string& name) {
+  if (name == "half") return SyncPrecision::Half;
+  if (name == "float") return SyncPrecision::Float;
+  throw Error("unknown precision of the exchanged changes '" + name + "' (valid: half, float)");
+}
+
 std::uint64_t default_sync_every(std::uint64_t total_words, int processes) {
   const auto p = static_cast<std::uint64_t>(std::max(1, processes));
   return std::max<std::uint64_t>(1000, std::min(2'000'000 / p, total_words / (100 * p)));
@@ -38,17 +46,40 @@ std::optional<SgnsRunState> gather_run_states(Communicator& comm, const SgnsRunS
   return merged;
 }
 
-ModelSync::ModelSync(Communicator& comm, std::vector<Matrix*> matrices, SyncCombine combine, std::uint64_t words_done,
-                     std::size_t chunk_floats)
-    : comm_(comm), matrices_(std::move(matrices)), combine_(combine), words_done_(words_done) {
+ModelSync::ModelSync(Communicator& comm, std::vector<Matrix*> matrices, SyncOptions options, std::uint64_t words_done)
+    : comm_(comm),
+      matrices_(std::move(matrices)),
+      options_(options),
+      kernels_(select_kernels()),
+      words_done_(words_done) {
   std::size_t largest = 0;
+  const bool halves = options_.precision == SyncPrecision::Half;
   for (const Matrix* m : matrices_) {
     const std::size_t floats = m->rows() * m->stride();
     base_.emplace_back(m->data(), m->data() + floats);
-    stats_.bytes_per_exchange += floats * sizeof(float);
+    stats_.bytes_per_exchange += floats * (halves ? sizeof(std::uint16_t) : sizeof(float));
     largest = std::max(largest, floats);
   }
-  chunk_.resize(std::max<std::size_t>(1, std::min(chunk_floats, largest)));
+  const std::size_t chunk = std::max<std::size_t>(1, std::min(options_.chunk_values, largest));
+  if (halves)
+    half_chunk_.resize(chunk);
+  else
+    chunk_.resize(chunk);
+}
+
+void ModelSync::exchange_floats(float* data, float* base, std::size_t n, float scale) {
+  for (std::size_t i = 0; i < n; ++i) chunk_[i] = data[i] - base[i];
+  comm_.sum(std::span<float>(chunk_.data(), n));
+  for (std::size_t i = 0; i < n; ++i) {
+    data[i] = base[i] + scale * chunk_[i];
+    base[i] = data[i];
+  }
+}
+
+void ModelSync::exchange_halves(float* data, float* base, std::size_t n, float scale) {
+  kernels_.delta_to_half(data, base, half_chunk_.data(), n);
+  comm_.sum_halves(std::span<std::uint16_t>(half_chunk_.data(), n));
+  kernels_.apply_half_delta(half_chunk_.data(), scale, base, data, n);
 }
 
 ExchangeResult ModelSync::exchange(std::uint64_t words_since_last, bool finished, bool want_snapshot) {
@@ -56,19 +87,19 @@ ExchangeResult ModelSync::exchange(std::uint64_t words_since_last, bool finished
   std::array<std::uint64_t, 3> progress{words_since_last, finished ? 1u : 0u, want_snapshot ? 1u : 0u};
   comm_.sum(progress);
   words_done_ += progress[0];
-  const float scale = combine_ == SyncCombine::Mean ? 1.0f / static_cast<float>(comm_.size()) : 1.0f;
+  const float scale = options_.combine == SyncCombine::Mean ? 1.0f / static_cast<float>(comm_.size()) : 1.0f;
+  const bool halves = options_.precision == SyncPrecision::Half;
+  const std::size_t chunk = halves ? half_chunk_.size() : chunk_.size();
   for (std::size_t m = 0; m < matrices_.size(); ++m) {
     float* data = matrices_[m]->data();
     float* base = base_[m].data();
     const std::size_t floats = base_[m].size();
-    for (std::size_t begin = 0; begin < floats; begin += chunk_.size()) {
-      const std::size_t n = std::min(chunk_.size(), floats - begin);
-      for (std::size_t i = 0; i < n; ++i) chunk_[i] = data[begin + i] - base[begin + i];
-      comm_.sum(std::span<float>(chunk_.data(), n));
-      for (std::size_t i = 0; i < n; ++i) {
-        data[begin + i] = base[begin + i] + scale * chunk_[i];
-        base[begin + i] = data[begin + i];
-      }
+    for (std::size_t begin = 0; begin < floats; begin += chunk) {
+      const std::size_t n = std::min(chunk, floats - begin);
+      if (halves)
+        exchange_halves(data + begin, base + begin, n, scale);
+      else
+        exchange_floats(data + begin, base + begin, n, scale);
     }
   }
   ++stats_.exchanges;

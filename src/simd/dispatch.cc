@@ -4,11 +4,27 @@
 // scalar kernels, which the compiler vectorises for the target, are the one
 // variant.
 #include <cstdlib>
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
 
 #include "kernels_impl.h"
 #include "wordvec/core/error.h"
 
 namespace wordvec {
+namespace {
+
+#if defined(__x86_64__)
+// F16C (the half-precision conversions of the AVX2 variant): CPUID leaf 1,
+// ECX bit 29. Every AVX2 CPU made has it; clang 14's __builtin_cpu_supports
+// does not know the name.
+bool cpu_has_f16c() {
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  return __get_cpuid(1, &a, &b, &c, &d) != 0 && (c & bit_F16C) != 0;
+}
+#endif
+
+}  // namespace
 
 bool simd_supported(SimdLevel level) {
   switch (level) {
@@ -16,7 +32,7 @@ bool simd_supported(SimdLevel level) {
       return true;
 #if defined(__x86_64__)
     case SimdLevel::Avx2:
-      return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+      return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && cpu_has_f16c();
     case SimdLevel::Avx512:
       return __builtin_cpu_supports("avx512f");
 #else

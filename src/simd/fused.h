@@ -15,7 +15,9 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
+#include "wordvec/simd/half.h"
 #include "wordvec/simd/kernels.h"
 
 namespace wordvec::simd {
@@ -321,12 +323,41 @@ void axpy_t(float alpha, const float* x, float* y, std::size_t n) {
   }
 }
 
+// The exchanges of distributed training in half precision: V also provides
+// from_half(p) (V::width halves to floats) and to_half(p, r) (rounded to the
+// nearest, ties to even); the rest of a block goes float by float.
+template <class V>
+void delta_to_half_t(const float* now, const float* base, std::uint16_t* out, std::size_t n) {
+  std::size_t i = 0;
+  for (; i + V::width <= n; i += V::width) V::to_half(out + i, V::sub(V::load(now + i), V::load(base + i)));
+  for (; i < n; ++i) out[i] = half_from_float(now[i] - base[i]);
+}
+
+template <class V>
+void add_halves_t(const std::uint16_t* in, std::uint16_t* sum, std::size_t n) {
+  std::size_t i = 0;
+  for (; i + V::width <= n; i += V::width) V::to_half(sum + i, V::add(V::from_half(in + i), V::from_half(sum + i)));
+  for (; i < n; ++i) sum[i] = half_from_float(float_from_half(in[i]) + float_from_half(sum[i]));
+}
+
+template <class V>
+void apply_half_delta_t(const std::uint16_t* delta, float scale, float* base, float* now, std::size_t n) {
+  const typename V::reg s = V::set1(scale);
+  std::size_t i = 0;
+  for (; i + V::width <= n; i += V::width) {
+    const typename V::reg updated = V::fmadd(s, V::from_half(delta + i), V::load(base + i));
+    V::store(base + i, updated);
+    V::store(now + i, updated);
+  }
+  for (; i < n; ++i) now[i] = base[i] = base[i] + scale * float_from_half(delta[i]);
+}
+
 // The complete kernel table of one variant.
 template <class V>
 Kernels make_kernels(SimdLevel level, const char* name) {
   return {level,          name,           V::tail::width,    dot_t<V>,           axpy_t<V>,
           scores<V>,      hogbatch_update<V>, mean_rows_t<V>, cbow_update_t<V>, adagrad_pair_t<V>,
-          scaled_sigmoid_t<V>};
+          scaled_sigmoid_t<V>, delta_to_half_t<V>, add_halves_t<V>, apply_half_delta_t<V>};
 }
 
 }  // namespace wordvec::simd

@@ -1,4 +1,4 @@
-// AVX2 + FMA kernels; this file alone is compiled with -mavx2 -mfma.
+// AVX2 + FMA (+ F16C) kernels; this file alone is compiled with -mavx2 -mfma -mf16c.
 #include <immintrin.h>
 
 #include "fused.h"
@@ -44,6 +44,12 @@ struct Avx2Vec {
     const reg y = _mm256_rsqrt_ps(x);
     const reg half_x_y2 = _mm256_mul_ps(_mm256_mul_ps(_mm256_set1_ps(0.5f), x), _mm256_mul_ps(y, y));
     return _mm256_mul_ps(y, _mm256_sub_ps(_mm256_set1_ps(1.5f), half_x_y2));
+  }
+  static reg from_half(const std::uint16_t* p) {
+    return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+  }
+  static void to_half(std::uint16_t* p, reg r) {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(p), _mm256_cvtps_ph(r, _MM_FROUND_TO_NEAREST_INT));
   }
 };
 

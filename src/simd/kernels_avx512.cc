@@ -60,6 +60,12 @@ struct Avx512Vec {
     const reg half_x_y2 = _mm512_mul_ps(_mm512_mul_ps(_mm512_set1_ps(0.5f), x), _mm512_mul_ps(y, y));
     return _mm512_mul_ps(y, _mm512_sub_ps(_mm512_set1_ps(1.5f), half_x_y2));
   }
+  static reg from_half(const std::uint16_t* p) {
+    return _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
+  }
+  static void to_half(std::uint16_t* p, reg r) {
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), _mm512_cvtps_ph(r, _MM_FROUND_TO_NEAREST_INT));
+  }
 };
 
 }  // namespace

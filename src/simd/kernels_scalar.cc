@@ -29,6 +29,8 @@ struct ScalarVec {
   static float fold(float r) { return r; }
   static float fnmadd(float a, float b, float c) { return c - a * b; }
   static float rsqrt(float x) { return 1.0f / std::sqrt(x); }
+  static float from_half(const std::uint16_t* p) { return float_from_half(*p); }
+  static void to_half(std::uint16_t* p, float r) { *p = half_from_float(r); }
 };
 
 }  // namespace

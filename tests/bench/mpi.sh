@@ -3,7 +3,8 @@
 # processes x 1 thread under mpirun, over shared memory and over TCP (--mca btl
 # tcp,self), against 1 process x 2 threads, on the benchmark corpus, dim 100
 # (skip-gram 5 epochs, GloVe its default 15), alternated (A B C A B C) since
-# these VMs drift; then skip-gram's TCP run with the sync interval varied, and
+# these VMs drift; skip-gram's changes also sent as floats over TCP (the
+# default is halves); then skip-gram's TCP run with the sync interval varied, and
 # the scaling model checked against it (tests/bench/mpi_report.py).
 #   make bench-mpi [ROUNDS=2] [MODELS="skipgram glove"] [QUICK=1: the 2M-word cut]
 set -euo pipefail
@@ -19,6 +20,14 @@ MODELS=${MODELS:-skipgram glove}
 train=("$OUT/wordvec-mpi" train --quiet --input "$CORPUS" --dim 100)
 
 run() {  # NAME MODE [extra train flags]
+  run_mode "$@"
+  "$OUT/wordvec-mpi" eval --vectors "$OUT/$1.bin" --analogy "$EVAL/questions-words.txt" --similarity "$EVAL/ws353.tsv" \
+    --json > "$OUT/$1.eval.json"
+  rm -f "$OUT/$1.bin"
+  echo "bench-mpi: $1 done" >&2
+}
+
+run_mode() {  # NAME MODE [extra train flags]: trains NAME.bin
   local name=$1 mode=$2; shift 2
   case $mode in
     single) /usr/bin/time -f "%e %M" -o "$OUT/$name.time" "${train[@]}" --threads 2 --output "$OUT/$name.bin" --report "$OUT/$name.json" "$@" ;;
@@ -26,16 +35,13 @@ run() {  # NAME MODE [extra train flags]
            --output "$OUT/$name.bin" --report "$OUT/$name.json" "$@" ;;
     tcp) /usr/bin/time -f "%e %M" -o "$OUT/$name.time" mpirun --bind-to none --mca btl tcp,self -np 2 "${train[@]}" \
            --threads 1 --output "$OUT/$name.bin" --report "$OUT/$name.json" "$@" ;;
+    tcpfloat) run_mode "$name" tcp --sync-precision float "$@"; return ;;
   esac
-  "$OUT/wordvec-mpi" eval --vectors "$OUT/$name.bin" --analogy "$EVAL/questions-words.txt" --similarity "$EVAL/ws353.tsv" \
-    --json > "$OUT/$name.eval.json"
-  rm -f "$OUT/$name.bin"
-  echo "bench-mpi: $name done" >&2
 }
 
 if [[ " $MODELS " == *" skipgram "* ]]; then
   for round in $(seq "$ROUNDS"); do
-    for mode in single shm tcp; do run "$mode-$round" $mode --epochs 5; done
+    for mode in single shm tcp tcpfloat; do run "$mode-$round" $mode --epochs 5; done
   done
   for every in 250000 4000000; do run "tcp-every-$every" tcp --epochs 5 --sync-every $every; done
   run "shm-mean" shm --epochs 5 --sync-combine mean

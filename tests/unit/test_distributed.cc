@@ -6,6 +6,7 @@
 
 #include <cstring>
 #include <optional>
+#include <random>
 #include <thread>
 
 #include "test_helpers.h"
@@ -221,6 +222,8 @@ TEST(SharedCooccurrences, RoundsGiveTheProcessesDisjointContextRows) {
 }
 
 TEST(ModelSync, AppliesEveryProcesssChangeOrTheirMeanAndCountsWords) {
+  // The changes are halves, so both precisions give the same models.
+  for (SyncPrecision precision : {SyncPrecision::Float, SyncPrecision::Half})
   for (SyncCombine combine : {SyncCombine::Sum, SyncCombine::Mean}) {
     std::vector<Matrix> models;
     for (int r = 0; r < 2; ++r) {
@@ -232,14 +235,15 @@ TEST(ModelSync, AppliesEveryProcesssChangeOrTheirMeanAndCountsWords) {
     run_group(2, [&](Communicator& c) {
       const auto r = static_cast<std::size_t>(c.rank());
       Matrix& m = models[r];
-      ModelSync sync(c, {&m}, combine, 0, 5);
+      ModelSync sync(c, {&m}, {combine, precision, /*chunk_values=*/5});
       m.row(r)[1] += 2.0f;         // a row only this process changed
       m.row(1)[0] += 0.5f + static_cast<float>(r);  // a row both changed: +0.5 and +1.5
       first[r] = sync.exchange(100 + 10 * r, false, r == 1);
       second[r] = sync.exchange(5, r == 0, true);
       third[r] = sync.exchange(0, true, false);
       EXPECT_EQ(sync.stats().exchanges, 3u);
-      EXPECT_EQ(sync.stats().bytes_per_exchange, 3 * m.stride() * sizeof(float));
+      EXPECT_EQ(sync.stats().bytes_per_exchange,
+                3 * m.stride() * (precision == SyncPrecision::Half ? sizeof(std::uint16_t) : sizeof(float)));
     });
     const float scale = combine == SyncCombine::Mean ? 0.5f : 1.0f;
     for (const Matrix& m : models) {
@@ -259,6 +263,46 @@ TEST(ModelSync, AppliesEveryProcesssChangeOrTheirMeanAndCountsWords) {
       EXPECT_TRUE(third[r].all_finished);
     }
   }
+}
+
+// Changes that are not halves arrive rounded: within 2^-11 of each process's
+// change, and the same everywhere, so the models stay identical.
+TEST(ModelSync, HalfPrecisionRoundsEachChangeAndKeepsTheModelsIdentical) {
+  std::vector<Matrix> models;
+  for (int r = 0; r < 3; ++r) models.emplace_back(40, 10);
+  std::vector<std::vector<float>> changes(3);
+  run_group(3, [&](Communicator& c) {
+    const auto r = static_cast<std::size_t>(c.rank());
+    Matrix& m = models[r];
+    for (std::size_t row = 0; row < m.rows(); ++row)
+      for (std::size_t i = 0; i < m.cols(); ++i) m.row(row)[i] = 0.25f * static_cast<float>(i);  // the common start
+    ModelSync sync(c, {&m}, {SyncCombine::Sum, SyncPrecision::Half, /*chunk_values=*/64});
+    std::mt19937 gen(static_cast<unsigned>(r) + 1);
+    std::uniform_real_distribution<float> change(-0.1f, 0.1f);
+    for (std::size_t row = 0; row < m.rows(); ++row)
+      for (std::size_t i = 0; i < m.cols(); ++i) {
+        const float d = change(gen) * (row % 4 == 0 ? 1e-3f : 1.0f);  // rare words' small changes too
+        m.row(row)[i] += d;
+        changes[r].push_back(d);
+      }
+    sync.exchange(0, true);
+  });
+  double largest_error = 0;
+  for (std::size_t row = 0; row < 40; ++row)
+    for (std::size_t i = 0; i < 10; ++i) {
+      const std::size_t k = row * 10 + i;
+      const double total = double{changes[0][k]} + changes[1][k] + changes[2][k];
+      double bound = 0;  // each change's rounding and the two additions' (of at most the total so far)
+      for (const auto& c : changes) bound += std::ldexp(std::fabs(c[k]), -11) + std::ldexp(1.0, -25);
+      bound += 2 * std::ldexp(std::fabs(total) + bound, -11);
+      const double got = models[0].row(row)[i] - 0.25 * static_cast<double>(i);
+      ASSERT_NEAR(got, total, bound + 3e-7) << "row " << row << " lane " << i;
+      largest_error = std::max(largest_error, std::fabs(got - total));
+      ASSERT_EQ(models[1].row(row)[i], models[0].row(row)[i]);
+      ASSERT_EQ(models[2].row(row)[i], models[0].row(row)[i]);
+    }
+  EXPECT_GT(largest_error, 0) << "the changes were rounded";
+  EXPECT_EQ(models[0].row(0)[10], 0.0f) << "the padding stays zero";
 }
 
 TEST(ModelSync, DefaultIntervalKeepsTheWordsBetweenExchangesAndTheirNumberInBounds) {
@@ -308,7 +352,7 @@ TEST(DistributedTraining, PlacesRelatedWordsCloserOnTheBundledCorpus) {
     const std::vector<ByteRange> shards = process_shards(corpus, c, o.threads);
     vocabs[r] = shared_vocabulary(c, corpus, shards, {5, 0});
     SgnsTrainer trainer(vocabs[r], o, select_kernels());
-    ModelSync sync(c, {&trainer.model().input, &trainer.model().output}, SyncCombine::Sum);
+    ModelSync sync(c, {&trainer.model().input, &trainer.model().output}, SyncOptions{});
     trainer.set_exchanges({100000, [&](std::uint64_t since, bool finished, bool snapshot) { return sync.exchange(since, finished, snapshot); },
                            r * o.threads, 2});
     words[r] = trainer.train_shards(corpus, shards).words;
@@ -358,8 +402,8 @@ TEST(DistributedTraining, GlovePlacesRelatedWordsCloserOnTheBundledCorpus) {
     std::vector<double> all{static_cast<double>(mine.size())};
     c.sum(all);
     GloveTrainer trainer(vocab.size(), go, select_kernels());
-    ModelSync contexts(c, {&trainer.model().context_rows()}, SyncCombine::Sum);
-    ModelSync words(c, {&trainer.model().word_rows()}, SyncCombine::Sum);
+    ModelSync contexts(c, {&trainer.model().context_rows()}, SyncOptions{});
+    ModelSync words(c, {&trainer.model().word_rows()}, SyncOptions{});
     trainer.set_exchanges({round_ends,
                            [&](std::uint64_t since, bool snapshot, bool complete) {
                              const ExchangeResult result = contexts.exchange(since, false, snapshot);

@@ -8,6 +8,7 @@
 #include <random>
 #include <vector>
 
+#include "wordvec/simd/half.h"
 #include "wordvec/simd/kernels.h"
 
 namespace wordvec {
@@ -190,6 +191,79 @@ TEST_P(KernelReference, EveryKernelMatchesAPlainLoop) {
       }
       for (std::size_t i = count; i < x.size(); ++i) ASSERT_EQ(x[i], kSentinel) << k.name << " sigmoid wrote past count";
     }
+  }
+}
+
+// Halves pinned from IEEE 754's definition (binary16: 1 sign, 5 exponent, 10
+// fraction bits, bias 15), ties to even.
+TEST(Half, ConversionsMatchTheStandardsEncoding) {
+  // Values that are halves: encoded, and decoded back exactly.
+  const std::vector<std::pair<float, std::uint16_t>> exact = {
+      {0.0f, 0x0000}, {-0.0f, 0x8000}, {1.0f, 0x3c00}, {-2.0f, 0xc000}, {0.5f, 0x3800}, {65504.0f, 0x7bff},
+      {std::ldexp(1.0f, -14), 0x0400},      // the smallest normal
+      {std::ldexp(1.0f, -24), 0x0001},      // the smallest subnormal
+      {std::ldexp(1023.0f, -24), 0x03ff}};  // the largest subnormal
+  for (const auto& [value, bits] : exact) {
+    EXPECT_EQ(half_from_float(value), bits) << value;
+    EXPECT_EQ(float_from_half(bits), value) << std::hex << bits;
+  }
+  // Values that are not: the nearest half.
+  const std::vector<std::pair<float, std::uint16_t>> rounded = {
+      {0.1f, 0x2e66}, {1.0f / 3, 0x3555}, {-1e-5f, 0x80a8} /* 167.77 x 2^-24 */};
+  for (const auto& [value, bits] : rounded) EXPECT_EQ(half_from_float(value), bits) << value;
+  // Ties go to the even neighbour.
+  EXPECT_EQ(half_from_float(1.0f + std::ldexp(1.0f, -11)), 0x3c00);      // tie: down to even
+  EXPECT_EQ(half_from_float(1.0f + 3 * std::ldexp(1.0f, -11)), 0x3c02);  // tie: up to even
+  EXPECT_EQ(half_from_float(std::ldexp(1.0f, -25)), 0x0000);             // tie between 0 and 2^-24
+  EXPECT_EQ(half_from_float(std::ldexp(3.0f, -25)), 0x0002);
+  EXPECT_EQ(half_from_float(std::ldexp(2047.0f, -11 - 14)), 0x0400) << "rounds up into the normals";
+  EXPECT_EQ(half_from_float(65519.0f), 0x7bff);
+  EXPECT_EQ(half_from_float(65520.0f), 0x7c00) << "the tie above the largest half is infinity";
+  EXPECT_EQ(half_from_float(1e30f), 0x7c00);
+  EXPECT_EQ(half_from_float(-INFINITY), 0xfc00);
+  EXPECT_TRUE(std::isnan(float_from_half(half_from_float(NAN))));
+  EXPECT_EQ(float_from_half(0xfc00), -INFINITY);
+  // Every half that is not NaN survives the round trip.
+  for (std::uint32_t bits = 0; bits < 0x10000; ++bits) {
+    const auto h = static_cast<std::uint16_t>(bits);
+    if ((h & 0x7c00) == 0x7c00 && (h & 0x3ff) != 0) continue;
+    ASSERT_EQ(half_from_float(float_from_half(h)), h) << std::hex << bits;
+  }
+}
+
+// Every variant's exchange kernels give the portable conversions' bits, at
+// lengths that end inside a register, and write nothing past n.
+TEST_P(KernelReference, HalfPrecisionExchangeKernelsMatchThePortableConversions) {
+  if (!simd_supported(GetParam())) GTEST_SKIP() << "this CPU cannot run " << simd_level_name(GetParam());
+  const Kernels k = kernels_for(GetParam());
+  std::mt19937 gen(5);
+  std::uniform_real_distribution<float> value(-2.0f, 2.0f);
+  std::uniform_real_distribution<float> change(-0.05f, 0.05f);
+  for (std::size_t n : {1, 7, 8, 15, 16, 17, 33, 100}) {
+    std::vector<float> base(n), now(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      base[i] = value(gen);
+      now[i] = base[i] + change(gen) * (i % 5 == 0 ? 1e-4f : 1.0f);  // some changes among the subnormals
+    }
+    std::vector<std::uint16_t> delta(n + kGuard, 0xabcd);
+    k.delta_to_half(now.data(), base.data(), delta.data(), n);
+    for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(delta[i], half_from_float(now[i] - base[i])) << k.name << " n " << n;
+    for (std::size_t i = n; i < delta.size(); ++i) ASSERT_EQ(delta[i], 0xabcd) << k.name << " wrote past n";
+
+    std::vector<std::uint16_t> other(n), sum(delta);
+    for (std::size_t i = 0; i < n; ++i) other[i] = half_from_float(change(gen));
+    k.add_halves(other.data(), sum.data(), n);
+    for (std::size_t i = 0; i < n; ++i)
+      ASSERT_EQ(sum[i], half_from_float(float_from_half(delta[i]) + float_from_half(other[i]))) << k.name;
+    for (std::size_t i = n; i < sum.size(); ++i) ASSERT_EQ(sum[i], 0xabcd) << k.name << " wrote past n";
+
+    std::vector<float> base_after(base), model(n + kGuard, kSentinel);
+    k.apply_half_delta(sum.data(), 0.5f, base_after.data(), model.data(), n);
+    for (std::size_t i = 0; i < n; ++i) {
+      ASSERT_NEAR(base_after[i], base[i] + 0.5f * float_from_half(sum[i]), 1e-7f) << k.name;
+      ASSERT_EQ(model[i], base_after[i]) << k.name;
+    }
+    for (std::size_t i = n; i < model.size(); ++i) ASSERT_EQ(model[i], kSentinel) << k.name << " wrote past n";
   }
 }
 

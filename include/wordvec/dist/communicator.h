@@ -22,6 +22,9 @@ class Communicator {
   virtual void sum(std::span<float> values) = 0;
   virtual void sum(std::span<std::uint64_t> values) = 0;
   virtual void sum(std::span<double> values) = 0;
+  // IEEE binary16 values (wordvec/simd/half.h) summed element-wise, rounded
+  // to half after each addition or once (it depends on the implementation).
+  virtual void sum_halves(std::span<std::uint16_t> values) = 0;
   // `bytes` of participant `root` into every participant's `bytes` (resized).
   virtual void broadcast(std::vector<char>& bytes, int root) = 0;
   // Every participant's `bytes`, in rank order, at `root` (empty elsewhere).
@@ -39,6 +42,7 @@ class SoloCommunicator final : public Communicator {
   void sum(std::span<float>) override {}
   void sum(std::span<std::uint64_t>) override {}
   void sum(std::span<double>) override {}
+  void sum_halves(std::span<std::uint16_t>) override {}
   void broadcast(std::vector<char>&, int) override {}
   std::vector<std::vector<char>> gather(std::span<const char> bytes, int) override {
     return {std::vector<char>(bytes.begin(), bytes.end())};

@@ -10,6 +10,7 @@
 
 #include "wordvec/core/matrix.h"
 #include "wordvec/dist/communicator.h"
+#include "wordvec/simd/kernels.h"
 #include "wordvec/train/sgns.h"
 
 namespace wordvec {
@@ -22,6 +23,16 @@ enum class SyncCombine { Sum, Mean };
 const char* sync_combine_name(SyncCombine combine);
 SyncCombine parse_sync_combine(const std::string& name);  // "sum", "mean"; throws Error
 
+// What an exchange sends of each change:
+//  Half: IEEE binary16, half the bytes of Float; a change's rounding error is
+//    at most 2^-11 of it (2^-25 absolute below 2^-14), far below the noise of
+//    the stochastic steps that made it, and every process applies the same
+//    rounded sum, so the models stay identical.
+//  Float: the changes as trained.
+enum class SyncPrecision { Half, Float };
+const char* sync_precision_name(SyncPrecision precision);
+SyncPrecision parse_sync_precision(const std::string& name);  // "half", "float"; throws Error
+
 // The words each process reads between exchanges when none is asked for:
 // 2M words in all processes between exchanges (with sum, the staleness of a
 // frequent word's row grows with the words all processes read before they
@@ -31,7 +42,7 @@ std::uint64_t default_sync_every(std::uint64_t total_words, int processes);
 
 struct SyncStats {
   std::uint64_t exchanges = 0;
-  std::uint64_t bytes_per_exchange = 0;  // parameters all-reduced at each (the model's floats, padding included)
+  std::uint64_t bytes_per_exchange = 0;  // parameters all-reduced at each (the model's values, padding included)
   double seconds = 0;                    // in exchanges, waiting for slower processes included
 };
 
@@ -39,13 +50,20 @@ struct SyncStats {
 // order: what a distributed run's checkpoint holds. Empty on the other ranks.
 std::optional<SgnsRunState> gather_run_states(Communicator& comm, const SgnsRunState& mine);
 
+// How a ModelSync exchanges.
+struct SyncOptions {
+  SyncCombine combine = SyncCombine::Sum;
+  SyncPrecision precision = SyncPrecision::Float;
+  // An exchange goes in pieces of this many values (its buffer), at least 1.
+  std::size_t chunk_values = std::size_t{1} << 22;
+};
+
 class ModelSync {
  public:
   // `matrices` hold the same shapes, and the same values, on every process
   // (the seeded initialisation gives that); they are the common start.
   // words_done: by all processes before this run part (a resumed run's).
-  ModelSync(Communicator& comm, std::vector<Matrix*> matrices, SyncCombine combine, std::uint64_t words_done = 0,
-            std::size_t chunk_floats = std::size_t{1} << 22);
+  ModelSync(Communicator& comm, std::vector<Matrix*> matrices, SyncOptions options, std::uint64_t words_done = 0);
   // One exchange (a collective): every process's words since its last
   // exchange, whether it has finished and whether it wants a snapshot, then
   // the model. A snapshot is taken when any process wants one and none has
@@ -54,11 +72,18 @@ class ModelSync {
   const SyncStats& stats() const { return stats_; }
 
  private:
+  // One piece of a matrix: its change since the last exchange summed over
+  // the processes, scaled, added to the base; the model set to the result.
+  void exchange_floats(float* data, float* base, std::size_t n, float scale);
+  void exchange_halves(float* data, float* base, std::size_t n, float scale);
+
   Communicator& comm_;
   std::vector<Matrix*> matrices_;
-  SyncCombine combine_;
+  SyncOptions options_;
+  Kernels kernels_;
   std::vector<std::vector<float>> base_;  // each matrix as of the last exchange
   std::vector<float> chunk_;
+  std::vector<std::uint16_t> half_chunk_;
   std::uint64_t words_done_ = 0;
   SyncStats stats_;
 };

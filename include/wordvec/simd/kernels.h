@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,15 @@ struct Kernels {
   // gradient coefficients of a block of scores, computed (not tabulated) to
   // about 1e-7, any count.
   void (*scaled_sigmoid)(float* x, std::size_t count, float scale, float limit);
+
+  // A distributed run's exchanges in half precision (IEEE binary16, rounded
+  // to the nearest, ties to even; wordvec/simd/half.h), any n:
+  // out[i] = half(now[i] - base[i])
+  void (*delta_to_half)(const float* now, const float* base, std::uint16_t* out, std::size_t n);
+  // sum[i] = half(float(sum[i]) + float(in[i]))
+  void (*add_halves)(const std::uint16_t* in, std::uint16_t* sum, std::size_t n);
+  // base[i] += scale * float(delta[i]); now[i] = base[i]
+  void (*apply_half_delta)(const std::uint16_t* delta, float scale, float* base, float* now, std::size_t n);
 
   // The floats the fused kernels process for rows of `cols` values: cols
   // rounded up to whole tail registers (dim 100: 12 AVX2 registers and one of

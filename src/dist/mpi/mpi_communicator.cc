@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <climits>
 #include <cstdlib>
+#include <cstring>
 
 #include "wordvec/core/error.h"
+#include "wordvec/simd/kernels.h"
 
 namespace wordvec {
 namespace {
@@ -23,12 +25,21 @@ void check(int code, const char* call) {
 constexpr std::size_t kMaxPiece = std::size_t{1} << 30;
 
 template <class T>
-void sum_in_pieces(std::span<T> values, MPI_Datatype type) {
+void sum_in_pieces(std::span<T> values, MPI_Datatype type, MPI_Op op = MPI_SUM) {
   for (std::size_t begin = 0; begin < values.size(); begin += kMaxPiece) {
     const std::size_t n = std::min(kMaxPiece, values.size() - begin);
-    check(MPI_Allreduce(MPI_IN_PLACE, values.data() + begin, static_cast<int>(n), type, MPI_SUM, MPI_COMM_WORLD),
+    check(MPI_Allreduce(MPI_IN_PLACE, values.data() + begin, static_cast<int>(n), type, op, MPI_COMM_WORLD),
           "MPI_Allreduce");
   }
+}
+
+// MPI has no half-precision type (before MPI 4.1's MPI_SHORT_FLOAT): halves
+// travel as MPI_UINT16_T and this user operation adds them, with the SIMD
+// kernels (MPI calls it with no context, so the kernels are chosen once here).
+void add_halves(void* in, void* inout, int* count, MPI_Datatype*) {
+  static const Kernels kernels = select_kernels();
+  kernels.add_halves(static_cast<const std::uint16_t*>(in), static_cast<std::uint16_t*>(inout),
+                     static_cast<std::size_t>(*count));
 }
 
 int checked_int(std::size_t n, const char* what) {
@@ -59,15 +70,30 @@ MpiCommunicator::MpiCommunicator(int* argc, char*** argv) {
   MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
   MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
   MPI_Comm_size(MPI_COMM_WORLD, &size_);
+  static_assert(sizeof(MPI_Op) <= sizeof(half_sum_));
+  MPI_Op op = MPI_OP_NULL;
+  check(MPI_Op_create(add_halves, /*commute=*/1, &op), "MPI_Op_create");
+  std::memcpy(&half_sum_, &op, sizeof op);
 }
 
-MpiCommunicator::~MpiCommunicator() { MPI_Finalize(); }
+MpiCommunicator::~MpiCommunicator() {
+  MPI_Op op = MPI_OP_NULL;
+  std::memcpy(&op, &half_sum_, sizeof op);
+  MPI_Op_free(&op);
+  MPI_Finalize();
+}
 
 void MpiCommunicator::sum(std::span<float> values) { sum_in_pieces(values, MPI_FLOAT); }
 
 void MpiCommunicator::sum(std::span<std::uint64_t> values) { sum_in_pieces(values, MPI_UINT64_T); }
 
 void MpiCommunicator::sum(std::span<double> values) { sum_in_pieces(values, MPI_DOUBLE); }
+
+void MpiCommunicator::sum_halves(std::span<std::uint16_t> values) {
+  MPI_Op op = MPI_OP_NULL;
+  std::memcpy(&op, &half_sum_, sizeof op);
+  sum_in_pieces(values, MPI_UINT16_T, op);
+}
 
 void MpiCommunicator::broadcast(std::vector<char>& bytes, int root) {
   std::uint64_t size = bytes.size();

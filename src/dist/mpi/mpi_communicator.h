@@ -23,6 +23,7 @@ class MpiCommunicator final : public Communicator {
   void sum(std::span<float> values) override;
   void sum(std::span<std::uint64_t> values) override;
   void sum(std::span<double> values) override;
+  void sum_halves(std::span<std::uint16_t> values) override;
   void broadcast(std::vector<char>& bytes, int root) override;
   std::vector<std::vector<char>> gather(std::span<const char> bytes, int root) override;
   std::vector<std::vector<char>> all_to_all(const std::vector<std::vector<char>>& to_each) override;
@@ -35,6 +36,7 @@ class MpiCommunicator final : public Communicator {
 
  private:
   int rank_ = 0, size_ = 1;
+  void* half_sum_ = nullptr;  // the MPI_Op that adds halves (MPI_Op is an implementation's handle type)
 };
 
 }  // namespace wordvec
