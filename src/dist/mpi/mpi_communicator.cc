@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <climits>
 #include <cstdlib>
-#include <cstring>
 
 #include "wordvec/core/error.h"
 #include "wordvec/simd/kernels.h"
@@ -70,16 +69,11 @@ MpiCommunicator::MpiCommunicator(int* argc, char*** argv) {
   MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
   MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
   MPI_Comm_size(MPI_COMM_WORLD, &size_);
-  static_assert(sizeof(MPI_Op) <= sizeof(half_sum_));
-  MPI_Op op = MPI_OP_NULL;
-  check(MPI_Op_create(add_halves, /*commute=*/1, &op), "MPI_Op_create");
-  std::memcpy(&half_sum_, &op, sizeof op);
+  check(MPI_Op_create(add_halves, /*commute=*/1, &half_sum_), "MPI_Op_create");
 }
 
 MpiCommunicator::~MpiCommunicator() {
-  MPI_Op op = MPI_OP_NULL;
-  std::memcpy(&op, &half_sum_, sizeof op);
-  MPI_Op_free(&op);
+  MPI_Op_free(&half_sum_);
   MPI_Finalize();
 }
 
@@ -89,11 +83,7 @@ void MpiCommunicator::sum(std::span<std::uint64_t> values) { sum_in_pieces(value
 
 void MpiCommunicator::sum(std::span<double> values) { sum_in_pieces(values, MPI_DOUBLE); }
 
-void MpiCommunicator::sum_halves(std::span<std::uint16_t> values) {
-  MPI_Op op = MPI_OP_NULL;
-  std::memcpy(&op, &half_sum_, sizeof op);
-  sum_in_pieces(values, MPI_UINT16_T, op);
-}
+void MpiCommunicator::sum_halves(std::span<std::uint16_t> values) { sum_in_pieces(values, MPI_UINT16_T, half_sum_); }
 
 void MpiCommunicator::broadcast(std::vector<char>& bytes, int root) {
   std::uint64_t size = bytes.size();

@@ -2,6 +2,8 @@
 // build of the command (make mpi); the library itself never links MPI.
 #pragma once
 
+#include <mpi.h>
+
 #include <string>
 
 #include "wordvec/dist/communicator.h"
@@ -36,7 +38,7 @@ class MpiCommunicator final : public Communicator {
 
  private:
   int rank_ = 0, size_ = 1;
-  void* half_sum_ = nullptr;  // the MPI_Op that adds halves (MPI_Op is an implementation's handle type)
+  MPI_Op half_sum_ = MPI_OP_NULL;  // adds halves (MPI has no half type)
 };
 
 }  // namespace wordvec
