@@ -16,7 +16,8 @@ HuffmanTree::HuffmanTree(const std::vector<std::uint64_t>& counts) {
   std::vector<std::int32_t> leaves(v);
   std::iota(leaves.begin(), leaves.end(), 0);
   std::stable_sort(leaves.begin(), leaves.end(), [&](std::int32_t a, std::int32_t b) { return counts[a] < counts[b]; });
-  std::vector<std::uint64_t> inner_count(v > 1 ? v - 1 : 0);
+  std::vector<std::uint64_t>& inner_count = inner_counts_;
+  inner_count.assign(v > 1 ? v - 1 : 0, 0);
   // Node ids: leaves 0..v-1 (word ids), inner nodes v..2v-2.
   std::vector<std::int64_t> parent(2 * v - 1, -1);
   std::vector<std::uint8_t> branch(2 * v - 1, 0);
@@ -57,6 +58,14 @@ double HuffmanTree::mean_depth(const std::vector<std::uint64_t>& counts) const {
     total += static_cast<double>(counts[w]);
   }
   return total > 0 ? weighted / total : 0;
+}
+
+std::size_t HuffmanTree::busy_nodes(double share) const {
+  if (inner_counts_.empty()) return 0;
+  const double threshold = share * static_cast<double>(inner_counts_.back());  // the root's: every path
+  const auto first_busy = std::lower_bound(inner_counts_.begin(), inner_counts_.end(), threshold,
+                                           [](std::uint64_t count, double t) { return static_cast<double>(count) < t; });
+  return static_cast<std::size_t>(inner_counts_.end() - first_busy);
 }
 
 }  // namespace wordvec

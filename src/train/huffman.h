@@ -27,10 +27,17 @@ class HuffmanTree {
   std::size_t max_depth() const { return max_depth_; }
   double mean_depth(const std::vector<std::uint64_t>& counts) const;  // weighted by the counts
 
+  // How many inner nodes lie on at least `share` of the paths taken (weighted
+  // by the counts). Nodes are made in order of count, so they are the last
+  // ones, numbered from V - 1 - busy_nodes(share) up to the root; every
+  // ancestor of a busy node is busy, so on each path they come first.
+  std::size_t busy_nodes(double share) const;
+
  private:
   std::vector<std::size_t> offsets_;
   std::vector<std::int32_t> nodes_;
   std::vector<std::uint8_t> codes_;
+  std::vector<std::uint64_t> inner_counts_;  // per inner node: the counts of the words below it
   std::size_t max_depth_ = 0;
 };
 

@@ -15,6 +15,7 @@
 
 #include "text/id_stream.h"
 #include "train/huffman.h"
+#include "train/private_rows.h"
 #include "train/sampling.h"
 #include "train/sgns_step.h"
 #include "wordvec/core/error.h"
@@ -27,6 +28,9 @@ inline constexpr std::uint64_t kWordsPerSync = 10000;  // words between updates 
 // The batched steps measure the loss (for progress reports) at every this many
 // positions: an unbiased sample that keeps its cost out of the step.
 inline constexpr unsigned kLossSampleInterval = 16;
+// Positions a worker trains between merges of its PrivateRows (HsPaths's
+// kBusyShare tells how they were chosen).
+inline constexpr std::size_t kPositionsPerMerge = 4096;
 
 using Clock = std::chrono::steady_clock;
 
@@ -41,6 +45,7 @@ struct SharedState {
   explicit SharedState(unsigned threads) : losses(threads) {}
   alignas(64) std::atomic<std::uint64_t> words_done{0};
   std::vector<LossSlot> losses;
+  std::mutex private_rows_merge;  // the workers' PrivateRows
 };
 
 // Pauses every running worker at its next line break, so that a snapshot
@@ -121,7 +126,8 @@ class SnapshotGate {
 // code), in flat arrays built once per run.
 class HsPaths {
  public:
-  HsPaths(const HuffmanTree& tree, Matrix& output) : offsets_(tree.words() + 1, 0) {
+  HsPaths(const HuffmanTree& tree, Matrix& output)
+      : offsets_(tree.words() + 1, 0), busy_count_(tree.busy_nodes(kBusyShare)) {
     for (std::size_t w = 0; w < tree.words(); ++w) {
       const auto word = static_cast<std::int32_t>(w);
       for (const std::int32_t node : tree.nodes(word)) rows_.push_back(output.row(static_cast<std::size_t>(node)));
@@ -130,6 +136,10 @@ class HsPaths {
     }
   }
   float* const* rows(std::int32_t word) const { return rows_.data() + offsets_[word]; }
+  // The inner nodes on at least kBusyShare of the paths: output rows
+  // [busy_first(), busy_first() + busy_count()), next to the root.
+  std::size_t busy_first() const { return offsets_.size() - 2 - busy_count_; }
+  std::size_t busy_count() const { return busy_count_; }
   const float* labels(std::int32_t word) const { return labels_.data() + offsets_[word]; }
   int length(std::int32_t word) const { return static_cast<int>(offsets_[word + 1] - offsets_[word]); }
   int max_length() const {
@@ -139,9 +149,18 @@ class HsPaths {
   }
 
  private:
+  // One epoch of the benchmark corpus (100k words), skip-gram, 2 threads,
+  // two runs each (2026-12-02): busy shares 1/256 (256 rows, merged every
+  // 1024 positions), 1/1024 (862 rows, every 4096), 1/4096 (2,791, every
+  // 4096 or 16384) and 1/16384 (7,672, every 16384) took 15.5/15.5,
+  // 14.4/14.6, 16.2/13.8, 16.5/13.6 and 15.8/16.8 s; 1/65536 once 26.9 s
+  // (the copies outgrow the cache). Every row shared: 23.1 s, no faster than
+  // one thread (23.2 s). The least memory of the fastest: 1/1024 (0.4 MB).
+  static constexpr double kBusyShare = 1.0 / 1024;
   std::vector<std::size_t> offsets_;
   std::vector<float*> rows_;
   std::vector<float> labels_;
+  std::size_t busy_count_;
 };
 
 // One thread's training: its shard, RNG and scratch memory.
@@ -181,6 +200,14 @@ class SgnsWorker {
     const int targets = run_.hs != nullptr ? std::min(run_.hs->max_length(), kMaxKernelTargets) : o.negative + 1;
     scratch_.resize(sgns_step::batched_scratch_floats(n_, 2 * o.window, targets) + n_ + targets);
     sentence_.reserve(o.max_sentence_words);
+    if (run_.hs != nullptr) {
+      hs_rows_.resize(static_cast<std::size_t>(run_.hs->max_length()));
+      // One thread has no one to share the busy rows with; the batched
+      // subword step indexes output rows by address, so it keeps them shared.
+      const bool batched_subwords = run_.subwords != nullptr && o.model == Model::SkipGram && o.update != SkipGramUpdate::Exact;
+      if (run_.shared.losses.size() > 1 && !batched_subwords && run_.hs->busy_count() > 0)
+        busy_rows_.emplace(run_.model.output, run_.hs->busy_first(), run_.hs->busy_count(), run_.shared.private_rows_merge);
+    }
     lr_ = run_.schedule.at(0);
     cache_budget_ = static_cast<std::size_t>(o.cache_memory_gib * kBytesPerGiB / run_.shared.losses.size());
   }
@@ -198,6 +225,13 @@ class SgnsWorker {
   // IdStream (within the memory budget) for the later epochs to replay.
   bool run(const std::string& path, SgnsWorkerState& state, const std::function<void()>& report) {
     report_ = &report;
+    const bool finished = train_epochs(path, state);
+    merge_private_rows();
+    return finished;
+  }
+
+ private:
+  bool train_epochs(const std::string& path, SgnsWorkerState& state) {
     const auto epochs = static_cast<std::uint64_t>(run_.options.epochs);
     for (; state.epoch < epochs; ++state.epoch, state.position = state.shard_begin) {
       sentence_.clear();
@@ -222,7 +256,6 @@ class SgnsWorker {
     return true;
   }
 
- private:
   // One epoch (or its rest) from the text, optionally recorded; false if asked to stop.
   bool scan(const std::string& path, SgnsWorkerState& state, IdStream* recording) {
     TokenScanner scanner(path, {state.position, state.shard_end});
@@ -272,6 +305,7 @@ class SgnsWorker {
     state.rng_state = rng_.state();
     state.unsynced_words = unsynced_words_;
     state.learning_rate = lr_;
+    merge_private_rows();  // the snapshot or exchange sees every change
     run_.gate->pause(index_, state, stopping);
     return !run_.stopped();
   }
@@ -310,7 +344,14 @@ class SgnsWorker {
       else
         train_skipgram_exact();
     }
+    positions_since_merge_ += sentence_.size();
+    if (positions_since_merge_ >= kPositionsPerMerge) merge_private_rows();
     sentence_.clear();
+  }
+
+  void merge_private_rows() {
+    if (busy_rows_) busy_rows_->merge();
+    positions_since_merge_ = 0;
   }
 
   // The positions [lo, hi] of position i's window (dynamic: 1..window each side).
@@ -399,9 +440,19 @@ class SgnsWorker {
     const float* labels;  // null: the first positive, the rest negative
     int count;
   };
-  Targets targets_at(std::size_t i) const {
-    if (run_.hs != nullptr) return {run_.hs->rows(sentence_[i]), run_.hs->labels(sentence_[i]), run_.hs->length(sentence_[i])};
-    return {targets_of(i), nullptr, target_counts_[i]};
+  Targets targets_at(std::size_t i) {
+    if (run_.hs == nullptr) return {targets_of(i), nullptr, target_counts_[i]};
+    const std::int32_t word = sentence_[i];
+    return {path_rows(word), run_.hs->labels(word), run_.hs->length(word)};
+  }
+
+  // A word's Huffman path, with this worker's copies of the busy rows.
+  float* const* path_rows(std::int32_t word) {
+    float* const* rows = run_.hs->rows(word);
+    if (!busy_rows_) return rows;
+    const int length = run_.hs->length(word);
+    for (int d = 0; d < length; ++d) hs_rows_[static_cast<std::size_t>(d)] = busy_rows_->local(rows[d]);
+    return hs_rows_.data();
   }
 
   // Negative sampling's draws for the sentence; hierarchical softmax has none.
@@ -606,6 +657,9 @@ class SgnsWorker {
   std::vector<float*> hidden_rows_;      // subwords: the rows averaged into the hidden vector
   std::vector<float*> subword_targets_;  // subword skip-gram: the window's words, then negatives
   std::vector<float> labels_, weights_;  // their positive and total pair counts
+  std::optional<PrivateRows> busy_rows_;  // hierarchical softmax, several threads: the busy nodes' rows
+  std::vector<float*> hs_rows_;           // a path, with the busy rows replaced by busy_rows_'s
+  std::size_t positions_since_merge_ = 0;
   std::vector<std::int32_t> target_slots_;  // output row -> its entry in subword_targets_, or -1
   std::size_t cache_budget_;        // bytes this worker may keep its shard's IdStream in
   std::optional<IdStream> replay_;  // the recorded shard, once an epoch read it whole

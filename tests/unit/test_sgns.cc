@@ -3,6 +3,7 @@
 #include <array>
 #include <cmath>
 #include <cstring>
+#include <mutex>
 #include <random>
 #include <set>
 
@@ -10,6 +11,7 @@
 #include "wordvec/core/error.h"
 #include "wordvec/query/neighbors.h"
 #include "train/huffman.h"
+#include "train/private_rows.h"
 #include "train/sgns_step.h"
 #include "wordvec/train/sgns.h"
 
@@ -321,6 +323,77 @@ TEST(HuffmanTree, TextbookExampleHasOptimalPrefixCodes) {
   EXPECT_TRUE(HuffmanTree({7}).nodes(0).empty());  // one word: no decision to make
 }
 
+TEST(HuffmanTree, BusyNodesAreTheBusiestAndComeFirstOnEveryPath) {
+  // CLRS's counts (total 100): the inner nodes are made with counts 14, 25,
+  // 30, 55, 100, numbered 0..4, the root last.
+  const std::vector<std::uint64_t> counts{45, 13, 12, 16, 9, 5};
+  const HuffmanTree tree(counts);
+  EXPECT_EQ(tree.busy_nodes(1.0), 1u);   // the root alone is on every path
+  EXPECT_EQ(tree.busy_nodes(0.56), 1u);
+  EXPECT_EQ(tree.busy_nodes(0.5), 2u);   // 55 and 100
+  EXPECT_EQ(tree.busy_nodes(0.29), 3u);  // 30, 55, 100
+  EXPECT_EQ(tree.busy_nodes(0.25), 4u);  // a share reached exactly counts
+  EXPECT_EQ(tree.busy_nodes(0.125), 5u);
+  EXPECT_EQ(tree.busy_nodes(0.0), 5u);
+  EXPECT_EQ(HuffmanTree({7}).busy_nodes(0.5), 0u);  // no inner node
+  // On a larger Zipf vocabulary the busy nodes are the ones each path starts with.
+  std::vector<std::uint64_t> zipf(5000);
+  for (std::size_t w = 0; w < zipf.size(); ++w) zipf[w] = 1000000 / (w + 1);
+  const HuffmanTree big(zipf);
+  for (const double share : {0.5, 0.01, 1e-3, 1e-4}) {
+    const std::size_t busy = big.busy_nodes(share);
+    const auto first_busy = static_cast<std::int32_t>(zipf.size() - 1 - busy);
+    std::vector<double> traffic(zipf.size() - 1, 0);  // the counts of the words whose path crosses each node
+    for (std::int32_t w = 0; w < static_cast<std::int32_t>(zipf.size()); ++w) {
+      bool in_prefix = true;
+      for (const std::int32_t node : big.nodes(w)) {
+        traffic[static_cast<std::size_t>(node)] += static_cast<double>(zipf[static_cast<std::size_t>(w)]);
+        const bool is_busy = node >= first_busy;
+        EXPECT_TRUE(in_prefix || !is_busy) << "word " << w << ": a busy node below a quiet one";
+        in_prefix = in_prefix && is_busy;
+      }
+    }
+    const double total = traffic.back();
+    for (std::size_t node = 0; node < traffic.size(); ++node)
+      EXPECT_EQ(traffic[node] >= share * total, node >= static_cast<std::size_t>(first_busy)) << "node " << node << " share " << share;
+  }
+}
+
+TEST(PrivateRows, WorkersTrainTheirOwnCopiesAndMergeEveryChange) {
+  Matrix shared(10, 3);
+  for (std::size_t r = 0; r < 10; ++r) shared.row(r)[0] = static_cast<float>(r);
+  std::mutex lock;
+  PrivateRows a(shared, 6, 3, lock), b(shared, 6, 3, lock);  // rows 6, 7, 8
+  EXPECT_EQ(a.local(shared.row(5)), shared.row(5));  // outside the block: the shared row
+  EXPECT_EQ(a.local(shared.row(9)), shared.row(9));
+  float* a7 = a.local(shared.row(7));
+  float* b7 = b.local(shared.row(7));
+  ASSERT_NE(a7, shared.row(7));
+  ASSERT_NE(a7, b7);
+  EXPECT_EQ(a7[0], 7.0f);  // a copy of the row
+  EXPECT_EQ(a.local(shared.row(6)) + shared.stride(), a7);
+  a7[0] += 1.0f;
+  a7[2] = 0.5f;
+  b7[0] += 10.0f;
+  b.local(shared.row(8))[1] = -2.0f;
+  EXPECT_EQ(shared.row(7)[0], 7.0f);  // nothing shared changes before a merge
+  a.merge();
+  EXPECT_EQ(shared.row(7)[0], 8.0f);
+  EXPECT_EQ(b7[0], 17.0f);  // b does not see a's change until it merges
+  b.merge();
+  EXPECT_EQ(shared.row(7)[0], 18.0f);  // both changes, neither lost
+  EXPECT_EQ(shared.row(7)[2], 0.5f);
+  EXPECT_EQ(shared.row(8)[1], -2.0f);
+  EXPECT_EQ(b7[0], 18.0f);  // b's copy now holds a's change too
+  EXPECT_EQ(b7[2], 0.5f);
+  EXPECT_EQ(a7[0], 8.0f);
+  a.merge();  // nothing new from a: takes b's changes, adds nothing twice
+  EXPECT_EQ(a7[0], 18.0f);
+  EXPECT_EQ(shared.row(7)[0], 18.0f);
+  EXPECT_EQ(shared.row(8)[1], -2.0f);
+  for (const std::size_t r : {0, 1, 2, 3, 4, 5, 9}) EXPECT_EQ(shared.row(r)[0], static_cast<float>(r)) << r;
+}
+
 TEST(LearningRateSchedule, DecaysLinearlyToTheFloor) {
   const LearningRateSchedule s{0.025, 1e-4, 999};
   EXPECT_FLOAT_EQ(s.at(0), 0.025f);
@@ -493,6 +566,27 @@ TEST_F(TrainingOnBundledCorpus, HierarchicalSoftmaxPlacesRelatedWordsCloser) {
     o.threads = 1;  // reproducible: with 2, Hogwild order moved a CBOW pair across the margin once (germany~berlin 0.070 vs ~poetry 0.083)
     testing::expect_related_closer(NearestNeighbors(train(o)));
   }
+}
+
+TEST_F(TrainingOnBundledCorpus, HierarchicalSoftmaxOnSeveralThreadsMergesTheBusyNodes) {
+  // With several threads each keeps its own copy of the nodes next to the
+  // root; what they learn there must reach the model (the output rows start at zero).
+  SgnsOptions o;
+  o.loss = Loss::HierarchicalSoftmax;
+  o.dim = 50;
+  o.epochs = 5;
+  o.threads = 2;
+  o.progress_interval_seconds = 0;
+  SgnsTrainer trainer(vocab, o, select_kernels());
+  trainer.train(corpus);
+  const Matrix& out = trainer.model().output;
+  const std::size_t root = vocab.size() - 2;
+  for (const std::size_t node : {root, root - 1, root - 5}) {
+    double norm = 0;
+    for (std::size_t c = 0; c < out.cols(); ++c) norm += out.row(node)[c] * out.row(node)[c];
+    EXPECT_GT(norm, 0.01) << "node " << node << " did not learn";
+  }
+  testing::expect_related_closer(NearestNeighbors({vocab.words(), trainer.model().input.clone()}));
 }
 
 TEST_F(TrainingOnBundledCorpus, ExactSkipGramUpdatePlacesRelatedWordsCloser) {
