@@ -47,6 +47,10 @@ run sg-checkpoints "$WORDVEC" train --input "$T/corpus.txt" --output "$T/sgc.bin
 run sg-resume "$WORDVEC" train --resume "$T/sg.ckpt" --output "$T/sgr.bin"
 run cbow-checkpoints "$WORDVEC" train --model cbow --input "$T/corpus.txt" --output "$T/cbc.bin" --dim 16 --epochs 2 \
     --threads 3 --checkpoint "$T/cbow.ckpt" --checkpoint-every 1e-5
+# Hierarchical softmax: each worker merges its copies of the busy nodes before it pauses.
+run hs-checkpoints "$WORDVEC" train --loss hs --input "$T/corpus.txt" --output "$T/hsc.bin" --dim 16 --epochs 2 \
+    --threads 3 --checkpoint "$T/hs.ckpt" --checkpoint-every 1e-5
+run hs-resume "$WORDVEC" train --resume "$T/hs.ckpt" --output "$T/hsr.bin"
 run glove-checkpoints "$WORDVEC" train --model glove --input "$T/corpus.txt" --output "$T/gc.bin" --dim 8 --epochs 3 \
     --threads 3 --checkpoint "$T/glove.ckpt" --checkpoint-every 1e-5
 run glove-resume "$WORDVEC" train --resume "$T/glove.ckpt" --output "$T/gr.bin"
