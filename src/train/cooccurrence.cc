@@ -79,14 +79,14 @@ std::vector<std::uint64_t> distance_units(const CooccurrenceOptions& o, std::uin
 
 // The rows one thread owns: r with r % stride == first. Frequent pairs go to a
 // dense table (lazily zeroed pages: untouched parts cost no memory), the
-// others to a buffer that becomes a sorted run when full. When the text will
-// touch most of the table anyway, it asks for huge pages: without the page
-// faults, vocabulary and counting took 14-21 % less time on the benchmark
-// corpus (2 A/B pairs).
+// others to a buffer that becomes a sorted run when full. The text touches
+// most of the table (CountingBudget sizes it so), so it asks for huge pages:
+// without the page faults, vocabulary and counting took 14-21 % less time on
+// the benchmark corpus (2 A/B pairs).
 class CountingShard {
  public:
   CountingShard(unsigned first, unsigned stride, std::uint32_t vocab_size, std::uint64_t max_product,
-                std::size_t buffer_pairs, std::size_t merge_read_bytes, bool huge_pages)
+                std::size_t buffer_pairs, std::size_t merge_read_bytes)
       : first_(first), stride_(stride), buffer_capacity_(buffer_pairs), merge_read_bytes_(merge_read_bytes) {
     for (std::uint64_t row = first; row < vocab_size; row += stride) {
       offsets_.push_back(dense_size_);
@@ -95,7 +95,7 @@ class CountingShard {
     }
     dense_bytes_ = std::max<std::uint64_t>(dense_size_, 1) * sizeof(std::uint64_t);
     void* table = ::mmap(nullptr, dense_bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (table != MAP_FAILED && huge_pages) ::madvise(table, dense_bytes_, MADV_HUGEPAGE);
+    if (table != MAP_FAILED) ::madvise(table, dense_bytes_, MADV_HUGEPAGE);
     dense_ = table == MAP_FAILED ? nullptr : static_cast<std::uint64_t*>(table);
     if (dense_ == nullptr) throw OptionError("memory_gib", "is more than this machine can allocate for the co-occurrence table; lower it");
     buffer_.reserve(buffer_capacity_);
@@ -286,6 +286,11 @@ std::vector<std::int32_t> read_ids(const std::string& path, ByteRange range, con
 // ids take at most 1/8), 3/8 dense tables, 1/8 sparse buffers, 3/8 runs kept
 // in memory; the sparse buffers' share later reads the spilled runs. Whatever
 // is left of these (untouched dense cells, unused run budget) is not used.
+// The dense tables also hold at most a third as many cells as the text adds
+// pairs (2 x window x tokens): a table sized by the budget alone is mostly
+// zeros on a small text, and touching and scanning it cost more than sorting
+// the pairs it would have caught (2M tokens: 1.6 GB and 9.3 s with the 4 GiB
+// budget's 201M cells, 0.26 GB and 2.4 s with 12.6M).
 struct CountingBudget {
   std::uint64_t max_product;    // pairs with (row+1)(col+1) <= this are counted densely
   std::size_t buffer_pairs;     // per thread, before a sorted run is made
@@ -294,8 +299,8 @@ struct CountingBudget {
   std::size_t merge_read_bytes; // per thread, for merging its spilled runs
   std::uint64_t final_read_bytes;  // for reading every spilled run in the final merge
 
-  CountingBudget(std::uint64_t bytes, std::uint32_t vocab_size, unsigned threads)
-      : max_product(choose_max_product(vocab_size, bytes * 3 / 8 / sizeof(std::uint64_t))),
+  CountingBudget(std::uint64_t bytes, std::uint32_t vocab_size, unsigned threads, std::uint64_t pairs)
+      : max_product(choose_max_product(vocab_size, std::min(bytes * 3 / 8 / sizeof(std::uint64_t), pairs / 3))),
         buffer_pairs(std::max<std::size_t>(1024, bytes / 8 / threads / sizeof(SparsePair))),
         run_bytes(bytes * 3 / 8),
         chunk_bytes(std::max<std::uint64_t>(1 << 20, bytes / 16)),
@@ -309,14 +314,14 @@ struct CountingBudget {
 class CountingPass {
  public:
   CountingPass(const CooccurrenceOptions& options, std::uint32_t vocab_size, unsigned threads,
-               const CountingBudget& budget, bool huge_pages)
+               const CountingBudget& budget)
       : options_(options), budget_(budget), run_budget_(budget.run_bytes), temp_(options.temp_dir),
         shard_stats_(threads) {
     units_ = distance_units(options, &unit_scale_);
     stats_.max_product = budget.max_product;
     for (unsigned t = 0; t < threads; ++t) {
       shards_.push_back(std::make_unique<CountingShard>(t, threads, vocab_size, budget.max_product,
-                                                        budget.buffer_pairs, budget.merge_read_bytes, huge_pages));
+                                                        budget.buffer_pairs, budget.merge_read_bytes));
       stats_.dense_entries += shards_.back()->dense_size();
     }
   }
@@ -429,18 +434,16 @@ CooccurrenceStats CooccurrenceCounter::count(const std::string& corpus_path, con
 CooccurrenceStats CooccurrenceCounter::count(const std::string& corpus_path, ByteRange part, const RecordSink& sink,
                                              const ProgressCallback& progress) {
   const unsigned threads = options_.thread_count();
-  const CountingBudget budget(options_.memory_bytes(), static_cast<std::uint32_t>(vocab_.size()), threads);
-  // Each token adds up to 2 x window pairs: at least as many as the tables
-  // have cells touches most of their pages.
-  const bool huge_pages = 2 * static_cast<std::uint64_t>(options_.window) * vocab_.total_count() >=
-                          dense_cells(vocab_.size(), budget.max_product);
-  CountingPass pass(options_, static_cast<std::uint32_t>(vocab_.size()), threads, budget, huge_pages);
   const std::uint64_t file_size = corpus_file_size(corpus_path);
   const std::uint64_t expected_tokens =
       part.begin == 0 && part.end >= file_size
           ? vocab_.total_count()
           : static_cast<std::uint64_t>(static_cast<double>(vocab_.total_count()) * static_cast<double>(part.end - part.begin) /
                                        static_cast<double>(std::max<std::uint64_t>(1, file_size)));
+  // Each token adds up to 2 x window pairs.
+  const std::uint64_t pairs = 2 * static_cast<std::uint64_t>(options_.window) * expected_tokens;
+  const CountingBudget budget(options_.memory_bytes(), static_cast<std::uint32_t>(vocab_.size()), threads, pairs);
+  CountingPass pass(options_, static_cast<std::uint32_t>(vocab_.size()), threads, budget);
   ProgressMeter meter("counting co-occurrences", "words", expected_tokens, threads, options_.progress_interval_seconds);
   std::uint64_t tokens_done = 0;  // only thread 0 counts (and reports); read after the joins
   auto report = [&](bool finished) {
