@@ -505,12 +505,11 @@ class SgnsWorker {
     float** rows = target_rows_.data();  // one position's worth, redrawn per pair
     for (std::size_t i = 0; i < sentence_.size(); ++i) {
       const int n_contexts = gather_context(i);
+      // The position's Huffman path serves every pair (negatives are redrawn).
+      const Targets path = run_.hs != nullptr ? targets_at(i) : Targets{rows, nullptr, 0};
       for (int c = 0; c < n_contexts; ++c) {
-        Targets t{rows, nullptr, 0};
-        if (run_.hs != nullptr)
-          t = targets_at(i);
-        else
-          t.count = draw_targets(sentence_[i], rows);
+        Targets t = path;
+        if (run_.hs == nullptr) t.count = draw_targets(sentence_[i], rows);
         loss_ += sgns_step::exact_pair(run_.kernels, n_, contexts_[c], t.rows, t.count, t.labels, lr_, sigmoid_,
                                        scratch_.data());
         pairs_ += t.count;
