@@ -10,6 +10,10 @@
 CXX      ?= g++
 BUILD    ?= build
 OPT      ?= -O3
+# Full debug information in the main build; the test-only builds (sanitizers,
+# fuzzing, aarch64) take line tables (-g1: a sanitizer's stack still has file
+# and line) or none, which compiles a fifth to a third faster.
+DEBUG    ?= -g
 CXXFLAGS ?=
 # Portable x86-64 by default: only src/simd/kernels_<isa>.cc get ISA flags.
 # Libraries are found through pkg-config (PKG_CONFIG: a cross build names its
@@ -24,7 +28,7 @@ pkg_query = $(or $(shell $(PKG_CONFIG) $(1) $(2)),$(error $(PKG_CONFIG) $(1) $(2
 PKG_CFLAGS = $(eval PKG_CFLAGS := $$(call pkg_query,--cflags,$(LIB_PKGS) $(CLI_PKGS)))$(PKG_CFLAGS)
 LIB_LDLIBS = $(eval LIB_LDLIBS := $$(call pkg_query,--libs,$(LIB_PKGS)) -lbz2 -pthread)$(LIB_LDLIBS)
 CLI_LDLIBS = $(eval CLI_LDLIBS := -lboost_program_options $$(call pkg_query,--libs,$(CLI_PKGS)))$(CLI_LDLIBS)
-BASEFLAGS = -std=c++20 $(OPT) -g -Wall -Wextra -pthread -Iinclude -Isrc $(PKG_CFLAGS) $(CXXFLAGS)
+BASEFLAGS = -std=c++20 $(OPT) $(DEBUG) -Wall -Wextra -pthread -Iinclude -Isrc $(PKG_CFLAGS) $(CXXFLAGS)
 LDLIBS    = $(CLI_LDLIBS) $(LIB_LDLIBS)
 # `wordvec serve` alone uses cpp-httplib (Debian builds it as a library with
 # TLS and compression on: its .pc file's flags must match): only serve.o is
@@ -146,16 +150,13 @@ layering:
 unit-test: $(UNIT) $(CORPUS)
 	WORDVEC_TEST_CORPUS=$(CORPUS) $(UNIT) --gtest_brief=1
 
+# run.sh (it times how fast signals stop a run) and serve.py (latency) run
+# alone; the other scripts two at a time (tests/cli/together.sh).
+CLI_SCRIPTS_TOGETHER := reliability quality wiring models subwords simd gensim_agreement
 cli-test: $(WORDVEC) $(CORPUS) | test-deps
 	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) bash tests/cli/run.sh
-	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) bash tests/cli/models.sh
-	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) bash tests/cli/subwords.sh
-	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) bash tests/cli/reliability.sh
-	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) bash tests/cli/quality.sh
-	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) bash tests/cli/wiring.sh
 	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) /usr/bin/python3 tests/cli/serve.py
-	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) bash tests/cli/simd.sh
-	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) bash tests/cli/gensim_agreement.sh
+	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) bash tests/cli/together.sh $(CLI_SCRIPTS_TOGETHER:%=tests/cli/%.sh)
 
 # Distributed training (docs/distributed.md): `make mpi` builds $(BUILD)/wordvec-mpi,
 # the same command with MPI (Open MPI from Debian). Run alone it is wordvec;
@@ -231,7 +232,7 @@ test-aarch64: deps $(CORPUS)
 	  if [ "$$(id -u)" = 0 ]; then dpkg --add-architecture arm64 && apt-get update -qq; \
 	  else echo "make test-aarch64: run  sudo dpkg --add-architecture arm64 && sudo apt-get update"; exit 1; fi; }
 	@$(MAKE) --no-print-directory install-packages PACKAGES="$(AARCH64_PACKAGES)"
-	$(MAKE) -j$$(nproc) BUILD=$(AARCH64_BUILD) CXX=aarch64-linux-gnu-g++ PKG_CONFIG="$(AARCH64_PKG)" \
+	$(MAKE) -j$$(nproc) BUILD=$(AARCH64_BUILD) DEBUG=-g0 CXX=aarch64-linux-gnu-g++ PKG_CONFIG="$(AARCH64_PKG)" \
 	  $(AARCH64_BUILD)/wordvec_tests $(AARCH64_BUILD)/wordvec
 	file $(AARCH64_BUILD)/wordvec | grep -q 'ARM aarch64'
 	WORDVEC_TEST_CORPUS=$(CORPUS) $(AARCH64_RUN) $(AARCH64_BUILD)/wordvec_tests --gtest_brief=1 \
@@ -305,14 +306,13 @@ SAN_RUN    := ASAN_OPTIONS=detect_leaks=1:exitcode=86:log_path=$(SAN_REPORTS)/as
 # only the distributed ones, which no script runs in one process, stay.
 ASAN_GTEST_FILTER := -TrainingOnBundledCorpus.*:GloveTrainer.PlacesRelatedWordsCloserOnTheBundledCorpus
 sanitize: test-deps $(CORPUS)
-	$(MAKE) -j$$(nproc) BUILD=$(ASAN_BUILD) OPT=-O1 CXXFLAGS="$(SAN_FLAGS)" $(ASAN_BUILD)/wordvec_tests $(ASAN_BUILD)/wordvec
+	$(MAKE) -j$$(nproc) BUILD=$(ASAN_BUILD) OPT=-O1 DEBUG=-g1 CXXFLAGS="$(SAN_FLAGS)" $(ASAN_BUILD)/wordvec_tests $(ASAN_BUILD)/wordvec
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 OPENBLAS_NUM_THREADS=1 \
 	  WORDVEC_TEST_CORPUS=$(CORPUS) $(ASAN_BUILD)/wordvec_tests --gtest_brief=1 --gtest_filter='$(ASAN_GTEST_FILTER)'
 	rm -rf $(SAN_REPORTS) && mkdir -p $(SAN_REPORTS) && chmod 1777 $(SAN_REPORTS)
 	$(SAN_RUN) WORDVEC=$(ASAN_BUILD)/wordvec CORPUS=$(CORPUS) bash tests/cli/run.sh
-	$(SAN_RUN) WORDVEC=$(ASAN_BUILD)/wordvec CORPUS=$(CORPUS) bash tests/cli/models.sh
-	$(SAN_RUN) WORDVEC=$(ASAN_BUILD)/wordvec CORPUS=$(CORPUS) bash tests/cli/subwords.sh
-	$(SAN_RUN) WORDVEC=$(ASAN_BUILD)/wordvec CORPUS=$(CORPUS) bash tests/cli/reliability.sh
+	$(SAN_RUN) WORDVEC=$(ASAN_BUILD)/wordvec CORPUS=$(CORPUS) bash tests/cli/together.sh \
+	  tests/cli/reliability.sh tests/cli/models.sh tests/cli/subwords.sh
 	@if [ -n "$$(ls -A $(SAN_REPORTS))" ]; then echo "sanitize: sanitizer reports:"; cat $(SAN_REPORTS)/*; exit 1; fi
 	@echo "sanitize: ASan + UBSan clean"
 
@@ -322,7 +322,7 @@ sanitize: test-deps $(CORPUS)
 # without instrumentation (HOGWILD_UNCHECKED); everything else is checked.
 TSAN_BUILD := build-tsan
 tsan: test-deps $(CORPUS)
-	$(MAKE) -j$$(nproc) BUILD=$(TSAN_BUILD) OPT=-O1 CXXFLAGS="-fsanitize=thread" HOGWILD_UNCHECKED=1 \
+	$(MAKE) -j$$(nproc) BUILD=$(TSAN_BUILD) OPT=-O1 DEBUG=-g1 CXXFLAGS="-fsanitize=thread" HOGWILD_UNCHECKED=1 \
 	  $(TSAN_BUILD)/wordvec $(TSAN_BUILD)/wordvec_tests
 	WORDVEC=$(TSAN_BUILD)/wordvec CORPUS=$(CORPUS) bash tests/tsan/run.sh
 	@# The coordinator's exchanges and snapshots, and the in-process collectives, under TSan.
@@ -335,7 +335,7 @@ FUZZ_TARGETS := tokenizer vectors cooccurrence checkpoint normalizer model
 FUZZ_SECONDS ?= 12
 FUZZ_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all
 fuzz: test-deps
-	$(MAKE) -j$$(nproc) CXX=clang++ BUILD=$(FUZZ_BUILD) OPT=-O1 CXXFLAGS="$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link" \
+	$(MAKE) -j$$(nproc) CXX=clang++ BUILD=$(FUZZ_BUILD) OPT=-O1 DEBUG=-g1 CXXFLAGS="$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link" \
 	  $(FUZZ_BUILD)/libwordvec.a
 	$(MAKE) -j$$(nproc) $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
 	@for t in $(FUZZ_TARGETS); do \

@@ -104,9 +104,9 @@ expect_error "continue and init" 2 "--continue and --init: give one" -- train --
 expect_error "other normalisation on continue" 2 "conflict with the model's" -- train --continue "$M/a.wvm" --input "$M/b.txt" --save-model "$T/out/n.wvm" --lowercase
 
 # A continued run with checkpoints, interrupted and resumed, ends as if never stopped (one thread).
-train --continue "$M/a.wvm" --input "$M/b.txt" --epochs 8 --save-model "$M/straight.wvm"
+train --continue "$M/a.wvm" --input "$M/b.txt" --epochs 3 --save-model "$M/straight.wvm"
 read -r rc _ < <(interrupt TERM "file:$M/ck" "$M/ck.log" -- "$WORDVEC" train --quiet --threads 1 --continue "$M/a.wvm" --input "$M/b.txt" \
-  --epochs 8 --save-model "$M/resumed.wvm" --checkpoint "$M/ck" --checkpoint-every 1e-6)
+  --epochs 3 --save-model "$M/resumed.wvm" --checkpoint "$M/ck" --checkpoint-every 1e-6)
 if [ "$rc" = 143 ] && [ ! -e "$M/resumed.wvm" ] && grep -q "resume $M/ck (the model goes to" "$M/ck.log" \
    && "$WORDVEC" train --quiet --resume "$M/ck" && cmp -s "$M/straight.wvm" "$M/resumed.wvm"; then ok
 else fail "resumed continue: exit $rc, model differs or missing: $(tail -1 "$M/ck.log")"; fi

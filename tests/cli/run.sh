@@ -148,7 +148,7 @@ done
 
 # ---- GloVe: train, save and reuse the co-occurrences, spill under a tiny budget, bad options
 mkdir -p "$T/glove" "$T/glove/tmp"
-if "$WORDVEC" train --model glove --input "$CORPUS" --output "$T/glove/v.txt" --format glove --dim 30 --epochs 3 \
+if "$WORDVEC" train --model glove --input "$CORPUS" --output "$T/glove/v.txt" --format glove --dim 30 --epochs 1 \
      --x-max 10 --threads 2 --memory 0.002 --temp-dir "$T/glove/tmp" --save-cooccurrence "$T/glove/x.cooc" \
      2> "$T/glove/log"; then ok; else fail "glove train: $(tail -2 "$T/glove/log")"; fi
 if [ "$(wc -l < "$T/glove/v.txt")" -eq 21201 ] && [ "$(head -1 "$T/glove/v.txt" | wc -w)" -eq 31 ]; then ok
@@ -158,9 +158,9 @@ else fail "glove spill: $(grep spilled "$T/glove/log"); temp: $(ls -A "$T/glove/
 if grep -q 'training GloVe.*loss' "$T/glove/log" && grep -q 'counting co-occurrences' "$T/glove/log"; then ok; else fail "glove progress lines"; fi
 # Training again from the saved counts (no corpus) gives the same vectors with the same seed.
 if "$WORDVEC" train --model glove --cooccurrence "$T/glove/x.cooc" --output "$T/glove/again.txt" --format glove \
-     --dim 30 --epochs 3 --x-max 10 --threads 1 --quiet && \
+     --dim 30 --epochs 1 --x-max 10 --threads 1 --quiet && \
    "$WORDVEC" train --model glove --input "$CORPUS" --output "$T/glove/one.txt" --format glove \
-     --dim 30 --epochs 3 --x-max 10 --threads 1 --quiet && cmp -s "$T/glove/again.txt" "$T/glove/one.txt"; then ok
+     --dim 30 --epochs 1 --x-max 10 --threads 1 --quiet && cmp -s "$T/glove/again.txt" "$T/glove/one.txt"; then ok
 else fail "glove from --cooccurrence differs from counting again"; fi
 if "$WORDVEC" train --model glove --input "$CORPUS" --epochs 0 --save-cooccurrence "$T/glove/only.cooc" --quiet \
    && cmp -s "$T/glove/only.cooc" "$T/glove/x.cooc"; then ok; else fail "glove count-only (--epochs 0)"; fi
@@ -193,7 +193,7 @@ else fail "glove SIGINT: rc $rc after ${took}s, left: $(ls -A "$T/gint/out" "$T/
 # ---- checkpoints: interrupt, resume, refuse damaged or stale ones
 mkdir -p "$T/ck"
 cp "$CORPUS" "$T/ck/corpus.txt"
-interrupt TERM "log:training " "$T/ck/log" -- "$WORDVEC" train --input "$T/ck/corpus.txt" --output "$T/ck/v.bin" --epochs 30 \
+interrupt TERM "log:training " "$T/ck/log" -- "$WORDVEC" train --input "$T/ck/corpus.txt" --output "$T/ck/v.bin" --epochs 6 \
     --dim 40 --threads 2 --checkpoint "$T/ck/run.ckpt" > "$T/ck/result"
 read -r rc took < "$T/ck/result"
 if [ "$rc" = 143 ] && [ -s "$T/ck/run.ckpt" ] && [ ! -e "$T/ck/v.bin" ] && grep -q -- '--resume' "$T/ck/log"; then ok
@@ -322,7 +322,7 @@ expect_error "output is a file of an input folder" 1 "same file as --input" -- t
 cmp -s "$I/shards/part00" "$T/shard-copy.txt" && ok || fail "the shard named as output was changed"
 if [ -z "$(ls -A "$I/tmp")" ]; then ok; else fail "failed runs left files in --temp-dir: $(ls -A "$I/tmp")"; fi
 # A checkpointed run over compressed shards resumes: the inputs are decoded again and must be unchanged.
-read -r rc _ < <(interrupt TERM "file:$I/ck" "$I/ck.log" -- "$WORDVEC" train --input "$I/c.gz" "$I/shards" --output "$I/r.bin" --epochs 40 --dim 12 \
+read -r rc _ < <(interrupt TERM "file:$I/ck" "$I/ck.log" -- "$WORDVEC" train --input "$I/c.gz" "$I/shards" --output "$I/r.bin" --epochs 10 --dim 12 \
   --threads 2 --checkpoint "$I/ck" --checkpoint-every 1e-6 --temp-dir "$I/tmp")
 if [ "$rc" = 143 ] && [ -s "$I/ck" ] && "$WORDVEC" train --resume "$I/ck" --output "$I/r.bin" --quiet && [ -s "$I/r.bin" ]; then ok
 else fail "resume over compressed inputs: exit $rc, $(tail -1 "$I/ck.log")"; fi
@@ -384,7 +384,7 @@ else fail "phrases interrupted: exit $rc, output or temporary files left: $(ls -
 wait
 # A checkpointed run with normalisation and phrases resumes on the same prepared text.
 read -r rc _ < <(interrupt TERM "file:$P/ck" "$P/ck.log" -- "$WORDVEC" train --input "$P/upper.gz" --lowercase --phrases 1 --output "$P/r.bin" \
-  --epochs 40 --dim 12 --threads 2 --checkpoint "$P/ck" --checkpoint-every 1e-6 --temp-dir "$P/tmp")
+  --epochs 10 --dim 12 --threads 2 --checkpoint "$P/ck" --checkpoint-every 1e-6 --temp-dir "$P/tmp")
 if [ "$rc" = 143 ] && [ -s "$P/ck" ] && "$WORDVEC" train --resume "$P/ck" --output "$P/r.bin" --quiet && [ -s "$P/r.bin" ] \
    && "$WORDVEC" nn --vectors "$P/r.bin" united_states > /dev/null; then ok
 else fail "resume with --lowercase --phrases: exit $rc, $(tail -1 "$P/ck.log")"; fi

@@ -81,7 +81,7 @@ check=$("$WORDVEC" info --json "$S/ab.wvm" | json_field "d['training_runs'], d['
 expect_error "subwords on continue" 2 "--subwords with --continue: the model fixes its subwords (3-6, 50000 buckets" -- train --continue "$S/a.wvm" --input "$S/b.txt" --save-model "$T/out/n.wvm" --subwords 2-4
 
 # ---- interrupted and resumed with one thread = uninterrupted, byte for byte
-args=(--input "$S/a.txt" --subwords --buckets 50000 --epochs 3 --threads 1 --seed 5 --save-model)
+args=(--input "$S/a.txt" --subwords --buckets 50000 --epochs 2 --threads 1 --seed 5 --save-model)
 train "${args[@]}" "$S/straight.wvm"
 read -r rc _ < <(interrupt TERM "file:$S/ck" "$S/ck.log" -- "$WORDVEC" train --quiet --dim 30 "${args[@]}" "$S/resumed.wvm" \
   --checkpoint "$S/ck" --checkpoint-every 1e-6)
