@@ -350,7 +350,8 @@ po::options_description TrainCommand::options() {
       "and combine them after each")(
       "sync-precision", po::value(&sync_precision)->default_value(sync_precision),
       "how the changes travel: half (IEEE 16-bit, half the bytes; rounding error at most 1/2048 of a change, "
-      "measured as good as float, docs/distributed.md) or float. GloVe always sends floats");
+      "measured as good as float, docs/distributed.md), int8 (8 bits a value and a scale a row, under a quarter "
+      "of the bytes; error at most 1/254 of the row's largest change) or float. GloVe always sends floats");
   po::options_description all;
   all.add(io).add(text.normalize_options()).add(text.inline_phrase_options()).add(training).add(glove)
       .add(models).add(checkpoints).add(distributed).add(logging_options());

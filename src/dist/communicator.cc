@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "wordvec/simd/half.h"
+#include "wordvec/simd/kernels.h"
 
 namespace wordvec {
 
@@ -19,7 +20,7 @@ struct InProcessGroup::Shared {
 
 class InProcessGroup::Member final : public Communicator {
  public:
-  Member(Shared& shared, int rank) : shared_(shared), rank_(rank) {}
+  Member(Shared& shared, int rank) : shared_(shared), rank_(rank), kernels_(select_kernels()) {}
   int rank() const override { return rank_; }
   int size() const override { return static_cast<int>(shared_.views.size()); }
   void sum(std::span<float> values) override { sum_of(values); }
@@ -31,6 +32,18 @@ class InProcessGroup::Member final : public Communicator {
     for (std::size_t i = 0; i < values.size(); ++i) floats[i] = float_from_half(values[i]);
     sum_of(std::span<float>(floats));
     for (std::size_t i = 0; i < values.size(); ++i) values[i] = half_from_float(floats[i]);
+  }
+  // Added in rank order, as a chain of MPI reductions would.
+  void sum_int8_rows(std::span<char> rows, std::size_t cols) override {
+    publish({rows.data(), rows.size()});
+    const std::size_t count = rows.size() / int8_row_bytes(cols);
+    std::vector<char> total(shared_.views[0].begin(), shared_.views[0].end());
+    for (std::size_t r = 1; r < shared_.views.size(); ++r) {
+      if (shared_.views[r].size() != rows.size()) throw std::logic_error("InProcessGroup: sum of different sizes");
+      kernels_.add_int8_rows(shared_.views[r].data(), total.data(), count, cols);
+    }
+    shared_.meeting.arrive_and_wait();
+    std::copy(total.begin(), total.end(), rows.begin());
   }
 
   void broadcast(std::vector<char>& bytes, int root) override {
@@ -80,6 +93,7 @@ class InProcessGroup::Member final : public Communicator {
 
   Shared& shared_;
   int rank_;
+  Kernels kernels_;
 };
 
 InProcessGroup::InProcessGroup(int size) : shared_(std::make_unique<Shared>(size)) {

@@ -3,7 +3,7 @@
 //
 // V provides: reg, width, zero(), load(p), store(p, r), set1(f), add(a, b),
 // sub(a, b), mul(a, b), min(a, b), max(a, b), fmadd(a, b, c) = a*b + c,
-// fnmadd(a, b, c) = c - a*b, recip(r) = 1/r and rsqrt(r) = 1/sqrt(r) to about
+// fnmadd(a, b, c) = c - a*b, from_half/to_half and from_int8/to_int8 (below), recip(r) = 1/r and rsqrt(r) = 1/sqrt(r) to about
 // single precision, round(r) to the nearest integer, pow2(n) = 2^n for integral
 // n in [-126, 127]; tail, the narrower type that ends a row (Vec128, or V
 // itself when V is one float: it has the arithmetic above and hsum(r)), and
@@ -14,8 +14,12 @@
 // axpy then end a row with one masked register instead of a scalar loop.
 #pragma once
 
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <limits>
 
 #include "wordvec/simd/half.h"
 #include "wordvec/simd/kernels.h"
@@ -352,12 +356,111 @@ void apply_half_delta_t(const std::uint16_t* delta, float scale, float* base, fl
   for (; i < n; ++i) now[i] = base[i] = base[i] + scale * float_from_half(delta[i]);
 }
 
+// The exchanges in 8 bits: a row travels as its scale (a float, the largest
+// |value| / 127) and one int8 code per value, value / scale rounded to the
+// nearest. V also provides from_int8(p) (V::width codes to floats) and
+// to_int8(p, r) (whole numbers in [-127, 127] to codes). A change's codes
+// are the same in every variant (a difference and a product); a sum's may
+// differ by one step where the compiler fuses its multiply and add.
+
+// The largest |x(i)| of a row: wide(i) gives V::width values, one(i) one.
+template <class V, class Wide, class One>
+float largest_magnitude(std::size_t cols, const Wide& wide, const One& one) {
+  typename V::reg m = V::zero();
+  std::size_t i = 0;
+  for (; i + V::width <= cols; i += V::width) {
+    const typename V::reg x = wide(i);
+    m = V::max(m, V::max(x, V::sub(V::zero(), x)));
+  }
+  float lanes[V::width];
+  V::store(lanes, m);
+  float largest = 0;
+  // No std::max: an out-of-line copy from another variant's unit could be the one linked.
+  for (const float lane : lanes) largest = lane > largest ? lane : largest;
+  for (; i < cols; ++i) {
+    const float x = std::fabs(one(i));
+    largest = x > largest ? x : largest;
+  }
+  return largest;
+}
+
+// A row of values x(i) (as largest_magnitude's) as its scale and codes at
+// `out`. A row of zeros (or one that is not finite: a diverged run) keeps its
+// largest |value| as the scale; its codes are then not used for anything finite.
+template <class V, class Wide, class One>
+void quantize_row(std::size_t cols, const Wide& wide, const One& one, char* out) {
+  const float largest = largest_magnitude<V>(cols, wide, one);
+  const bool finite = largest > 0 && largest <= std::numeric_limits<float>::max();
+  const float scale = finite ? largest / 127.0f : largest;
+  const float inverse = finite ? 127.0f / largest : 0.0f;
+  std::memcpy(out, &scale, sizeof scale);
+  auto* codes = reinterpret_cast<std::int8_t*>(out + sizeof scale);
+  // min then max: a NaN becomes 127 in every variant.
+  const typename V::reg inv = V::set1(inverse), hi = V::set1(127.0f), lo = V::set1(-127.0f);
+  std::size_t i = 0;
+  for (; i + V::width <= cols; i += V::width) V::to_int8(codes + i, V::max(V::min(V::round(V::mul(wide(i), inv)), hi), lo));
+  for (; i < cols; ++i)
+    codes[i] = static_cast<std::int8_t>(std::fmax(std::fmin(std::nearbyint(one(i) * inverse), 127.0f), -127.0f));
+}
+
+// (Templates, as every function here: each variant's unit gets its own copy.)
+template <class V>
+float int8_row_scale(const char* row) {
+  float scale;
+  std::memcpy(&scale, row, sizeof scale);
+  return scale;
+}
+template <class V>
+const std::int8_t* int8_row_codes(const char* row) {
+  return reinterpret_cast<const std::int8_t*>(row + sizeof(float));
+}
+
+template <class V>
+void delta_to_int8_t(const float* now, const float* base, std::size_t stride, std::size_t rows, std::size_t cols,
+                     char* out) {
+  for (std::size_t r = 0; r < rows; ++r, now += stride, base += stride, out += int8_row_bytes(cols))
+    quantize_row<V>(
+        cols, [&](std::size_t i) { return V::sub(V::load(now + i), V::load(base + i)); },
+        [&](std::size_t i) { return now[i] - base[i]; }, out);
+}
+
+template <class V>
+void add_int8_rows_t(const char* in, char* sum, std::size_t rows, std::size_t cols) {
+  for (std::size_t r = 0; r < rows; ++r, in += int8_row_bytes(cols), sum += int8_row_bytes(cols)) {
+    const float sa = int8_row_scale<V>(in), sb = int8_row_scale<V>(sum);
+    const std::int8_t *a = int8_row_codes<V>(in), *b = int8_row_codes<V>(sum);
+    const typename V::reg va = V::set1(sa), vb = V::set1(sb);
+    // In place: quantize_row reads a block of b before it writes that block.
+    quantize_row<V>(
+        cols, [&](std::size_t i) { return V::add(V::mul(va, V::from_int8(a + i)), V::mul(vb, V::from_int8(b + i))); },
+        [&](std::size_t i) { return sa * static_cast<float>(a[i]) + sb * static_cast<float>(b[i]); }, sum);
+  }
+}
+
+template <class V>
+void apply_int8_delta_t(const char* delta, float scale, float* base, float* now, std::size_t stride,
+                        std::size_t rows, std::size_t cols) {
+  for (std::size_t r = 0; r < rows; ++r, delta += int8_row_bytes(cols), base += stride, now += stride) {
+    const float factor = scale * int8_row_scale<V>(delta);
+    const std::int8_t* codes = int8_row_codes<V>(delta);
+    const typename V::reg f = V::set1(factor);
+    std::size_t i = 0;
+    for (; i + V::width <= cols; i += V::width) {
+      const typename V::reg updated = V::add(V::load(base + i), V::mul(f, V::from_int8(codes + i)));
+      V::store(base + i, updated);
+      V::store(now + i, updated);
+    }
+    for (; i < cols; ++i) now[i] = base[i] = base[i] + factor * static_cast<float>(codes[i]);
+  }
+}
+
 // The complete kernel table of one variant.
 template <class V>
 Kernels make_kernels(SimdLevel level, const char* name) {
   return {level,          name,           V::tail::width,    dot_t<V>,           axpy_t<V>,
           scores<V>,      hogbatch_update<V>, mean_rows_t<V>, cbow_update_t<V>, adagrad_pair_t<V>,
-          scaled_sigmoid_t<V>, delta_to_half_t<V>, add_halves_t<V>, apply_half_delta_t<V>};
+          scaled_sigmoid_t<V>, delta_to_half_t<V>, add_halves_t<V>, apply_half_delta_t<V>,
+          delta_to_int8_t<V>, add_int8_rows_t<V>, apply_int8_delta_t<V>};
 }
 
 }  // namespace wordvec::simd

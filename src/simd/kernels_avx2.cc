@@ -51,6 +51,15 @@ struct Avx2Vec {
   static void to_half(std::uint16_t* p, reg r) {
     _mm_storeu_si128(reinterpret_cast<__m128i*>(p), _mm256_cvtps_ph(r, _MM_FROUND_TO_NEAREST_INT));
   }
+  static reg from_int8(const std::int8_t* p) {
+    return _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p))));
+  }
+  // r holds whole numbers in [-127, 127]: the packs saturate nothing.
+  static void to_int8(std::int8_t* p, reg r) {
+    const __m256i i32 = _mm256_cvtps_epi32(r);
+    const __m128i i16 = _mm_packs_epi32(_mm256_castsi256_si128(i32), _mm256_extracti128_si256(i32, 1));
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(p), _mm_packs_epi16(i16, i16));
+  }
 };
 
 }  // namespace

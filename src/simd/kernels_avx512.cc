@@ -66,6 +66,11 @@ struct Avx512Vec {
   static void to_half(std::uint16_t* p, reg r) {
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), _mm512_cvtps_ph(r, _MM_FROUND_TO_NEAREST_INT));
   }
+  static reg from_int8(const std::int8_t* p) {
+    return _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))));
+  }
+  // r holds whole numbers in [-127, 127].
+  static void to_int8(std::int8_t* p, reg r) { _mm512_mask_cvtepi32_storeu_epi8(p, 0xffff, _mm512_cvtps_epi32(r)); }
 };
 
 }  // namespace

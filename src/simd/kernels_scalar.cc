@@ -31,6 +31,8 @@ struct ScalarVec {
   static float rsqrt(float x) { return 1.0f / std::sqrt(x); }
   static float from_half(const std::uint16_t* p) { return float_from_half(*p); }
   static void to_half(std::uint16_t* p, float r) { *p = half_from_float(r); }
+  static float from_int8(const std::int8_t* p) { return static_cast<float>(*p); }
+  static void to_int8(std::int8_t* p, float r) { *p = static_cast<std::int8_t>(r); }
 };
 
 }  // namespace

@@ -4,9 +4,11 @@
 # tcp,self), against 1 process x 2 threads, on the benchmark corpus, dim 100
 # (skip-gram 5 epochs, GloVe its default 15), alternated (A B C A B C) since
 # these VMs drift; skip-gram's changes also sent as floats over TCP (the
-# default is halves); then skip-gram's TCP run with the sync interval varied, and
-# the scaling model checked against it (tests/bench/mpi_report.py).
-#   make bench-mpi [ROUNDS=2] [MODELS="skipgram glove"] [QUICK=1: the 2M-word cut]
+# default is halves) and as 8-bit rows over both transports; then skip-gram's
+# TCP run with the sync interval varied, and the scaling model checked against
+# it (tests/bench/mpi_report.py).
+#   make bench-mpi [ROUNDS=2] [MODELS="skipgram glove"] [SG_MODES="single shm tcp tcpfloat shmint8 tcpint8"]
+#                  [QUICK=1: the 2M-word cut]
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 OUT_PREFIX=mpi
@@ -36,12 +38,14 @@ run_mode() {  # NAME MODE [extra train flags]: trains NAME.bin
     tcp) /usr/bin/time -f "%e %M" -o "$OUT/$name.time" mpirun --bind-to none --mca btl tcp,self -np 2 "${train[@]}" \
            --threads 1 --output "$OUT/$name.bin" --report "$OUT/$name.json" "$@" ;;
     tcpfloat) run_mode "$name" tcp --sync-precision float "$@"; return ;;
+    shmint8) run_mode "$name" shm --sync-precision int8 "$@"; return ;;
+    tcpint8) run_mode "$name" tcp --sync-precision int8 "$@"; return ;;
   esac
 }
 
 if [[ " $MODELS " == *" skipgram "* ]]; then
   for round in $(seq "$ROUNDS"); do
-    for mode in single shm tcp tcpfloat; do run "$mode-$round" $mode --epochs 5; done
+    for mode in ${SG_MODES:-single shm tcp tcpfloat shmint8 tcpint8}; do run "$mode-$round" $mode --epochs 5; done
   done
   for every in 250000 4000000; do run "tcp-every-$every" tcp --epochs 5 --sync-every $every; done
   run "shm-mean" shm --epochs 5 --sync-combine mean

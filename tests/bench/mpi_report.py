@@ -58,7 +58,9 @@ def mean(kind, key):
 def compare(prefix):
     single = {k: mean(prefix + "single", k) for k in ("analogy", "ws353", "seconds", "wall")}
     print()
-    for kind in ("shm", "tcp", "tcpfloat"):
+    for kind in ("shm", "tcp", "tcpfloat", "shmint8", "tcpint8"):
+        if prefix + kind + "-1" not in runs:
+            continue
         print("%s%s vs single (means over rounds): analogy %+.1f points, WS353 %+.3f, throughput %.0f%% "
               "(training), %.0f%% (whole run, wall clock)" % (
                   prefix, kind, 100 * (mean(prefix + kind, "analogy") - single["analogy"]),

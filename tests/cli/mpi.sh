@@ -22,8 +22,8 @@ if cmp -s "$T/one.bin" "$T/plain.bin"; then ok; else fail "wordvec-mpi alone tra
 one=$(ws353 "$T/one.bin")
 
 # 2 and 3 processes: the single process's vocabulary, vectors that score as its do, rank 0's outputs only;
-# 2 exchange halves (the default), 3 floats.
-declare -A precision=([2]=half [3]=float)
+# 2 exchange halves (the default), 3 8-bit rows (each sum requantised twice); the checkpoint run below floats.
+declare -A precision=([2]=half [3]=int8)
 for np in 2 3; do
   mkdir -p "$T/np$np"
   "${MPIRUN[@]}" -np $np "$WORDVEC_MPI" train --input "$CORPUS" --output "$T/np$np/v.bin" --threads 1 --epochs $EPOCHS \
@@ -47,10 +47,14 @@ sys.exit(0 if d['processes'] == $np and d['exchanges'] >= 5 and d['bytes_per_exc
          and d['precision'] == '${precision[$np]}' else 1)"; then ok
   else fail "-np $np: report: $(head -c 300 "$T/np$np/report.json")"; fi
 done
-# The same model (vocabulary and dimension) travels in half the bytes as halves.
+# The same model (vocabulary and dimension): halves carry both matrices' rows padded to 16 floats,
+# 2 bytes a value; 8-bit rows a 4-byte scale and a byte per value.
 if /usr/bin/python3 -c "
-import json, sys; b = [json.load(open('$T/np%d/report.json' % n))['distributed']['bytes_per_exchange'] for n in (2, 3)]
-sys.exit(0 if 2 * b[0] == b[1] else 1)"; then ok; else fail "bytes per exchange: halves are not half of floats"; fi
+import json, sys; r = [json.load(open('$T/np%d/report.json' % n)) for n in (2, 3)]
+words, dim = r[0]['corpus']['vocabulary_size'], r[0]['dimension']['value']
+halves, int8 = (x['distributed']['bytes_per_exchange'] for x in r)
+sys.exit(0 if halves == 2 * words * -(-dim // 16) * 16 * 2 and int8 == 2 * words * (4 + dim) else 1)"; then ok
+else fail "bytes per exchange: $(grep -h -o '"bytes_per_exchange": [0-9]*' "$T"/np*/report.json | tr '\n' ' ')"; fi
 
 # A process that fails (its input is missing on its node) ends the job: the message names the
 # process and the cause, the exit is non-zero, and no output is written.
@@ -93,7 +97,7 @@ else fail "Ctrl-C: exit $rc, left: $(ls -A "$T/int"), $(tail -3 "$T/int.err")"; 
 # last one; --resume under mpirun with as many processes finishes the run; other process counts are refused.
 mkdir -p "$T/ck"
 ( set -m; exec "${MPIRUN[@]}" -np 2 "$WORDVEC_MPI" train --input "$CORPUS" --output "$T/ck/v.bin" --threads 1 --epochs 40 \
-  --checkpoint "$T/ck/run.ckpt" --checkpoint-every 0.005 > /dev/null 2> "$T/ck.err" ) &
+  --sync-precision float --checkpoint "$T/ck/run.ckpt" --checkpoint-every 0.005 > /dev/null 2> "$T/ck.err" ) &
 launcher=$!
 for _ in $(seq 600); do grep -q 'checkpoint saved' "$T/ck.err" && break; sleep 0.05; done
 kill -INT $launcher; wait $launcher
@@ -165,7 +169,7 @@ done
 rc=$?
 if [ $rc = 2 ] && grep -q "only train runs under mpirun" "$T/refuse.err"; then ok; else fail "mpirun nn: exit $rc, $(head -c 300 "$T/refuse.err")"; fi
 for bad in "--sync-every 10" "--sync-every 1.5e3x" "--sync-combine median" "--sync-every 1e6 --model glove" \
-           "--sync-precision double" "--sync-precision half --model glove"; do
+           "--sync-precision double" "--sync-precision int4" "--sync-precision half --model glove"; do
   "$WORDVEC_MPI" train --input "$CORPUS" --output "$T/r.bin" $bad > /dev/null 2> "$T/refuse.err"
   rc=$?
   if [ $rc = 2 ] && grep -q -- "${bad%% *}" "$T/refuse.err"; then ok; else fail "$bad: exit $rc, $(head -c 300 "$T/refuse.err")"; fi

@@ -4,6 +4,8 @@
 // (tests/cli/mpi.sh).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <optional>
 #include <random>
@@ -303,6 +305,56 @@ TEST(ModelSync, HalfPrecisionRoundsEachChangeAndKeepsTheModelsIdentical) {
     }
   EXPECT_GT(largest_error, 0) << "the changes were rounded";
   EXPECT_EQ(models[0].row(0)[10], 0.0f) << "the padding stays zero";
+}
+
+// 8-bit changes arrive within the bound of their rows' scales (each
+// process's rounding, then two requantised additions on 3 processes), the
+// same everywhere; a row no process changed stays exact; pieces of 4 rows.
+TEST(ModelSync, Int8ChangesStayWithinTheirRowsScalesAndKeepTheModelsIdentical) {
+  constexpr std::size_t kRows = 40, kCols = 10, kUnchanged = 5;
+  std::vector<Matrix> models;
+  for (int r = 0; r < 3; ++r) models.emplace_back(kRows, kCols);
+  std::vector<std::vector<float>> changes(3);
+  std::vector<std::uint64_t> bytes(3);
+  run_group(3, [&](Communicator& c) {
+    const auto r = static_cast<std::size_t>(c.rank());
+    Matrix& m = models[r];
+    for (std::size_t row = 0; row < kRows; ++row)
+      for (std::size_t i = 0; i < kCols; ++i) m.row(row)[i] = 0.25f * static_cast<float>(i);  // the common start
+    ModelSync sync(c, {&m}, {SyncCombine::Sum, SyncPrecision::Int8, /*chunk_values=*/64});
+    std::mt19937 gen(static_cast<unsigned>(r) + 1);
+    std::uniform_real_distribution<float> change(-0.1f, 0.1f);
+    for (std::size_t row = 0; row < kRows; ++row)
+      for (std::size_t i = 0; i < kCols; ++i) {
+        const float d = row == kUnchanged ? 0.0f : change(gen) * (row % 4 == 0 ? 1e-3f : 1.0f);
+        m.row(row)[i] += d;
+        changes[r].push_back(m.row(row)[i] - 0.25f * static_cast<float>(i));  // the change as the model holds it
+      }
+    sync.exchange(0, true);
+    bytes[r] = sync.stats().bytes_per_exchange;
+  });
+  EXPECT_EQ(bytes[0], kRows * (sizeof(float) + kCols)) << "a scale and a byte a value, no padding";
+  double largest_error = 0;
+  for (std::size_t row = 0; row < kRows; ++row) {
+    double scales = 0;  // the processes' largest changes in this row, summed
+    for (const auto& c : changes)
+      scales += std::fabs(*std::max_element(c.begin() + row * kCols, c.begin() + (row + 1) * kCols,
+                                            [](float a, float b) { return std::fabs(a) < std::fabs(b); }));
+    for (std::size_t i = 0; i < kCols; ++i) {
+      const std::size_t k = row * kCols + i;
+      const double total = double{changes[0][k]} + changes[1][k] + changes[2][k];
+      const double got = models[0].row(row)[i] - 0.25 * static_cast<double>(i);
+      ASSERT_NEAR(got, total, 3.05 * scales / 254 + 1e-7) << "row " << row << " lane " << i;
+      if (row == kUnchanged) {
+        ASSERT_EQ(models[0].row(row)[i], 0.25f * static_cast<float>(i));
+      }
+      largest_error = std::max(largest_error, std::fabs(got - total));
+      ASSERT_EQ(models[1].row(row)[i], models[0].row(row)[i]);
+      ASSERT_EQ(models[2].row(row)[i], models[0].row(row)[i]);
+    }
+  }
+  EXPECT_GT(largest_error, 0) << "the changes were rounded";
+  EXPECT_EQ(models[0].row(0)[kCols], 0.0f) << "the padding stays zero";
 }
 
 TEST(ModelSync, DefaultIntervalKeepsTheWordsBetweenExchangesAndTheirNumberInBounds) {

@@ -4,7 +4,9 @@
 // scalar instantiation of the same templates; this does not trust them.)
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <random>
 #include <vector>
 
@@ -264,6 +266,110 @@ TEST_P(KernelReference, HalfPrecisionExchangeKernelsMatchThePortableConversions)
       ASSERT_EQ(model[i], base_after[i]) << k.name;
     }
     for (std::size_t i = n; i < model.size(); ++i) ASSERT_EQ(model[i], kSentinel) << k.name << " wrote past n";
+  }
+}
+
+// The 8-bit rows as the comment in kernels.h describes them, computed here
+// from that description: the row's scale, then each value's code.
+std::vector<char> int8_rows_by_definition(const std::vector<std::vector<float>>& rows) {
+  std::vector<char> out;
+  for (const auto& values : rows) {
+    float largest = 0;
+    for (float v : values) largest = std::max(largest, std::fabs(v));
+    const float scale = largest / 127.0f, inverse = largest > 0 ? 127.0f / largest : 0.0f;
+    const std::size_t at = out.size();
+    out.resize(at + int8_row_bytes(values.size()));
+    std::memcpy(out.data() + at, &scale, sizeof scale);
+    for (std::size_t i = 0; i < values.size(); ++i)
+      out[at + sizeof scale + i] = static_cast<char>(static_cast<std::int8_t>(std::nearbyint(values[i] * inverse)));
+  }
+  return out;
+}
+
+std::vector<std::vector<float>> values_of_int8_rows(const std::vector<char>& bytes, std::size_t rows, std::size_t cols) {
+  std::vector<std::vector<float>> values(rows, std::vector<float>(cols));
+  for (std::size_t r = 0; r < rows; ++r) {
+    float scale;
+    std::memcpy(&scale, bytes.data() + r * int8_row_bytes(cols), sizeof scale);
+    for (std::size_t i = 0; i < cols; ++i)
+      values[r][i] = scale * static_cast<float>(static_cast<std::int8_t>(bytes[r * int8_row_bytes(cols) + sizeof scale + i]));
+  }
+  return values;
+}
+
+// Every variant's 8-bit exchange kernels give the definition's bytes (row
+// lengths that end inside a register, a row of zeros, rows of very different
+// sizes), each value within half its row's scale, and write nothing past the rows.
+TEST_P(KernelReference, Int8ExchangeKernelsMatchTheirDefinition) {
+  if (!simd_supported(GetParam())) GTEST_SKIP() << "this CPU cannot run " << simd_level_name(GetParam());
+  const Kernels k = kernels_for(GetParam());
+  std::mt19937 gen(7);
+  std::uniform_real_distribution<float> value(-2.0f, 2.0f);
+  std::uniform_real_distribution<float> change(-0.05f, 0.05f);
+  constexpr std::size_t rows = 4;
+  for (std::size_t cols : {1, 7, 8, 15, 16, 17, 33, 100}) {
+    const std::size_t stride = (cols + 15) / 16 * 16;
+    std::vector<float> base(rows * stride, 0.0f), now(rows * stride, 0.0f);
+    std::vector<std::vector<float>> delta(rows, std::vector<float>(cols));
+    for (std::size_t r = 0; r < rows; ++r)
+      for (std::size_t i = 0; i < cols; ++i) {
+        base[r * stride + i] = value(gen);
+        const float size = r == 1 ? 0.0f : r == 2 ? 1e-6f : 1.0f;  // a row unchanged, a rare word's small change
+        now[r * stride + i] = base[r * stride + i] + size * change(gen);
+        delta[r][i] = now[r * stride + i] - base[r * stride + i];
+      }
+    const std::size_t bytes = rows * int8_row_bytes(cols);
+    std::vector<char> packed(bytes + kGuard, '\x5a');
+    k.delta_to_int8(now.data(), base.data(), stride, rows, cols, packed.data());
+    const std::vector<char> expected = int8_rows_by_definition(delta);
+    ASSERT_TRUE(std::equal(expected.begin(), expected.end(), packed.begin())) << k.name << " cols " << cols;
+    for (std::size_t i = bytes; i < packed.size(); ++i) ASSERT_EQ(packed[i], '\x5a') << k.name << " wrote past the rows";
+    const auto decoded = values_of_int8_rows(packed, rows, cols);
+    for (std::size_t r = 0; r < rows; ++r) {
+      const float largest = *std::max_element(delta[r].begin(), delta[r].end(), [](float a, float b) { return std::fabs(a) < std::fabs(b); });
+      for (std::size_t i = 0; i < cols; ++i)
+        ASSERT_LE(std::fabs(decoded[r][i] - delta[r][i]), std::fabs(largest) / 254.0f * 1.0001f) << k.name << " row " << r;
+    }
+
+    // The sum of two processes' rows, requantised.
+    std::vector<std::vector<float>> other(rows, std::vector<float>(cols)), total(rows, std::vector<float>(cols));
+    for (std::size_t r = 0; r < rows; ++r)
+      for (std::size_t i = 0; i < cols; ++i) other[r][i] = change(gen) * (r == 3 ? 10.0f : 1.0f);
+    const std::vector<char> other_packed = int8_rows_by_definition(other);
+    const auto other_decoded = values_of_int8_rows(other_packed, rows, cols);
+    for (std::size_t r = 0; r < rows; ++r)
+      for (std::size_t i = 0; i < cols; ++i) total[r][i] = other_decoded[r][i] + decoded[r][i];
+    std::vector<char> sum(packed);
+    k.add_int8_rows(other_packed.data(), sum.data(), rows, cols);
+    // The scalar variant computes the definition's bytes; the wider ones may
+    // fuse a multiply and an add, which moves a value at a rounding boundary
+    // to the next code: within one step of the definition's.
+    const std::vector<char> expected_sum = int8_rows_by_definition(total);
+    if (GetParam() == SimdLevel::Scalar) {
+      ASSERT_TRUE(std::equal(expected_sum.begin(), expected_sum.end(), sum.begin())) << k.name << " cols " << cols;
+    }
+    const auto expected_decoded = values_of_int8_rows(expected_sum, rows, cols), got_decoded = values_of_int8_rows(sum, rows, cols);
+    for (std::size_t r = 0; r < rows; ++r) {
+      float step;
+      std::memcpy(&step, expected_sum.data() + r * int8_row_bytes(cols), sizeof step);
+      for (std::size_t i = 0; i < cols; ++i)
+        ASSERT_NEAR(got_decoded[r][i], expected_decoded[r][i], step * 1.001f + 1e-12f) << k.name << " cols " << cols << " row " << r;
+    }
+    for (std::size_t i = bytes; i < sum.size(); ++i) ASSERT_EQ(sum[i], '\x5a') << k.name << " wrote past the rows";
+
+    std::vector<float> base_after(base), model(rows * stride, kSentinel);
+    k.apply_int8_delta(sum.data(), 0.5f, base_after.data(), model.data(), stride, rows, cols);
+    const auto sum_decoded = values_of_int8_rows(sum, rows, cols);
+    for (std::size_t r = 0; r < rows; ++r) {
+      for (std::size_t i = 0; i < cols; ++i) {
+        ASSERT_NEAR(base_after[r * stride + i], base[r * stride + i] + 0.5f * sum_decoded[r][i], 1e-6f) << k.name;
+        ASSERT_EQ(model[r * stride + i], base_after[r * stride + i]) << k.name;
+      }
+      for (std::size_t i = cols; i < stride; ++i) {
+        ASSERT_EQ(model[r * stride + i], kSentinel) << k.name << " wrote into the padding";
+        ASSERT_EQ(base_after[r * stride + i], 0.0f) << k.name << " wrote into the padding";
+      }
+    }
   }
 }
 

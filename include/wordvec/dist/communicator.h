@@ -25,6 +25,9 @@ class Communicator {
   // IEEE binary16 values (wordvec/simd/half.h) summed element-wise, rounded
   // to half after each addition or once (it depends on the implementation).
   virtual void sum_halves(std::span<std::uint16_t> values) = 0;
+  // Rows of `cols` values in 8 bits (Kernels::delta_to_int8: int8_row_bytes(cols)
+  // each) summed row by row, requantised after each addition.
+  virtual void sum_int8_rows(std::span<char> rows, std::size_t cols) = 0;
   // `bytes` of participant `root` into every participant's `bytes` (resized).
   virtual void broadcast(std::vector<char>& bytes, int root) = 0;
   // Every participant's `bytes`, in rank order, at `root` (empty elsewhere).
@@ -43,6 +46,7 @@ class SoloCommunicator final : public Communicator {
   void sum(std::span<std::uint64_t>) override {}
   void sum(std::span<double>) override {}
   void sum_halves(std::span<std::uint16_t>) override {}
+  void sum_int8_rows(std::span<char>, std::size_t) override {}
   void broadcast(std::vector<char>&, int) override {}
   std::vector<std::vector<char>> gather(std::span<const char> bytes, int) override {
     return {std::vector<char>(bytes.begin(), bytes.end())};

@@ -16,6 +16,9 @@ enum class SimdLevel { Scalar, Avx2, Avx512 };
 // The most target rows one call of the fused kernels takes (negative <= 64, plus the positive).
 inline constexpr int kMaxKernelTargets = 65;
 
+// Bytes of a row of `cols` values in 8 bits (Kernels::delta_to_int8).
+inline constexpr std::size_t int8_row_bytes(std::size_t cols) { return sizeof(float) + cols; }
+
 struct Kernels {
   SimdLevel level;
   const char* name;
@@ -56,6 +59,19 @@ struct Kernels {
   void (*add_halves)(const std::uint16_t* in, std::uint16_t* sum, std::size_t n);
   // base[i] += scale * float(delta[i]); now[i] = base[i]
   void (*apply_half_delta)(const std::uint16_t* delta, float scale, float* base, float* now, std::size_t n);
+
+  // The same in 8 bits: `rows` rows of `cols` values (matrix rows `stride`
+  // floats apart) packed as int8_row_bytes(cols) each: the row's scale (a
+  // float: its largest |value| / 127) and a code per value (value / scale
+  // rounded to the nearest, ties to even).
+  // out row = int8(now row - base row)
+  void (*delta_to_int8)(const float* now, const float* base, std::size_t stride, std::size_t rows, std::size_t cols,
+                        char* out);
+  // sum row = int8(float(sum row) + float(in row))
+  void (*add_int8_rows)(const char* in, char* sum, std::size_t rows, std::size_t cols);
+  // base row += scale * float(delta row); now row = base row
+  void (*apply_int8_delta)(const char* delta, float scale, float* base, float* now, std::size_t stride,
+                           std::size_t rows, std::size_t cols);
 
   // The floats the fused kernels process for rows of `cols` values: cols
   // rounded up to whole tail registers (dim 100: 12 AVX2 registers and one of

@@ -41,6 +41,17 @@ void add_halves(void* in, void* inout, int* count, MPI_Datatype*) {
                      static_cast<std::size_t>(*count));
 }
 
+// Rows in 8 bits (Kernels::delta_to_int8) travel as a contiguous type of
+// int8_row_bytes(cols) bytes each; this operation adds them row by row (the
+// type's size gives cols).
+void add_int8_rows(void* in, void* inout, int* count, MPI_Datatype* row_type) {
+  static const Kernels kernels = select_kernels();
+  int row_bytes = 0;
+  MPI_Type_size(*row_type, &row_bytes);
+  kernels.add_int8_rows(static_cast<const char*>(in), static_cast<char*>(inout), static_cast<std::size_t>(*count),
+                        static_cast<std::size_t>(row_bytes) - sizeof(float));
+}
+
 int checked_int(std::size_t n, const char* what) {
   if (n > static_cast<std::size_t>(INT_MAX)) throw Error(std::string("MPI: ") + what + " is over 2 GB");
   return static_cast<int>(n);
@@ -70,10 +81,12 @@ MpiCommunicator::MpiCommunicator(int* argc, char*** argv) {
   MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
   MPI_Comm_size(MPI_COMM_WORLD, &size_);
   check(MPI_Op_create(add_halves, /*commute=*/1, &half_sum_), "MPI_Op_create");
+  check(MPI_Op_create(add_int8_rows, /*commute=*/1, &int8_rows_sum_), "MPI_Op_create");
 }
 
 MpiCommunicator::~MpiCommunicator() {
   MPI_Op_free(&half_sum_);
+  MPI_Op_free(&int8_rows_sum_);
   MPI_Finalize();
 }
 
@@ -84,6 +97,22 @@ void MpiCommunicator::sum(std::span<std::uint64_t> values) { sum_in_pieces(value
 void MpiCommunicator::sum(std::span<double> values) { sum_in_pieces(values, MPI_DOUBLE); }
 
 void MpiCommunicator::sum_halves(std::span<std::uint16_t> values) { sum_in_pieces(values, MPI_UINT16_T, half_sum_); }
+
+void MpiCommunicator::sum_int8_rows(std::span<char> rows, std::size_t cols) {
+  const std::size_t row_bytes = int8_row_bytes(cols);
+  MPI_Datatype row_type;
+  check(MPI_Type_contiguous(checked_int(row_bytes, "a row"), MPI_BYTE, &row_type), "MPI_Type_contiguous");
+  check(MPI_Type_commit(&row_type), "MPI_Type_commit");
+  const std::size_t count = rows.size() / row_bytes;
+  int code = MPI_SUCCESS;
+  for (std::size_t begin = 0; begin < count && code == MPI_SUCCESS; begin += kMaxPiece) {
+    const std::size_t n = std::min(kMaxPiece, count - begin);
+    code = MPI_Allreduce(MPI_IN_PLACE, rows.data() + begin * row_bytes, static_cast<int>(n), row_type, int8_rows_sum_,
+                         MPI_COMM_WORLD);
+  }
+  MPI_Type_free(&row_type);
+  check(code, "MPI_Allreduce");
+}
 
 void MpiCommunicator::broadcast(std::vector<char>& bytes, int root) {
   std::uint64_t size = bytes.size();

@@ -26,6 +26,7 @@ class MpiCommunicator final : public Communicator {
   void sum(std::span<std::uint64_t> values) override;
   void sum(std::span<double> values) override;
   void sum_halves(std::span<std::uint16_t> values) override;
+  void sum_int8_rows(std::span<char> rows, std::size_t cols) override;
   void broadcast(std::vector<char>& bytes, int root) override;
   std::vector<std::vector<char>> gather(std::span<const char> bytes, int root) override;
   std::vector<std::vector<char>> all_to_all(const std::vector<std::vector<char>>& to_each) override;
@@ -39,6 +40,7 @@ class MpiCommunicator final : public Communicator {
  private:
   int rank_ = 0, size_ = 1;
   MPI_Op half_sum_ = MPI_OP_NULL;  // adds halves (MPI has no half type)
+  MPI_Op int8_rows_sum_ = MPI_OP_NULL;  // adds rows in 8 bits
 };
 
 }  // namespace wordvec
