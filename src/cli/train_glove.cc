@@ -152,6 +152,8 @@ int run_glove(TrainJob job, GloveOptions go, CooccurrenceOptions co, const Vocab
     spdlog::info("counting co-occurrences: window {}, memory budget {:.2f} GiB, {} threads", co.window,
                  co.memory_bytes() / kBytesPerGiB, co.thread_count());
     CooccurrenceStats stats;
+    std::optional<CooccurrenceRouter> routed;
+    if (job.distributed()) routed.emplace(job.world->size());
     {
       InterruptWatcher interrupts([&] { counter.request_stop(); });
       const ByteRange lines = job.distributed() ? process_lines(job.input, *job.world)
@@ -159,7 +161,11 @@ int run_glove(TrainJob job, GloveOptions go, CooccurrenceOptions co, const Vocab
       stats = counter.count(
           job.input, lines,
           [&](std::span<const CooccurrenceRecord> batch) {
-            if (job.continued || job.distributed()) {  // merged below
+            if (routed) {  // sent to their rows' owners below
+              routed->add(batch);
+              return;
+            }
+            if (job.continued) {  // merged below
               counted.insert(counted.end(), batch.begin(), batch.end());
               return;
             }
@@ -180,7 +186,8 @@ int run_glove(TrainJob job, GloveOptions go, CooccurrenceOptions co, const Vocab
     if (job.distributed()) {
       spdlog::info("distributed: the {} processes exchange their counts; each owns the rows r with r % {} = its rank",
                    job.world->size(), job.world->size());
-      loaded = owned_cooccurrences(*job.world, std::move(counted));
+      loaded = owned_cooccurrences(*job.world, std::move(*routed));
+      routed.reset();
     }
     if (job.continued) {
       std::vector<CooccurrenceRecord> merged = stored_cooccurrences(job, co, old_rows);

@@ -61,7 +61,7 @@ class InProcessGroup::Member final : public Communicator {
     return all;
   }
 
-  std::vector<std::vector<char>> all_to_all(const std::vector<std::vector<char>>& to_each) override {
+  std::vector<std::vector<char>> all_to_all(std::vector<std::vector<char>> to_each) override {
     if (to_each.size() != shared_.views.size()) throw std::logic_error("InProcessGroup: all_to_all needs a part per member");
     // Each publishes its whole list; member r then reads part r of every list.
     shared_.lists[rank_] = &to_each;

@@ -12,7 +12,7 @@
 
 namespace wordvec {
 
-void shuffle_records(std::vector<CooccurrenceRecord>& records, std::uint64_t seed) {
+void shuffle_records(std::span<CooccurrenceRecord> records, std::uint64_t seed) {
   Rng rng(seed, 0xC00C);
   for (std::size_t i = records.size(); i > 1; --i) {
     const std::size_t j = static_cast<std::size_t>((static_cast<unsigned __int128>(rng.next()) * i) >> 64);

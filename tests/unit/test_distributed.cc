@@ -154,10 +154,18 @@ TEST(SharedCooccurrences, EachProcessOwnsItsRowsWithTheSingleProcessCounts) {
     const std::vector<CooccurrenceRecord> alone = count_all(vocab, co, corpus);
     for (int processes : {2, 3}) {
       std::vector<std::vector<CooccurrenceRecord>> owned(static_cast<std::size_t>(processes));
+      // Weighted, rank 1 hands its records over reversed: the parts are then sorted, not merged.
       run_group(processes, [&](Communicator& c) {
-        owned[static_cast<std::size_t>(c.rank())] =
-            owned_cooccurrences(c, count_all(vocab, co, corpus, process_lines(corpus, c)));
+        std::vector<CooccurrenceRecord> counted = count_all(vocab, co, corpus, process_lines(corpus, c));
+        if (weighted && c.rank() == 1) std::reverse(counted.begin(), counted.end());
+        owned[static_cast<std::size_t>(c.rank())] = owned_cooccurrences(c, std::move(counted));
       });
+      const auto cell = [](const CooccurrenceRecord& r) { return std::uint64_t{r.row} << 32 | r.col; };
+      for (const auto& mine : owned)
+        ASSERT_TRUE(std::adjacent_find(mine.begin(), mine.end(), [&](const auto& a, const auto& b) {
+                      return cell(a) >= cell(b);
+                    }) == mine.end())
+            << "each process's records in (row, col) order, a cell once";
       std::vector<CooccurrenceRecord> together;
       for (int r = 0; r < processes; ++r) {
         for (const CooccurrenceRecord& rec : owned[static_cast<std::size_t>(r)])

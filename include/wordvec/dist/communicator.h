@@ -33,8 +33,9 @@ class Communicator {
   // Every participant's `bytes`, in rank order, at `root` (empty elsewhere).
   virtual std::vector<std::vector<char>> gather(std::span<const char> bytes, int root) = 0;
   // Personalised exchange: to_each[r] goes to participant r; returns what
-  // each participant sent to this one, in rank order (to_each has size() parts).
-  virtual std::vector<std::vector<char>> all_to_all(const std::vector<std::vector<char>>& to_each) = 0;
+  // each participant sent to this one, in rank order (to_each has size() parts;
+  // taken by value, so that this participant's own part can stay where it is).
+  virtual std::vector<std::vector<char>> all_to_all(std::vector<std::vector<char>> to_each) = 0;
 };
 
 // One process alone: every collective is the identity.
@@ -51,7 +52,7 @@ class SoloCommunicator final : public Communicator {
   std::vector<std::vector<char>> gather(std::span<const char> bytes, int) override {
     return {std::vector<char>(bytes.begin(), bytes.end())};
   }
-  std::vector<std::vector<char>> all_to_all(const std::vector<std::vector<char>>& to_each) override { return to_each; }
+  std::vector<std::vector<char>> all_to_all(std::vector<std::vector<char>> to_each) override { return to_each; }
 };
 
 // `size` communicators for threads of one process (tests, and a model of a

@@ -13,7 +13,7 @@
 namespace wordvec {
 
 // Fisher-Yates with a seeded generator: the order depends only on the seed.
-void shuffle_records(std::vector<CooccurrenceRecord>& records, std::uint64_t seed);
+void shuffle_records(std::span<CooccurrenceRecord> records, std::uint64_t seed);
 
 // The records in a seeded random order. While they fit in `memory_bytes` they
 // stay in memory and finish() shuffles them with shuffle_records. Beyond that

@@ -144,21 +144,27 @@ std::vector<std::vector<char>> MpiCommunicator::gather(std::span<const char> byt
   return all;
 }
 
-std::vector<std::vector<char>> MpiCommunicator::all_to_all(const std::vector<std::vector<char>>& to_each) {
+std::vector<std::vector<char>> MpiCommunicator::all_to_all(std::vector<std::vector<char>> to_each) {
   const auto n = static_cast<std::size_t>(size_);
   if (to_each.size() != n) throw Error("MPI: all_to_all needs a part per process");
   std::vector<std::uint64_t> send_sizes(n), receive_sizes(n);
   for (std::size_t r = 0; r < n; ++r) send_sizes[r] = to_each[r].size();
   check(MPI_Alltoall(send_sizes.data(), 1, MPI_UINT64_T, receive_sizes.data(), 1, MPI_UINT64_T, MPI_COMM_WORLD),
         "MPI_Alltoall");
+  // This process's own part stays here; only the others travel.
+  const auto me = static_cast<std::size_t>(rank_);
   std::vector<std::vector<char>> received(n);
-  for (std::size_t r = 0; r < n; ++r) received[r].resize(receive_sizes[r]);
+  received[me] = std::move(to_each[me]);
+  send_sizes[me] = receive_sizes[me] = 0;
+  to_each[me].clear();
+  for (std::size_t r = 0; r < n; ++r)
+    if (r != me) received[r].resize(receive_sizes[r]);
   // MPI counts and offsets are ints: rounds of at most kPiece bytes per pair
   // (and 2 GB per process), as many as the largest part of any process needs
   // (every process takes part in each).
   const std::size_t kPiece = std::min<std::size_t>(std::size_t{1} << 28, INT_MAX / n);
   std::vector<std::uint64_t> largest(n, 0);
-  largest[static_cast<std::size_t>(rank_)] =
+  largest[me] =
       std::max(*std::max_element(send_sizes.begin(), send_sizes.end()),
                *std::max_element(receive_sizes.begin(), receive_sizes.end()));
   sum(largest);
@@ -185,7 +191,8 @@ std::vector<std::vector<char>> MpiCommunicator::all_to_all(const std::vector<std
                         receive_counts.data(), receive_offsets.data(), MPI_CHAR, MPI_COMM_WORLD),
           "MPI_Alltoallv");
     for (std::size_t r = 0; r < n; ++r)
-      std::copy_n(receive.begin() + receive_offsets[r], receive_counts[r], received[r].begin() + static_cast<std::ptrdiff_t>(from));
+      if (r != me)
+        std::copy_n(receive.begin() + receive_offsets[r], receive_counts[r], received[r].begin() + static_cast<std::ptrdiff_t>(from));
   }
   return received;
 }

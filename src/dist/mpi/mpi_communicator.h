@@ -29,7 +29,7 @@ class MpiCommunicator final : public Communicator {
   void sum_int8_rows(std::span<char> rows, std::size_t cols) override;
   void broadcast(std::vector<char>& bytes, int root) override;
   std::vector<std::vector<char>> gather(std::span<const char> bytes, int root) override;
-  std::vector<std::vector<char>> all_to_all(const std::vector<std::vector<char>>& to_each) override;
+  std::vector<std::vector<char>> all_to_all(std::vector<std::vector<char>> to_each) override;
   // Ends every process of the job (after a failure on this one): never returns.
   [[noreturn]] void abort(int exit_code);
   // Whether this process was started by mpirun/srun (as a rank of a job).
