@@ -3,9 +3,12 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <charconv>
 #include <filesystem>
 #include <optional>
+#include <thread>
 
 #include "cli.h"
 #include "json_output.h"
@@ -306,8 +309,17 @@ int run_serve(const std::vector<std::string>& args) {
   if (bound < 0) throw Error("cannot listen on " + host + ":" + std::to_string(port) + " (in use, or not an address of this machine)");
   spdlog::info("serving {} ({} words) on http://{}:{}/ with {} threads; Ctrl-C stops", vectors_path, explorer.size(),
                host, bound, threads);
-  InterruptWatcher interrupts([&] { server.stop(); });
-  if (!server.listen_after_bind() && !interrupts.interrupted()) throw Error("the server stopped listening");
+  std::atomic<bool> listening_over{false};
+  InterruptWatcher interrupts([&] {
+    // httplib stops only a running server: a Ctrl-C just before
+    // listen_after_bind() sets it running would be lost, and the server would
+    // then run on. Wait for it to run (or for listening to end) first.
+    while (!server.is_running() && !listening_over) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    server.stop();
+  });
+  const bool listened = server.listen_after_bind();
+  listening_over = true;
+  if (!listened && !interrupts.interrupted()) throw Error("the server stopped listening");
   spdlog::info("stopped");
   return 0;
 }
