@@ -41,8 +41,12 @@ class Server:
 
     def __init__(self, vectors, *extra):
         self.log = tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False)
+        # Ctrl-C as at a terminal: a shell without job control starts its
+        # background commands with SIGINT ignored, which wordvec (as nohup'd
+        # programs do) keeps, so the test would depend on how it was started.
         self.process = subprocess.Popen([WORDVEC, "serve", "--vectors", vectors, "--port", "0", *extra],
-                                        stdout=subprocess.DEVNULL, stderr=self.log)
+                                        stdout=subprocess.DEVNULL, stderr=self.log,
+                                        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         deadline = time.time() + 60
         self.port = None
         while time.time() < deadline and self.process.poll() is None:
