@@ -366,17 +366,21 @@ void apply_half_delta_t(const std::uint16_t* delta, float scale, float* base, fl
 // The largest |x(i)| of a row: wide(i) gives V::width values, one(i) one.
 template <class V, class Wide, class One>
 float largest_magnitude(std::size_t cols, const Wide& wide, const One& one) {
-  typename V::reg m = V::zero();
-  std::size_t i = 0;
-  for (; i + V::width <= cols; i += V::width) {
-    const typename V::reg x = wide(i);
-    m = V::max(m, V::max(x, V::sub(V::zero(), x)));
-  }
-  float lanes[V::width];
-  V::store(lanes, m);
   float largest = 0;
-  // No std::max: an out-of-line copy from another variant's unit could be the one linked.
-  for (const float lane : lanes) largest = lane > largest ? lane : largest;
+  std::size_t i = 0;
+  // One float at a time goes through the loop below only: aarch64 g++ 12
+  // fails (an internal compiler error) vectorising an fmax reduction here.
+  if constexpr (V::width > 1) {
+    typename V::reg m = V::zero();
+    for (; i + V::width <= cols; i += V::width) {
+      const typename V::reg x = wide(i);
+      m = V::max(m, V::max(x, V::sub(V::zero(), x)));
+    }
+    float lanes[V::width];
+    V::store(lanes, m);
+    // No std::max: an out-of-line copy from another variant's unit could be the one linked.
+    for (const float lane : lanes) largest = lane > largest ? lane : largest;
+  }
   for (; i < cols; ++i) {
     const float x = std::fabs(one(i));
     largest = x > largest ? x : largest;
