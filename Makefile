@@ -70,7 +70,7 @@ CORPUS   := $(BUILD)/data/corpus.txt
 
 .PHONY: mpi mpi-deps mpi-test bench-mpi install-mpi
 .PHONY: all deps test-deps install-packages check test layering clang-werror test-aarch64 unit-test cli-test example-test browser-test bench-dim sanitize tsan fuzz demo bench \
-        bench-quick bench-glove bench-ingest bench-continue bench-micro native clean python python-deps python-objects \
+        bench-quick bench-glove bench-hs-seeds bench-subwords bench-oov bench-ingest bench-continue bench-micro native clean python python-deps python-objects \
         python-extension python-test bench-python
 
 all: $(WORDVEC) $(LIB)
@@ -371,6 +371,11 @@ bench-subwords: $(WORDVEC)
 bench-oov: $(WORDVEC)
 	@$(MAKE) --no-print-directory install-packages PACKAGES="fasttext time"
 	bash tests/bench/oov.sh
+
+# Hierarchical softmax against word2vec.c over several seeds (word2vec.c has none of its own).
+bench-hs-seeds: $(WORDVEC)
+	@$(MAKE) --no-print-directory install-packages PACKAGES="gcc time npm"
+	bash tests/bench/hs_seeds.sh
 
 bench-glove: $(WORDVEC)
 	bash tests/bench/glove.sh
