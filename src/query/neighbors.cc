@@ -79,6 +79,7 @@ std::vector<Neighbor> NearestNeighbors::top_k(std::span<float> scores, std::size
   // lower row, as before.
   const auto better = [&](int a, int b) { return scores[a] != scores[b] ? scores[a] > scores[b] : a < b; };
   std::vector<int> best;
+  k = std::min(k, scores.size());  // more than there are words: all of them (a k of 10^11 asked for 400 GB)
   best.reserve(k + 1);
   for (std::size_t i = 0; i < scores.size() && k > 0; ++i) {
     if (scores[i] == -INFINITY) continue;

@@ -113,6 +113,9 @@ TEST(NearestNeighbors, TopKMatchesAFullSortWithTiesToTheLowerRow) {
   EXPECT_EQ(got[0].word, "w100");  // the ten copies first, in row order
   EXPECT_EQ(got[9].word, "w109");
   EXPECT_EQ(index.nearest("w3", 1000).size(), 299u);  // every other word, no more
+  // A k beyond any vocabulary (nn -k 99999999999) is every word, not an allocation of k rows.
+  EXPECT_EQ(index.nearest("w3", std::size_t{1} << 50).size(), 299u);
+  EXPECT_EQ(index.analogy("w1", "w2", "w3", std::size_t{1} << 50).size(), 297u);
 }
 
 // Eight threads at once get what each would alone.
