@@ -267,7 +267,9 @@ def test_missing_and_malformed_files_raise_oserror(tmp_path):
 @pytest.mark.parametrize("options,message", [
     (dict(window=0), "--window must be between 1 and"),
     (dict(model="bogus"), "unknown model 'bogus'"),
-    (dict(dim=0), "--dim must be 'auto' or a positive integer"),
+    (dict(dim=0), "--dim must be 'auto' or a whole number between 1 and 10000"),
+    (dict(epochs=2**40), "--epochs takes a whole number between 1 and 100000, got '1099511627776'"),
+    (dict(window=2.5), "--window takes a whole number between 1 and 1000, got '2.5'"),
     (dict(sample=-1), "--sample"),
     (dict(epochs=0), "--epochs"),
     (dict(no_such_option=1), "unrecognised option '--no-such-option'"),

@@ -4,9 +4,11 @@
 
 #include <boost/program_options.hpp>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "wordvec/core/error.h"
 #include "wordvec/core/files.h"
 #include "wordvec/core/progress.h"
 #include "wordvec/dist/communicator.h"
@@ -61,11 +63,21 @@ VectorFormat format_flag(const std::string& name);
 // "learning_rate" -> "--alpha" (word2vec's and GloVe's name for it).
 std::string flag_of(const std::string& field);
 
+// The range of a numeric flag ("epochs": no dashes) from the options structs
+// that own it, given the other options as parsed (train's ranges depend on
+// --model); nullopt when none does.
+using FlagRanges = std::function<std::optional<ValidRange>(const std::string& flag, const po::parsed_options& parsed)>;
+// The range of the field among `fields` whose flag (flag_of(prefix + field)) is --flag.
+std::optional<ValidRange> flag_range(const std::vector<RangedField>& fields, const std::string& flag,
+                                     const std::string& prefix = "");
+
 // Parses args against the options (and positional ones); prints `usage` and
-// the options for --help and returns false then.
+// the options for --help and returns false then. A number that its option's
+// type cannot hold ("-1" for a count, "1e3" or "2.5" for a whole number, 10^12
+// for an int) is a usage error that gives the valid range from `ranges`.
 bool parse_or_help(const std::vector<std::string>& args, const po::options_description& options,
                    const po::positional_options_description* positional, const std::string& usage,
-                   po::variables_map& vm);
+                   po::variables_map& vm, const FlagRanges& ranges = {});
 
 // --quiet / --verbose, shared by every subcommand.
 po::options_description logging_options();

@@ -8,6 +8,8 @@
 #include <iostream>
 
 #include <algorithm>
+#include <boost/lexical_cast.hpp>
+#include <type_traits>
 #include <map>
 #include <mutex>
 
@@ -43,25 +45,61 @@ std::string flag_of(const std::string& field) {
   return flag;
 }
 
-namespace {
-
-bool is_unsigned_option(const po::value_semantic* semantic) {
-  return dynamic_cast<const po::typed_value<unsigned>*>(semantic) != nullptr ||
-         dynamic_cast<const po::typed_value<unsigned long>*>(semantic) != nullptr ||
-         dynamic_cast<const po::typed_value<unsigned long long>*>(semantic) != nullptr;
+std::optional<ValidRange> flag_range(const std::vector<RangedField>& fields, const std::string& flag,
+                                     const std::string& prefix) {
+  for (const RangedField& f : fields)
+    if (flag_of(prefix + f.field) == "--" + flag) return f.range;
+  return std::nullopt;
 }
 
-// Boost converts "-1" to an unsigned option as 2^64 - 1; refuse it with the
-// value the user typed.
-void refuse_negative_unsigned(const po::parsed_options& parsed, const po::options_description& options) {
+namespace {
+
+// What a numeric option's value must be, and whether `text` is one.
+struct NumberType {
+  bool numeric = false, whole = false, is_unsigned = false, reads = true;
+};
+
+template <class T>
+bool try_type(const po::value_semantic* semantic, const std::string& text, NumberType& type) {
+  if (dynamic_cast<const po::typed_value<T>*>(semantic) == nullptr) return false;
+  type.numeric = true;
+  type.whole = std::is_integral_v<T>;
+  type.is_unsigned = std::is_unsigned_v<T>;
+  try {
+    (void)boost::lexical_cast<T>(text);  // as Boost's parser will read it
+  } catch (const boost::bad_lexical_cast&) {
+    type.reads = false;
+  }
+  // lexical_cast reads "-1" as an unsigned 2^64 - 1.
+  const std::size_t first = text.find_first_not_of(" \t");
+  if (type.is_unsigned && first != std::string::npos && text[first] == '-') type.reads = false;
+  return true;
+}
+
+NumberType number_type(const po::value_semantic* semantic, const std::string& text) {
+  NumberType t;
+  try_type<int>(semantic, text, t) || try_type<unsigned>(semantic, text, t) || try_type<long>(semantic, text, t) ||
+      try_type<unsigned long>(semantic, text, t) || try_type<long long>(semantic, text, t) ||
+      try_type<unsigned long long>(semantic, text, t) || try_type<double>(semantic, text, t) ||
+      try_type<float>(semantic, text, t);
+  return t;
+}
+
+// A number the option's type cannot hold is refused with the value the user
+// typed and, when its options struct says it, the range that works.
+void refuse_unreadable_numbers(const po::parsed_options& parsed, const po::options_description& options,
+                               const FlagRanges& ranges) {
   for (const po::option& o : parsed.options) {
     const po::option_description* d = options.find_nothrow(o.string_key, false);
-    if (d == nullptr || !is_unsigned_option(d->semantic().get())) continue;
+    if (d == nullptr) continue;
     for (const std::string& value : o.value) {
-      const std::size_t first = value.find_first_not_of(" \t");
-      if (first != std::string::npos && value[first] == '-')
-        throw UsageError((o.string_key[0] == '-' ? "" : o.string_key.size() == 1 ? "-" : "--") + o.string_key +
-                         " takes a whole number >= 0, got '" + value + "'");
+      const NumberType type = number_type(d->semantic().get(), value);
+      if (!type.numeric || type.reads) continue;
+      // A short-only option's key is "-k", a long one's "epochs".
+      const std::string flag = (o.string_key[0] == '-' ? "" : "--") + o.string_key;
+      const std::optional<ValidRange> range = ranges ? ranges(flag.substr(2), parsed) : std::nullopt;
+      throw UsageError(flag + " takes " + (type.whole ? "a whole number" : "a number") +
+                       (range ? " " + describe(*range) : type.is_unsigned ? " >= 0" : "") + ", got '" + value + "'");
     }
   }
 }
@@ -70,13 +108,13 @@ void refuse_negative_unsigned(const po::parsed_options& parsed, const po::option
 
 bool parse_or_help(const std::vector<std::string>& args, const po::options_description& options,
                    const po::positional_options_description* positional, const std::string& usage,
-                   po::variables_map& vm) {
+                   po::variables_map& vm, const FlagRanges& ranges) {
   try {
     po::command_line_parser parser(args);
     parser.options(options);
     if (positional != nullptr) parser.positional(*positional);
     const po::parsed_options parsed = parser.run();
-    refuse_negative_unsigned(parsed, options);
+    refuse_unreadable_numbers(parsed, options, ranges);
     po::store(parsed, vm);
     if (vm.count("help")) {
       std::cout << usage << "\n\n" << options << "\n";

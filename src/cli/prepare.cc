@@ -97,7 +97,10 @@ int run_text_command(const std::vector<std::string>& args, bool phrases) {
   if (phrases) o.add(text.phrase_command_options());
   o.add(logging_options());
   po::variables_map vm;
-  if (!parse_or_help(args, o, nullptr, phrases ? kPhrasesUsage : kPrepareUsage, vm)) return 0;
+  const FlagRanges phrase_ranges = [](const std::string& flag, const po::parsed_options&) {
+    return flag_range(PhraseOptions{}.ranged_fields(), flag);
+  };
+  if (!parse_or_help(args, o, nullptr, phrases ? kPhrasesUsage : kPrepareUsage, vm, phrase_ranges)) return 0;
   configure_logging(vm);
   if (inputs.empty()) throw UsageError("--input is required");
   if (output.empty()) throw UsageError("--output is required (- for standard output)");

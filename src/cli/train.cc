@@ -50,7 +50,8 @@ int parse_dimension(const std::string& text) {
     if (used == text.size() && dim >= 1) return dim;
   } catch (const std::exception&) {
   }
-  throw UsageError("--dim must be 'auto' or a positive integer, got '" + text + "'");
+  throw UsageError("--dim must be 'auto' or a whole number " + describe(*range_of(SgnsOptions{}.ranged_fields(), "dim")) +
+                   ", got '" + text + "'");
 }
 
 // --update: auto, batched or exact.
@@ -429,6 +430,21 @@ void require_stored(const po::variables_map& vm, const char* flag, const std::st
                      " (stored in " + model_path + "); a continued model keeps it");
 }
 
+constexpr ValidRange kCheckpointEveryRange{0, 1e6, true, false, "minutes"};
+
+// The range of a numeric flag: GloVe's for --model glove, else skip-gram's.
+std::optional<ValidRange> train_flag_range(const std::string& flag, const po::parsed_options& parsed) {
+  bool glove = false;
+  for (const po::option& o : parsed.options)
+    if (o.string_key == "model" && !o.value.empty()) glove = o.value.back() == "glove";
+  std::vector<RangedField> fields = glove ? GloveOptions{}.ranged_fields() : SgnsOptions{}.ranged_fields();
+  const std::vector<RangedField> more = glove ? CooccurrenceOptions{}.ranged_fields() : SubwordOptions{}.ranged_fields();
+  fields.insert(fields.end(), more.begin(), more.end());
+  fields.push_back({"checkpoint_every", 0, kCheckpointEveryRange});
+  if (auto range = flag_range(fields, flag)) return range;
+  return flag_range(PhraseOptions{}.ranged_fields(), flag, "phrase_");
+}
+
 }  // namespace
 
 // --continue: the model file fixes what defines the model; the other options
@@ -626,7 +642,7 @@ std::string train_help() {
 int run_train(const std::vector<std::string>& args, const FrontEnd& front_end) {
   TrainCommand c;
   po::variables_map vm;
-  if (!parse_or_help(args, c.options(), nullptr, kTrainUsage, vm)) return 0;
+  if (!parse_or_help(args, c.options(), nullptr, kTrainUsage, vm, train_flag_range)) return 0;
   configure_logging(vm, front_end.log);
   TrainJob& job = c.job;
   job.progress = front_end.progress;
@@ -643,7 +659,7 @@ int run_train(const std::vector<std::string>& args, const FrontEnd& front_end) {
   job.normalize = c.text.normalize;
   job.phrases = c.text.phrases;
   job.threads = c.o.threads;
-  check_range("checkpoint_every", c.checkpoint_minutes, {0, 1e6, true, false, "minutes"});
+  check_range("checkpoint_every", c.checkpoint_minutes, kCheckpointEveryRange);
   job.checkpoint_seconds = c.checkpoint_minutes * 60;
   job.freeze_init = vm.count("freeze-init") > 0;
   if (job.freeze_init && job.init.empty()) throw UsageError("--freeze-init needs --init VECTORS: the vectors to keep");

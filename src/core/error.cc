@@ -25,17 +25,30 @@ std::string range_number(double value) {
 }
 }  // namespace
 
+std::string describe(const ValidRange& r) {
+  const bool closed = !r.low_open && !r.high_open;
+  std::string text = closed ? "between " + range_number(r.low) + " and " + range_number(r.high)
+                            : std::string("in ") + (r.low_open ? "(" : "[") + range_number(r.low) + ", " +
+                                  range_number(r.high) + (r.high_open ? ")" : "]");
+  if (r.note) text += std::string(" (") + r.note + ")";
+  return text;
+}
+
 void check_range(const char* field, double value, const ValidRange& r) {
   const bool above_low = r.low_open ? value > r.low : value >= r.low;
   const bool below_high = r.high_open ? value < r.high : value <= r.high;
   if (above_low && below_high) return;
-  const bool closed = !r.low_open && !r.high_open;
-  std::string requirement =
-      closed ? "must be between " + range_number(r.low) + " and " + range_number(r.high)
-             : std::string("must be in ") + (r.low_open ? "(" : "[") + range_number(r.low) + ", " +
-                   range_number(r.high) + (r.high_open ? ")" : "]");
-  if (r.note) requirement += std::string(" (") + r.note + ")";
-  throw OptionError(field, requirement + ", got " + range_number(value));
+  throw OptionError(field, "must be " + describe(r) + ", got " + range_number(value));
+}
+
+void check_ranges(const std::vector<RangedField>& fields) {
+  for (const RangedField& f : fields) check_range(f.field, f.value, f.range);
+}
+
+std::optional<ValidRange> range_of(const std::vector<RangedField>& fields, std::string_view field) {
+  for (const RangedField& f : fields)
+    if (field == f.field) return f.range;
+  return std::nullopt;
 }
 
 }  // namespace wordvec

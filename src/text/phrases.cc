@@ -10,12 +10,14 @@
 
 namespace wordvec {
 
-void PhraseOptions::validate() const {
-  check_range("passes", passes, {0, 10, false, false, "0 = no phrases"});
-  check_range("threshold", threshold, {0, 1e300, false, false});
-  check_range("min_count", static_cast<double>(min_count), {1, 1e18, false, false});
-  check_range("memory_gib", memory_gib, {0, 1e6, true, false, "GiB"});
+std::vector<RangedField> PhraseOptions::ranged_fields() const {
+  return {{"passes", static_cast<double>(passes), {0, 10, false, false, "0 = no phrases"}},
+          {"threshold", threshold, {0, 1e300, false, false}},
+          {"min_count", static_cast<double>(min_count), {1, 1e18, false, false}},
+          {"memory_gib", memory_gib, {0, 1e6, true, false, "GiB"}}};
 }
+
+void PhraseOptions::validate() const { check_ranges(ranged_fields()); }
 
 Settings PhraseOptions::to_settings() const {
   Settings s;

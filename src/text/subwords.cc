@@ -17,8 +17,12 @@ void SubwordOptions::validate() const {
     throw OptionError("subwords", "must be MIN-MAX with 1 <= MIN <= MAX <= " + std::to_string(kMaxN) +
                                       " characters (or 0 for none), got " + std::to_string(min_n) + "-" +
                                       std::to_string(max_n));
+  check_ranges(ranged_fields());
+}
+
+std::vector<RangedField> SubwordOptions::ranged_fields() const {
   // Row ids are int32: the vocabulary's rows come first.
-  check_range("buckets", buckets, {1, 2e9, false, false, "rows the n-grams are hashed into"});
+  return {{"buckets", static_cast<double>(buckets), {1, 2e9, false, false, "rows the n-grams are hashed into"}}};
 }
 
 Settings SubwordOptions::to_settings() const {

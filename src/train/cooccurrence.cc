@@ -35,13 +35,15 @@ std::uint64_t CooccurrenceOptions::memory_bytes() const {
   return std::min<std::uint64_t>(physical_memory_bytes() / 2, 4ull << 30);
 }
 
-void CooccurrenceOptions::validate() const {
-  check_range("window", window, {1, 20});
+std::vector<RangedField> CooccurrenceOptions::ranged_fields() const {
   // The budget is allocated: more than the machine's RAM cannot work.
   const double ram_gib = static_cast<double>(physical_memory_bytes()) / kBytesPerGiB;
-  check_range("memory_gib", memory_gib, {0, ram_gib, false, false, "GiB, this machine's RAM; 0 = half of it, at most 4"});
-  check_range("threads", threads, {0, 1024, false, false, "0 = all cores"});
+  return {{"window", static_cast<double>(window), {1, 20}},
+          {"memory_gib", memory_gib, {0, ram_gib, false, false, "GiB, this machine's RAM; 0 = half of it, at most 4"}},
+          {"threads", static_cast<double>(threads), {0, 1024, false, false, "0 = all cores"}}};
 }
+
+void CooccurrenceOptions::validate() const { check_ranges(ranged_fields()); }
 
 namespace {
 constexpr int kCooccurrenceSettingsVersion = 1;

@@ -15,15 +15,17 @@ namespace {
 constexpr float kFrozen = 1e30f;  // AdaGrad sum of a parameter that must not move
 }  // namespace
 
-void GloveOptions::validate() const {
-  check_range("dim", dim, {1, 10000});
-  check_range("epochs", epochs, {0, 100000, false, false, "0 = only count"});
-  check_range("x_max", x_max, {0, HUGE_VAL, false, true, "0 = auto"});
-  check_range("weighting_exponent", weighting_exponent, {0, 10});
-  check_range("learning_rate", learning_rate, {0, 10, true});
-  check_range("bias_learning_rate", bias_learning_rate, {0, 10, true});
-  check_range("threads", threads, {0, 1024, false, false, "0 = all cores"});
+std::vector<RangedField> GloveOptions::ranged_fields() const {
+  return {{"dim", static_cast<double>(dim), {1, 10000}},
+          {"epochs", static_cast<double>(epochs), {0, 100000, false, false, "0 = only count"}},
+          {"x_max", x_max, {0, HUGE_VAL, false, true, "0 = auto"}},
+          {"weighting_exponent", weighting_exponent, {0, 10}},
+          {"learning_rate", learning_rate, {0, 10, true}},
+          {"bias_learning_rate", bias_learning_rate, {0, 10, true}},
+          {"threads", static_cast<double>(threads), {0, 1024, false, false, "0 = all cores"}}};
 }
+
+void GloveOptions::validate() const { check_ranges(ranged_fields()); }
 
 namespace {
 constexpr int kGloveSettingsVersion = 1;

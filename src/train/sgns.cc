@@ -26,18 +26,22 @@ double SgnsOptions::start_learning_rate() const {
   return learning_rate > 0 ? learning_rate : default_learning_rate(model);
 }
 
+std::vector<RangedField> SgnsOptions::ranged_fields() const {
+  return {{"dim", static_cast<double>(dim), {1, 10000}},
+          {"window", static_cast<double>(window), {1, 1000}},
+          {"negative", static_cast<double>(negative), {1, 64}},
+          {"negative_share", static_cast<double>(negative_share), {1, 64}},
+          {"sample", sample, {0, 1, false, true, "0 = no subsampling"}},
+          {"epochs", static_cast<double>(epochs), {1, 100000}},
+          {"threads", static_cast<double>(threads), {0, 1024, false, false, "0 = all cores"}},
+          {"learning_rate", learning_rate, {0, 10, false, false, "0 = the model's default"}},
+          {"min_learning_rate_ratio", min_learning_rate_ratio, {0, 1, true}},
+          {"max_sentence_words", static_cast<double>(max_sentence_words), {1, 1e9}},
+          {"cache_memory_gib", cache_memory_gib, {0, 1e6, false, false, "GiB; 0 = read the text every epoch"}}};
+}
+
 void SgnsOptions::validate() const {
-  check_range("dim", dim, {1, 10000});
-  check_range("window", window, {1, 1000});
-  check_range("negative", negative, {1, 64});
-  check_range("negative_share", negative_share, {1, 64});
-  check_range("sample", sample, {0, 1, false, true, "0 = no subsampling"});
-  check_range("epochs", epochs, {1, 100000});
-  check_range("threads", threads, {0, 1024, false, false, "0 = all cores"});
-  check_range("learning_rate", learning_rate, {0, 10, false, false, "0 = the model's default"});
-  check_range("min_learning_rate_ratio", min_learning_rate_ratio, {0, 1, true});
-  check_range("max_sentence_words", static_cast<double>(max_sentence_words), {1, 1e9});
-  check_range("cache_memory_gib", cache_memory_gib, {0, 1e6, false, false, "GiB; 0 = read the text every epoch"});
+  check_ranges(ranged_fields());
   subwords.validate();
 }
 

@@ -40,7 +40,28 @@ expect_error "negative sample" 2 "--sample must be in [0, 1)" -- train --input "
 expect_error "share-negatives 65" 2 "--share-negatives must be between 1 and 64" -- train --input "$CORPUS" --output "$T/out/v.bin" --share-negatives 65
 expect_error "bad model" 2 "unknown model 'glove2' (valid: skipgram, cbow, glove)" -- train --input "$CORPUS" --output "$T/out/v.bin" --model glove2
 expect_error "bad format" 2 "unknown vector format 'csv'" -- train --input "$CORPUS" --output "$T/out/v.bin" --format csv
-expect_error "bad dim" 2 "--dim must be 'auto' or a positive integer" -- train --input "$CORPUS" --output "$T/out/v.bin" --dim -3
+expect_error "bad dim" 2 "--dim must be 'auto' or a whole number between 1 and 10000, got '-3'" -- train --input "$CORPUS" --output "$T/out/v.bin" --dim -3
+expect_error "dim beyond int" 2 "--dim must be 'auto' or a whole number between 1 and 10000, got '99999999999'" -- train --input "$CORPUS" --output "$T/out/v.bin" --dim 99999999999
+# A number the option's type cannot hold (negative for a count, beyond int, not
+# whole) is refused with the range its options struct gives, as 0 would be.
+while IFS='|' read -r flags fragment; do
+  # shellcheck disable=SC2086
+  expect_error "unreadable number: $flags" 2 "$fragment" -- train --input "$CORPUS" --output "$T/out/v.bin" $flags
+done <<'RANGES'
+--epochs 4294967296|--epochs takes a whole number between 1 and 100000, got '4294967296'
+--epochs 2.5|--epochs takes a whole number between 1 and 100000, got '2.5'
+--window 1e3|--window takes a whole number between 1 and 1000, got '1e3'
+--model glove --window 1e3|--window takes a whole number between 1 and 20, got '1e3'
+--model glove --epochs 99999999999|--epochs takes a whole number between 0 and 100000 (0 = only count), got
+--threads -1|--threads takes a whole number between 0 and 1024 (0 = all cores), got '-1'
+--negative 4294967297|--negative takes a whole number between 1 and 64, got
+--subwords --buckets -5|--buckets takes a whole number between 1 and 2000000000
+--phrases 99999999999|--phrases takes a whole number between 0 and 10 (0 = no phrases)
+--sample abc|--sample takes a number in [0, 1) (0 = no subsampling), got 'abc'
+--checkpoint-every x|--checkpoint-every takes a number in (0, 1000000] (minutes), got 'x'
+--min-count -3|--min-count takes a whole number >= 0, got '-3'
+RANGES
+expect_error "phrases: unreadable min-count" 2 "--min-count takes a whole number between 1 and" -- "$WORDVEC" phrases --input "$CORPUS" --output "$T/out/p.txt" --min-count -1
 # A read-only folder: root writes anywhere, so as root the check runs as nobody (never skipped).
 mkdir -p "$T/ro"; chmod 555 "$T/ro"
 as_user=()

@@ -2,8 +2,11 @@
 // it names the file (and line or byte offset) when the problem is in a file.
 #pragma once
 
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace wordvec {
 
@@ -58,6 +61,22 @@ struct ValidRange {
 // Throws OptionError "FIELD must be between LOW and HIGH (NOTE), got VALUE"
 // unless value lies in the range (NaN never does).
 void check_range(const char* field, double value, const ValidRange& range);
+
+// "between 1 and 1000" or "in (0, 1]", then " (NOTE)".
+std::string describe(const ValidRange& range);
+
+// A numeric option of an options struct with its value and range: the struct
+// lists them once, for its validation and for front ends that must say the
+// range of a value too malformed to reach it ("--epochs -1").
+struct RangedField {
+  const char* field;
+  double value;
+  ValidRange range;
+};
+// check_range on each, in order.
+void check_ranges(const std::vector<RangedField>& fields);
+// The range of `field` among `fields`, if it is there.
+std::optional<ValidRange> range_of(const std::vector<RangedField>& fields, std::string_view field);
 
 // A number for a message: 3 significant digits ("0.025", "8.19e+28").
 std::string short_number(double value);

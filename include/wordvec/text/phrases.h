@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "wordvec/core/error.h"
 #include "wordvec/core/settings.h"
 
 namespace wordvec {
@@ -28,6 +29,8 @@ struct PhraseOptions {
   double memory_gib = 2;
 
   void validate() const;  // throws OptionError
+  // The numeric fields with their values and valid ranges (what validate checks).
+  std::vector<RangedField> ranged_fields() const;
   Settings to_settings() const;  // under "phrases."
   static PhraseOptions from_settings(const Settings& s);  // passes 0 when absent (older files)
 };

@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "wordvec/core/error.h"
 #include "wordvec/core/settings.h"
 #include "wordvec/text/vocabulary.h"
 
@@ -31,6 +32,8 @@ struct SubwordOptions {
   bool enabled() const { return max_n > 0; }
   // Throws OptionError naming the field and its valid range.
   void validate() const;
+  // The numeric fields with their values and valid ranges (what validate checks).
+  std::vector<RangedField> ranged_fields() const;
   // "subwords.min_n", "subwords.max_n", "subwords.buckets"; from_settings
   // reads a model or checkpoint saved before subwords existed as "off".
   Settings to_settings() const;

@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "wordvec/core/error.h"
 #include "wordvec/core/parallel.h"
 #include "wordvec/core/progress.h"
 #include "wordvec/core/settings.h"
@@ -44,6 +45,8 @@ struct CooccurrenceOptions {
   std::uint64_t memory_bytes() const;
   // Throws OptionError naming the field and its valid range.
   void validate() const;
+  // The numeric fields with their values and valid ranges (what validate checks).
+  std::vector<RangedField> ranged_fields() const;
 
   // The options that shape the counts ("cooccurrence.window",
   // "cooccurrence.distance_weighting", with "cooccurrence.version"), and back.

@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "wordvec/core/error.h"
 #include "wordvec/train/cooccurrence.h"
 #include "wordvec/core/matrix.h"
 #include "wordvec/core/parallel.h"
@@ -55,6 +56,8 @@ struct GloveOptions {
 
   unsigned thread_count() const { return resolve_threads(threads); }
   void validate() const;  // throws OptionError naming the field and its valid range
+  // The numeric fields with their values and valid ranges (what validate checks).
+  std::vector<RangedField> ranged_fields() const;
 
   // As settings "glove.FIELD" (with "glove.version") and back, validated;
   // threads and progress_interval_seconds are the machine's, not stored.

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "wordvec/core/error.h"
 #include "wordvec/text/corpus.h"
 #include "wordvec/core/matrix.h"
 #include "wordvec/core/parallel.h"
@@ -95,6 +96,8 @@ struct SgnsOptions {
   unsigned thread_count() const { return resolve_threads(threads); }
   // Throws OptionError naming the field and its valid range.
   void validate() const;
+  // The numeric fields with their values and valid ranges (what validate checks).
+  std::vector<RangedField> ranged_fields() const;
 
   // The options as settings "sgns.FIELD" (with "sgns.version"), and back
   // (validated; throws Error naming the source for a missing or bad one).
