@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <boost/lexical_cast.hpp>
+#include <limits>
 #include <type_traits>
 #include <map>
 #include <mutex>
@@ -57,6 +58,7 @@ namespace {
 // What a numeric option's value must be, and whether `text` is one.
 struct NumberType {
   bool numeric = false, whole = false, is_unsigned = false, reads = true;
+  std::string type_range;  // "between 0 and 18446744073709551615" for a whole number
 };
 
 template <class T>
@@ -65,6 +67,9 @@ bool try_type(const po::value_semantic* semantic, const std::string& text, Numbe
   type.numeric = true;
   type.whole = std::is_integral_v<T>;
   type.is_unsigned = std::is_unsigned_v<T>;
+  if constexpr (std::is_integral_v<T>)
+    type.type_range = "between " + std::to_string(std::numeric_limits<T>::min()) + " and " +
+                      std::to_string(std::numeric_limits<T>::max());
   try {
     (void)boost::lexical_cast<T>(text);  // as Boost's parser will read it
   } catch (const boost::bad_lexical_cast&) {
@@ -86,7 +91,7 @@ NumberType number_type(const po::value_semantic* semantic, const std::string& te
 }
 
 // A number the option's type cannot hold is refused with the value the user
-// typed and, when its options struct says it, the range that works.
+// typed and the range that works: its options struct's, else its type's.
 void refuse_unreadable_numbers(const po::parsed_options& parsed, const po::options_description& options,
                                const FlagRanges& ranges) {
   for (const po::option& o : parsed.options) {
@@ -99,7 +104,10 @@ void refuse_unreadable_numbers(const po::parsed_options& parsed, const po::optio
       const std::string flag = (o.string_key[0] == '-' ? "" : "--") + o.string_key;
       const std::optional<ValidRange> range = ranges ? ranges(flag.substr(2), parsed) : std::nullopt;
       throw UsageError(flag + " takes " + (type.whole ? "a whole number" : "a number") +
-                       (range ? " " + describe(*range) : type.is_unsigned ? " >= 0" : "") + ", got '" + value + "'");
+                       (range              ? " " + describe(*range)
+                        : type.whole ? " " + type.type_range
+                                     : "") +
+                       ", got '" + value + "'");
     }
   }
 }

@@ -50,7 +50,7 @@ int parse_dimension(const std::string& text) {
     if (used == text.size() && dim >= 1) return dim;
   } catch (const std::exception&) {
   }
-  throw UsageError("--dim must be 'auto' or a whole number " + describe(*range_of(SgnsOptions{}.ranged_fields(), "dim")) +
+  throw UsageError("--dim must be 'auto' or a whole number " + describe(*flag_range(SgnsOptions{}.ranged_fields(), "dim")) +
                    ", got '" + text + "'");
 }
 

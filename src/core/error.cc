@@ -45,10 +45,4 @@ void check_ranges(const std::vector<RangedField>& fields) {
   for (const RangedField& f : fields) check_range(f.field, f.value, f.range);
 }
 
-std::optional<ValidRange> range_of(const std::vector<RangedField>& fields, std::string_view field) {
-  for (const RangedField& f : fields)
-    if (field == f.field) return f.range;
-  return std::nullopt;
-}
-
 }  // namespace wordvec

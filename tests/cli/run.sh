@@ -59,7 +59,7 @@ done <<'RANGES'
 --phrases 99999999999|--phrases takes a whole number between 0 and 10 (0 = no phrases)
 --sample abc|--sample takes a number in [0, 1) (0 = no subsampling), got 'abc'
 --checkpoint-every x|--checkpoint-every takes a number in (0, 1000000] (minutes), got 'x'
---min-count -3|--min-count takes a whole number >= 0, got '-3'
+--min-count -3|--min-count takes a whole number between 0 and 
 RANGES
 expect_error "phrases: unreadable min-count" 2 "--min-count takes a whole number between 1 and" -- "$WORDVEC" phrases --input "$CORPUS" --output "$T/out/p.txt" --min-count -1
 # A read-only folder: root writes anywhere, so as root the check runs as nobody (never skipped).
@@ -143,6 +143,9 @@ done
 printf 'two three four\nzzz yyy xxx\n' | "$WORDVEC" analogy --vectors "$T/run/q.txt" --method mul -k 2 > "$T/run/analogy.out"
 if [ "$(sed -n 4p "$T/run/analogy.out")" = "zzz: not in the vocabulary" ] && [ "$(sed -n 2,3p "$T/run/analogy.out" | grep -cE "^  $NUMBERS ")" = 2 ]; then ok
 else fail "analogy from a pipe: $(cat "$T/run/analogy.out")"; fi
+# A count beyond its type (no options struct gives nn's -k a range) names the type's range.
+expect_error "nn -k beyond its type" 2 "-k takes a whole number between 0 and 18446744073709551615, got '99999999999999999999'" \
+  -- "$WORDVEC" nn --vectors "$T/run/q.txt" -k 99999999999999999999 three
 printf '2 3\na 1 2 3\nb 1 x 3\n' > "$T/badvec.txt"
 expect_error "malformed vectors" 1 "badvec.txt:3: value 2 is not a number" -- "$WORDVEC" nn --vectors "$T/badvec.txt" a
 printf '2 3\na 1 2 3\na 4 5 6\n' > "$T/dupvec.txt"

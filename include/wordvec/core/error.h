@@ -2,10 +2,8 @@
 // it names the file (and line or byte offset) when the problem is in a file.
 #pragma once
 
-#include <optional>
 #include <stdexcept>
 #include <string>
-#include <string_view>
 #include <vector>
 
 namespace wordvec {
@@ -75,8 +73,6 @@ struct RangedField {
 };
 // check_range on each, in order.
 void check_ranges(const std::vector<RangedField>& fields);
-// The range of `field` among `fields`, if it is there.
-std::optional<ValidRange> range_of(const std::vector<RangedField>& fields, std::string_view field);
 
 // A number for a message: 3 significant digits ("0.025", "8.19e+28").
 std::string short_number(double value);
