@@ -152,9 +152,11 @@ unit-test: $(UNIT) $(CORPUS)
 
 # run.sh (it times how fast signals stop a run) and serve.py (latency) run
 # alone; the other scripts two at a time (tests/cli/together.sh).
-CLI_SCRIPTS_TOGETHER := reliability quality wiring models subwords simd gensim_agreement
+# The scripts that time the command (stop_time.sh, serve.py's latency) run
+# alone; the rest side by side, the longest first.
+CLI_SCRIPTS_TOGETHER := reliability run quality wiring models subwords simd gensim_agreement
 cli-test: $(WORDVEC) $(CORPUS) | test-deps
-	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) bash tests/cli/run.sh
+	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) bash tests/cli/stop_time.sh
 	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) /usr/bin/python3 tests/cli/serve.py
 	WORDVEC=$(WORDVEC) CORPUS=$(CORPUS) bash tests/cli/together.sh $(CLI_SCRIPTS_TOGETHER:%=tests/cli/%.sh)
 
@@ -290,7 +292,7 @@ test: test-deps
 	@echo "make test: all suites passed"
 
 # ---- hardening (part of make test): the same tests under sanitizers, and fuzzing.
-# AddressSanitizer + UndefinedBehaviorSanitizer: the unit tests and four CLI scripts.
+# AddressSanitizer + UndefinedBehaviorSanitizer: the unit tests and five CLI scripts.
 ASAN_BUILD := build-asan
 SAN_FLAGS  := -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer -fno-sanitize-recover=all
 # A sanitizer finding exits 86, a status no CLI check expects (errors are 1
@@ -310,9 +312,9 @@ sanitize: test-deps $(CORPUS)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 OPENBLAS_NUM_THREADS=1 \
 	  WORDVEC_TEST_CORPUS=$(CORPUS) $(ASAN_BUILD)/wordvec_tests --gtest_brief=1 --gtest_filter='$(ASAN_GTEST_FILTER)'
 	rm -rf $(SAN_REPORTS) && mkdir -p $(SAN_REPORTS) && chmod 1777 $(SAN_REPORTS)
-	$(SAN_RUN) WORDVEC=$(ASAN_BUILD)/wordvec CORPUS=$(CORPUS) bash tests/cli/run.sh
+	$(SAN_RUN) WORDVEC=$(ASAN_BUILD)/wordvec CORPUS=$(CORPUS) bash tests/cli/stop_time.sh
 	$(SAN_RUN) WORDVEC=$(ASAN_BUILD)/wordvec CORPUS=$(CORPUS) bash tests/cli/together.sh \
-	  tests/cli/reliability.sh tests/cli/models.sh tests/cli/subwords.sh
+	  tests/cli/reliability.sh tests/cli/run.sh tests/cli/models.sh tests/cli/subwords.sh
 	@if [ -n "$$(ls -A $(SAN_REPORTS))" ]; then echo "sanitize: sanitizer reports:"; cat $(SAN_REPORTS)/*; exit 1; fi
 	@echo "sanitize: ASan + UBSan clean"
 
@@ -323,11 +325,17 @@ sanitize: test-deps $(CORPUS)
 TSAN_BUILD := build-tsan
 tsan: test-deps $(CORPUS)
 	$(MAKE) -j$$(nproc) BUILD=$(TSAN_BUILD) OPT=-O1 DEBUG=-g1 CXXFLAGS="-fsanitize=thread" HOGWILD_UNCHECKED=1 \
-	  $(TSAN_BUILD)/wordvec $(TSAN_BUILD)/wordvec_tests
+	  $(TSAN_BUILD)/wordvec $(TSAN_BUILD)/wordvec_threads_tests
 	WORDVEC=$(TSAN_BUILD)/wordvec CORPUS=$(CORPUS) bash tests/tsan/run.sh
 	@# The coordinator's exchanges and snapshots, and the in-process collectives, under TSan.
-	TSAN_OPTIONS=halt_on_error=1 WORDVEC_TEST_CORPUS=$(CORPUS) $(TSAN_BUILD)/wordvec_tests --gtest_brief=1 \
-	  --gtest_filter='InProcess*:ProcessShards*:SharedVocab*:ModelSync*:Distributed*:Gather*:*Checkpoint*:*Snapshot*'
+	TSAN_OPTIONS=halt_on_error=1 WORDVEC_TEST_CORPUS=$(CORPUS) $(TSAN_BUILD)/wordvec_threads_tests --gtest_brief=1
+
+# The unit tests of threads working together (the distributed collectives run
+# in one process, snapshots that pause the workers): the only ones TSan runs,
+# so its build compiles these two files, not every test file.
+THREADS_TEST_SRC := tests/unit/test_distributed.cc tests/unit/test_checkpoint.cc
+$(BUILD)/wordvec_threads_tests: $(THREADS_TEST_SRC:%.cc=$(BUILD)/%.o) $(LIB)
+	$(CXX) $(BASEFLAGS) $^ $(LDLIBS) -lgtest -lgtest_main -o $@
 
 # libFuzzer (clang): tokenizer and file readers, FUZZ_SECONDS each, from the seeds in tests/fuzz/seeds/.
 FUZZ_BUILD   := build-fuzz
