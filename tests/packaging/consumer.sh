@@ -63,6 +63,23 @@ else
   fail "build with pkg-config: $(head -5 "$OUT/pc/build.log")"
 fi
 check "pkg-config --static names the private libraries" bash -c "pkg-config --static --libs wordvec | grep -q -- -lopenblas"
+# libwordvec.a's objects are position-independent: linked into a shared object
+# (a plugin, a Python extension), the library answers from there. (Objects built
+# as the default PIE fail this link: R_X86_64_PC32 ... recompile with -fPIC.)
+mkdir -p "$OUT/plugin"
+printf '#include "wordvec/train/dimension.h"\nextern "C" int plugin_dimension(double n) { return wordvec::suggest_dimension(n).dimension; }\n' \
+  > "$OUT/plugin/plugin.cc"
+printf '#include <cstdio>\nextern "C" int plugin_dimension(double n);\nint main() { std::printf("%%d\\n", plugin_dimension(100000)); }\n' \
+  > "$OUT/plugin/main.cc"
+private_libs=$(pkg-config --static --libs wordvec | tr ' ' '\n' | grep -vx -- -lwordvec | tr '\n' ' ')
+if g++ -std=c++20 -shared -fPIC "$OUT/plugin/plugin.cc" $(pkg-config --cflags wordvec) "$inst/lib/libwordvec.a" $private_libs \
+     -Wl,--no-undefined -o "$OUT/plugin/libplugin.so" 2> "$OUT/plugin/build.log" \
+   && g++ "$OUT/plugin/main.cc" -L"$OUT/plugin" -lplugin -o "$OUT/plugin/main" 2>> "$OUT/plugin/build.log"; then
+  check "libwordvec.a in a shared object: dimension 96 for 100000 words" \
+    test "$(LD_LIBRARY_PATH="$OUT/plugin" "$OUT/plugin/main")" = 96
+else
+  fail "libwordvec.a into a shared object: $(grep -m 3 . "$OUT/plugin/build.log")"
+fi
 unset PKG_CONFIG_PATH PKG_CONFIG_SYSROOT_DIR
 
 if cmake -S "$here/cmake" -B "$OUT/cmake-build" -DCMAKE_PREFIX_PATH="$inst" -DEXAMPLE_SOURCE="$root/examples/train_and_query.cc" \
