@@ -103,10 +103,11 @@ install-packages:
 # Objects depend on the flags they were compiled with: a build tree made with
 # another CXX, OPT, DEBUG, PIC or CXXFLAGS is rebuilt, not mixed. (Not BASEFLAGS
 # itself: the per-object additions below would leak into this prerequisite.)
+# $(call write-if-changed,TEXT): a stamp file whose time moves only when TEXT does.
+write-if-changed = @mkdir -p $(dir $@) && echo '$(1)' | cmp -s - $@ || echo '$(1)' > $@
 BUILD_FLAGS = $(CXX) $(OPT) $(DEBUG) $(PIC) $(CXXFLAGS) HOGWILD_UNCHECKED=$(HOGWILD_UNCHECKED)
 $(BUILD)/compile-flags: FORCE
-	@mkdir -p $(dir $@)
-	@echo '$(BUILD_FLAGS)' | cmp -s - $@ || echo '$(BUILD_FLAGS)' > $@
+	$(call write-if-changed,$(BUILD_FLAGS))
 
 $(BUILD)/%.o: %.cc $(BUILD)/compile-flags | deps
 	@mkdir -p $(dir $@)
@@ -123,8 +124,7 @@ $(BUILD)/src/simd/kernels_avx512.o: BASEFLAGS += -mavx512f -mfma
 # --version names the commit: version.o is rebuilt when it changes.
 GIT_COMMIT := $(shell git describe --always --dirty 2>/dev/null)
 $(BUILD)/git-commit: FORCE
-	@mkdir -p $(dir $@)
-	@echo '$(GIT_COMMIT)' | cmp -s - $@ || echo '$(GIT_COMMIT)' > $@
+	$(call write-if-changed,$(GIT_COMMIT))
 $(BUILD)/src/cli/version.o: $(BUILD)/git-commit
 $(BUILD)/src/cli/version.o: BASEFLAGS += -DWORDVEC_GIT_COMMIT='"$(GIT_COMMIT)"'
 FORCE:
@@ -141,7 +141,7 @@ $(BUILD)/gen/explorer_page.cc: src/cli/explorer.html
 	@mkdir -p $(dir $@)
 	{ printf 'namespace wordvec::cli {\nextern const char kExplorerPage[];\nconst char kExplorerPage[] = R"explorer_page('; \
 	  cat $<; printf ')explorer_page";\n}  // namespace wordvec::cli\n'; } > $@.tmp && mv $@.tmp $@
-$(BUILD)/gen/explorer_page.o: $(BUILD)/gen/explorer_page.cc | deps
+$(BUILD)/gen/explorer_page.o: $(BUILD)/gen/explorer_page.cc $(BUILD)/compile-flags | deps
 	$(CXX) $(BASEFLAGS) -c $< -o $@
 
 # The unit tests also cover the CLI's rendering of a sweep (no Boost or spdlog in it).
