@@ -294,7 +294,8 @@ po::options_description TrainCommand::options() {
       "subwords", po::value(&subwords)->default_value(subwords, "0 = off")->implicit_value("3-6"),
       "fastText's subword model: a word's vector is the mean of its own row and the rows of its character "
       "n-grams of MIN-MAX characters (bare --subwords: 3-6, fastText's -minn 3 -maxn 6), hashed into --buckets "
-      "rows, so that any word, even one never seen, gets a vector (queries of a --save-model file). Memory: "
+      "rows, so that any word, even one never seen, gets a vector (queries of a --save-model file); skip-gram "
+      "then takes fastText's start (+-1/dim) and negatives (counts^0.5), CBOW word2vec's (0.5/dim, ^0.75). Memory: "
       "the buckets take buckets x dim x 4 bytes (2M x 100: 0.8 GB)")(
       "buckets", po::value(&o.subwords.buckets)->default_value(o.subwords.buckets),
       "rows the n-grams of --subwords are hashed into (fastText's -bucket); fewer save memory, more collide less");

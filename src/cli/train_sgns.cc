@@ -107,9 +107,13 @@ int run_sgns(TrainJob job, SgnsOptions o, const VocabOptions& vo, Checkpoint* re
                o.dim, o.window, output_layer, o.sample, o.epochs, o.thread_count(), o.start_learning_rate(), kernels.name);
   if (const SubwordIndex* sub = trainer.subwords())
     spdlog::info("subwords: n-grams of {} characters in {} buckets, {:.1f} rows per word on average; the input "
-                 "matrix takes {:.0f} MB",
+                 "matrix takes {:.0f} MB; input rows start in +-{:g}/dim and negatives are drawn from counts^{:g} "
+                 "({})",
                  sub->options().spec(), sub->options().buckets, sub->mean_rows_per_word(),
-                 static_cast<double>(trainer.model().input.rows() * trainer.model().input.stride() * sizeof(float)) / 1e6);
+                 static_cast<double>(trainer.model().input.rows() * trainer.model().input.stride() * sizeof(float)) / 1e6,
+                 o.init_half_width(), o.negative_power(),
+                 o.fasttext_start_and_negatives() ? "fastText's, better for unseen words"
+                                                  : "word2vec's, better for CBOW's known words");
   if (!job.checkpoint.empty())
     trainer.set_snapshots({job.checkpoint_seconds, [&](const SgnsRunState& state) {
                              // Distributed: every process's state, written by rank 0.

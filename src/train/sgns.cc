@@ -121,10 +121,11 @@ float LearningRateSchedule::at(std::uint64_t words_done) const {
   return static_cast<float>(start * std::max(left, min_ratio));
 }
 
-SgnsModel SgnsModel::initialise(std::size_t vocab_size, std::size_t dim, std::uint64_t seed, std::size_t input_rows) {
+SgnsModel SgnsModel::initialise(std::size_t vocab_size, std::size_t dim, std::uint64_t seed, std::size_t input_rows,
+                                float half_width) {
   if (input_rows == 0) input_rows = vocab_size;
   SgnsModel m{Matrix(input_rows, dim), Matrix(vocab_size, dim)};
-  const float scale = 1.0f / static_cast<float>(dim);
+  const float scale = 2.0f * half_width / static_cast<float>(dim);
   for (std::size_t r = 0; r < input_rows; ++r) {
     Rng rng(seed, r);
     float* row = m.input.row(r);
@@ -158,7 +159,7 @@ SgnsTrainer::SgnsTrainer(const Vocabulary& vocab, SgnsOptions options, Kernels k
   if (vocab_.empty()) throw Error("cannot train on an empty vocabulary");
   if (options_.subwords.enabled()) subwords_.emplace(vocab_, options_.subwords);
   model_ = SgnsModel::initialise(vocab_.size(), static_cast<std::size_t>(options_.dim), options_.seed,
-                                 subwords_ ? subwords_->input_rows() : vocab_.size());
+                                 subwords_ ? subwords_->input_rows() : vocab_.size(), options_.init_half_width());
 }
 
 void mean_of_rows(const Matrix& input, std::span<const std::int32_t> rows, float* out) {
@@ -324,7 +325,7 @@ TrainingSummary SgnsTrainer::train_shards(const std::string& corpus_path, const 
                                           const ProgressCallback& progress) {
   const unsigned threads = static_cast<unsigned>(shards.size());
   const Subsampler subsampler(vocab_.counts(), options_.sample);
-  const AliasSampler negatives = AliasSampler::unigram(vocab_.counts(), 0.75);
+  const AliasSampler negatives = AliasSampler::unigram(vocab_.counts(), options_.negative_power());
   std::optional<HsPaths> hs;
   if (options_.loss == Loss::HierarchicalSoftmax) hs.emplace(HuffmanTree(vocab_.counts()), model_.output);
   const LearningRateSchedule schedule{options_.start_learning_rate(), options_.min_learning_rate_ratio,

@@ -61,11 +61,22 @@ for seed in $SEEDS; do
   /usr/bin/python3 "$here/oov_report.py" --tools wordvec,wordvec-equal,fasttext "$dir" "${pairs[@]}" > "$dir/report.txt"
 done
 
-# Per tool and file: the mean over the seeds, then each seed's figure.
+# Per tool and file: the mean over the seeds, then each seed's figure; then
+# wordvec's runs minus fastText's, seed by seed, with the standard error of
+# that mean (the seeds spread one run by +-0.01-0.02: one seed decides nothing).
 {
   echo "Spearman's rho over the pairs with an unseen word (all / both seen in brackets), seeds: $SEEDS"
   cat "$OUT"/seed-*/report.txt | awk '$1 != "vocabulary:" && $2 ~ /^(wordvec|wordvec-equal|fasttext)$/ {
-      k = $1 " " $2; n[k]++; u[k] += $4; a[k] += $3; s[k] += $5; list[k] = list[k] " " $4 }
-    END { for (k in n) printf "%-30s unseen %.3f  (all %.3f, seen %.3f)  per seed:%s\n", k, u[k] / n[k], a[k] / n[k], s[k] / n[k], list[k] }' | sort
+      k = $1 " " $2; n[k]++; u[k] += $4; a[k] += $3; s[k] += $5; list[k] = list[k] " " $4; v[k, n[k]] = $4 }
+    END {
+      for (k in n) printf "%-30s unseen %.3f  (all %.3f, seen %.3f)  per seed:%s\n", k, u[k] / n[k], a[k] / n[k], s[k] / n[k], list[k]
+      for (k in n) {
+        split(k, part, " "); f = part[1] " fasttext"
+        if (part[2] == "fasttext" || n[f] != n[k]) continue
+        m = 0; for (i = 1; i <= n[k]; i++) m += v[k, i] - v[f, i]; m /= n[k]
+        ss = 0; for (i = 1; i <= n[k]; i++) ss += (v[k, i] - v[f, i] - m) ^ 2
+        printf "%-30s minus fasttext, unseen: %+.4f (standard error %s)\n", k, m, (n[k] > 1 ? sprintf("%.4f", sqrt(ss / (n[k] - 1) / n[k])) : "n/a")
+      }
+    }' | sort
   grep '^vocabulary' "$OUT/seed-${SEEDS%% *}/report.txt"
 } | tee "$OUT/report.txt"

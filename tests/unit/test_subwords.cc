@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -93,6 +95,34 @@ TEST(SubwordIndex, RowsAreTheWordThenItsBucketsAfterTheVocabulary) {
   EXPECT_EQ(std::vector<std::int32_t>(rows.begin() + 1, rows.end()), expected);
   EXPECT_EQ(index.ngram_rows("where"), expected);  // an unseen word: its n-grams alone
   EXPECT_TRUE(index.ngram_rows("").empty());  // "<>" is 2 characters: no 3-grams
+}
+
+// The largest |value| of the first `rows` input rows.
+float largest_start(const Vocabulary& vocab, const SgnsOptions& o, std::size_t rows) {
+  const SgnsTrainer trainer(vocab, o, select_kernels());
+  float largest = 0;
+  for (std::size_t r = 0; r < rows; ++r)
+    for (std::size_t c = 0; c < trainer.model().input.cols(); ++c)
+      largest = std::max(largest, std::abs(trainer.model().input.row(r)[c]));
+  return largest;
+}
+
+TEST(SubwordTraining, SkipGramStartsAndDrawsNegativesAsFastTextTheRestAsWord2Vec) {
+  const Vocabulary vocab({{"where", 9}, {"here", 5}, {"there", 4}}, {1, 0, 0});
+  SgnsOptions o;
+  o.dim = 4;  // 3 words x 4 values: the largest of 12 uniform draws is near the edge
+  EXPECT_LE(largest_start(vocab, o, 3), 0.5f / 4);
+  EXPECT_DOUBLE_EQ(o.negative_power(), 0.75);
+
+  o.subwords = SubwordOptions::parse("3-4", 1000);
+  const float largest = largest_start(vocab, o, 3 + 1000);  // words and buckets alike
+  EXPECT_GT(largest, 0.9f / 4);
+  EXPECT_LE(largest, 1.0f / 4);
+  EXPECT_DOUBLE_EQ(o.negative_power(), 0.5);
+
+  o.model = Model::Cbow;
+  EXPECT_LE(largest_start(vocab, o, 3 + 1000), 0.5f / 4);
+  EXPECT_DOUBLE_EQ(o.negative_power(), 0.75);
 }
 
 TEST(SubwordModelFile, RoundTripGivesTheTrainedWordVectorsAndVectorsForUnseenWords) {

@@ -93,6 +93,16 @@ struct SgnsOptions {
   double progress_interval_seconds = 1.0;
 
   double start_learning_rate() const;  // learning_rate, or the model's default
+  // Where fastText's choices differ from word2vec's, subword skip-gram takes
+  // fastText's: input rows start uniform in +-init_half_width()/dim (word2vec
+  // 0.5, fastText 1) and negatives are drawn from counts^negative_power()
+  // (0.75, 0.5). With word2vec's, its vectors for unseen words trailed
+  // fastText's on WS353; with fastText's they lead, and the known words score
+  // as well. Subword CBOW lost 0.015 on WS353 with them, so keeps word2vec's
+  // (docs/experiments.md, 2026-12-04).
+  bool fasttext_start_and_negatives() const { return subwords.enabled() && model == Model::SkipGram; }
+  float init_half_width() const { return fasttext_start_and_negatives() ? 1.0f : 0.5f; }
+  double negative_power() const { return fasttext_start_and_negatives() ? 0.5 : 0.75; }
   unsigned thread_count() const { return resolve_threads(threads); }
   // Throws OptionError naming the field and its valid range.
   void validate() const;
@@ -128,10 +138,12 @@ struct LearningRateSchedule {
 struct SgnsModel {
   Matrix input;
   Matrix output;
-  // word2vec's initialisation: input uniform in +-0.5/dim, output zero.
+  // word2vec's initialisation: input uniform in +-half_width/dim (word2vec's
+  // 0.5; SgnsOptions::init_half_width), output zero.
   // Row r's values depend only on (seed, r), not on the thread count.
   // input_rows: the vocabulary's, plus the subword buckets (default: as many as output).
-  static SgnsModel initialise(std::size_t vocab_size, std::size_t dim, std::uint64_t seed, std::size_t input_rows = 0);
+  static SgnsModel initialise(std::size_t vocab_size, std::size_t dim, std::uint64_t seed, std::size_t input_rows = 0,
+                              float half_width = 0.5f);
 };
 
 // Where one worker is in its shard: enough to continue exactly there.
